@@ -1,0 +1,58 @@
+"""Every error revpact raises on purpose, in one tree.
+
+    RevpactError                  base: a message a user can act on
+    ├── AgreementError            the agreement file is missing, unreadable or invalid
+    │                             (``.problems``: each names the field path and the line)
+    ├── CalendarError             the business calendar cannot answer (e.g. no business hours)
+    ├── InputError                a data file is bad (``.problems``: file, row, column, value)
+    └── StoreError                the database cannot be opened or migrated
+
+The CLI prints ``str(error)`` and exits with status 1 (2 for usage errors); nothing else
+is caught, so a bug still shows its traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "AgreementError",
+    "CalendarError",
+    "InputError",
+    "RevpactError",
+    "StoreError",
+]
+
+
+class RevpactError(Exception):
+    """Base of every error meant for the user."""
+
+
+class AgreementError(RevpactError):
+    """The agreement file is missing, unreadable or does not validate."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        self.problems = list(problems)
+        full = message if not self.problems else message + "\n" + "\n".join(
+            f"  - {p}" for p in self.problems
+        )
+        super().__init__(full)
+
+
+class CalendarError(RevpactError):
+    """The business calendar cannot answer the question asked."""
+
+
+class InputError(RevpactError):
+    """A data file is bad; nothing from it was stored."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        self.problems = list(problems)
+        full = message if not self.problems else message + "\n" + "\n".join(
+            f"  - {p}" for p in self.problems
+        )
+        super().__init__(full)
+
+
+class StoreError(RevpactError):
+    """The database cannot be opened or migrated."""
