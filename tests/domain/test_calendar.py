@@ -242,6 +242,13 @@ def test_due_landing_on_closing_stays_at_closing() -> None:
     assert due(cal, ny(2020, 1, 6, 16, 0), 3600) == ny(2020, 1, 6, 17, 0)
 
 
+def test_due_landing_on_a_later_closing_stays_at_that_closing() -> None:
+    weekly = weekly_of({d: [("08:00", "12:00"), ("12:30", "13:30")] for d in range(5)})
+    cal = BusinessCalendar("America/New_York", weekly, closed_fn(()))
+    assert due(cal, ny(2020, 1, 6, 12, 0), 3600) == ny(2020, 1, 6, 13, 30)
+    assert due(cal, ny(2020, 1, 3, 13, 0), 5 * 3600 + 1800) == ny(2020, 1, 6, 13, 30)
+
+
 def test_holiday_is_skipped() -> None:
     cal = BusinessCalendar("America/New_York", WEEKDAYS_9_17, closed_fn({date(2020, 1, 20)}))
     assert due(cal, ny(2020, 1, 17, 16, 30), 3600) == ny(2020, 1, 21, 9, 30)

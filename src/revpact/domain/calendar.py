@@ -47,6 +47,8 @@ _EPOCH_DATE = date(1970, 1, 1)
 _SAMPLE_S = 3 * 3600  # offset sampling step when looking for zone transitions
 _MAX_HORIZON_DAYS = 366 * 30  # give up looking for business time after this many days
 _GROW_DAYS = 400
+_BUCKET_SHIFT = 30  # bucket width of the vectorised index: 2**30 µs, about 18 minutes
+_FAR = 1 << 62  # sentinel instants, far beyond any real timestamp
 
 
 def to_us(moment: datetime) -> int:
@@ -100,6 +102,10 @@ class BusinessCalendar:
         self._starts_l: list[int] = []
         self._ends_l: list[int] = []
         self._cum_l: list[int] = []
+        self._vs = self._vlen = self._vcum = self._vcum_end = np.empty(0, dtype=np.int64)
+        self._table: npt.NDArray[np.intp] = np.empty(0, dtype=np.intp)
+        self._base = 0
+        self._fixups = 0
 
     # ------------------------------------------------------------------ scalar API
 
@@ -182,12 +188,14 @@ class BusinessCalendar:
         if amount < 0:
             raise CalendarError("cannot add a negative amount of business time")
         self._cover(int(starts.min()), int(starts.max()))
-        target = self._pos(starts) + amount
+        i = self._index(starts)
+        target = self._pos_at(starts, i) + amount
         while int(target.max()) > int(self._cum_end[-1]):
             self._grow_forward()
-            target = self._pos(starts) + amount
-        j = np.searchsorted(self._cum_end, target, side="left")
-        return self._starts[j] + (target - self._cum[j])
+            i = self._index(starts)
+            target = self._pos_at(starts, i) + amount
+        j = self._interval_reaching(i, target)
+        return self._vs[j] + (target - self._vcum[j])
 
     def business_us_between(self, start_us: Int64Array, end_us: Int64Array) -> Int64Array:
         """Business microseconds in ``[start, end)`` for each pair (negative when reversed)."""
@@ -206,11 +214,39 @@ class BusinessCalendar:
         return self._pos(t)
 
     def _pos(self, t: Int64Array) -> Int64Array:
-        i = np.searchsorted(self._starts, t, side="right") - 1
-        i_safe = np.maximum(i, 0)
-        lengths = self._ends[i_safe] - self._starts[i_safe]
-        inside = np.clip(t - self._starts[i_safe], 0, lengths)
-        return np.where(i >= 0, self._cum[i_safe] + inside, 0)
+        return self._pos_at(t, self._index(t))
+
+    def _pos_at(self, t: Int64Array, i: npt.NDArray[np.intp]) -> Int64Array:
+        # t >= start of interval i by construction, so only the upper clip is needed.
+        pos: Int64Array = self._vcum[i] + np.minimum(t - self._vs[i], self._vlen[i])
+        return pos
+
+    def _index(self, t: Int64Array) -> npt.NDArray[np.intp]:
+        """Index (in the padded arrays) of the last interval starting at or before each ``t``.
+
+        A bucket table answers for the start of each 2**30 µs (~18 min) bucket; at most
+        ``_fixups`` interval starts fall inside one bucket, so that many compare-and-step
+        passes finish the job. Cheaper than a binary search over random instants.
+        """
+        i: npt.NDArray[np.intp] = self._table[(t - self._base) >> _BUCKET_SHIFT]
+        for _ in range(self._fixups):
+            i = i + (self._vs[i + 1] <= t)
+        return i
+
+    def _interval_reaching(
+        self, i: npt.NDArray[np.intp], target: Int64Array
+    ) -> npt.NDArray[np.intp]:
+        """First interval at or after ``i`` whose cumulative end reaches ``target``."""
+        j = i.copy()
+        todo = np.flatnonzero(self._vcum_end[j] < target)
+        for _ in range(4):  # a due time is nearly always within a few intervals
+            if todo.size == 0:
+                return j
+            j[todo] += 1
+            todo = todo[self._vcum_end[j[todo]] < target[todo]]
+        if todo.size:
+            j[todo] = np.searchsorted(self._vcum_end, target[todo], side="left")
+        return j
 
     # ------------------------------------------------------------------ the interval table
 
@@ -266,10 +302,26 @@ class BusinessCalendar:
         self._starts, self._ends = starts, ends
         self._cum_end = cum_end
         self._cum = cum_end - lengths
+        self._build_vector_tables(first, last)
         self._starts_l = starts.tolist()
         self._ends_l = ends.tolist()
         self._cum_l = self._cum.tolist()
         self._first, self._last = first, last
+
+    def _build_vector_tables(self, first: date, last: date) -> None:
+        """Padded copies of the table (a zero-length sentinel at each end) and the bucket index."""
+        total = int(self._cum_end[-1]) if self._cum_end.size else 0
+        self._vs = np.concatenate(([-_FAR], self._starts, [_FAR])).astype(np.int64)
+        self._vlen = np.concatenate(([0], self._ends - self._starts, [0])).astype(np.int64)
+        self._vcum = np.concatenate(([0], self._cum, [total])).astype(np.int64)
+        self._vcum_end = np.concatenate(([0], self._cum_end, [total])).astype(np.int64)
+        self._base = ((first - _EPOCH_DATE).days - 1) * _DAY_S * _US
+        end = ((last - _EPOCH_DATE).days + 2) * _DAY_S * _US
+        buckets = ((end - self._base) >> _BUCKET_SHIFT) + 2
+        edges = self._base + (np.arange(buckets + 1, dtype=np.int64) << _BUCKET_SHIFT)
+        index = np.searchsorted(self._vs, edges, side="right") - 1
+        self._table = index[:-1].astype(np.intp)
+        self._fixups = int(np.diff(index).max()) if buckets else 0
 
 
 def _offset_pieces(tz: ZoneInfo, first: date, last: date) -> list[tuple[int, int, int]]:
