@@ -33,8 +33,10 @@ class AgreementError(RevpactError):
 
     def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
         self.problems = list(problems)
-        full = message if not self.problems else message + "\n" + "\n".join(
-            f"  - {p}" for p in self.problems
+        full = (
+            message
+            if not self.problems
+            else message + "\n" + "\n".join(f"  - {p}" for p in self.problems)
         )
         super().__init__(full)
 
@@ -48,8 +50,10 @@ class InputError(RevpactError):
 
     def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
         self.problems = list(problems)
-        full = message if not self.problems else message + "\n" + "\n".join(
-            f"  - {p}" for p in self.problems
+        full = (
+            message
+            if not self.problems
+            else message + "\n" + "\n".join(f"  - {p}" for p in self.problems)
         )
         super().__init__(full)
 

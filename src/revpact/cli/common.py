@@ -1,0 +1,148 @@
+"""What every command shares: where the agreement and the database are, time, output."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.text import Text
+from sqlalchemy import Engine
+
+from revpact.agreement_file import load_agreement
+from revpact.domain.agreement import Agreement
+from revpact.domain.durations import format_duration
+from revpact.errors import RevpactError
+from revpact.store.db import open_store, resolve_database_url
+
+__all__ = [
+    "AgreementOption",
+    "AsOfOption",
+    "DbOption",
+    "JsonOption",
+    "console",
+    "err_console",
+    "fmt_seconds",
+    "fmt_time",
+    "friendly",
+    "load",
+    "parse_as_of",
+    "short_time_style",
+    "store",
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+console = Console()
+err_console = Console(stderr=True)
+
+DEFAULT_AGREEMENT = "revpact.yaml"
+
+AgreementOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--agreement",
+        "-a",
+        help="The agreement file (default: $REVPACT_AGREEMENT, else ./revpact.yaml).",
+        show_default=False,
+    ),
+]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (default: $REVPACT_DATABASE_URL, else sqlite:///revpact.db).",
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Evaluate as of this ISO 8601 moment (no offset = the calendar's zone). Default: now.",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def agreement_path(explicit: Path | None) -> Path:
+    if explicit is not None:
+        return explicit
+    return Path(os.environ.get("REVPACT_AGREEMENT") or DEFAULT_AGREEMENT)
+
+
+def load(explicit: Path | None) -> Agreement:
+    """The agreement named by ``--agreement``, ``$REVPACT_AGREEMENT`` or ``./revpact.yaml``."""
+    path = agreement_path(explicit)
+    if not path.exists():
+        raise RevpactError(
+            f"no agreement at {path}; write one with `revpact init`, or point to it with "
+            "--agreement PATH or REVPACT_AGREEMENT"
+        )
+    return load_agreement(path)
+
+
+def store(explicit: str | None) -> Engine:
+    return open_store(resolve_database_url(explicit))
+
+
+def parse_as_of(value: str | None, agreement: Agreement) -> datetime:
+    """``--as-of``: ISO 8601; without an offset it is read in the calendar's zone."""
+    if value is None:
+        return datetime.now(UTC)
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError as exc:
+        raise RevpactError(
+            f'--as-of "{value}" is not an ISO 8601 moment; write e.g. 2020-06-30T17:00-04:00'
+        ) from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(agreement.calendar.timezone))
+    return moment
+
+
+def fmt_time(moment: datetime | None, zone: str, *, style: str = "%Y-%m-%d %H:%M") -> str:
+    """A moment in the calendar's zone, for tables (the caption or title names the zone)."""
+    if moment is None:
+        return "—"
+    return moment.astimezone(ZoneInfo(zone)).strftime(style)
+
+
+def short_time_style(moments: list[datetime | None], as_of: datetime, zone: str) -> str:
+    """``%m-%d %H:%M`` when every moment falls in the year of ``as_of`` (the title shows it)."""
+    tz = ZoneInfo(zone)
+    year = as_of.astimezone(tz).year
+    same = all(m is None or m.astimezone(tz).year == year for m in moments)
+    return "%m-%d %H:%M" if same else "%Y-%m-%d %H:%M"
+
+
+AS_OF_STYLE = "%Y-%m-%d %H:%M %Z"
+
+
+def fmt_seconds(seconds: float | int | None) -> str:
+    if seconds is None:
+        return "—"
+    return format_duration(int(seconds))
+
+
+def friendly(command: Callable[P, R]) -> Callable[P, R]:
+    """Show a :class:`RevpactError` as a plain message and exit with status 1."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except RevpactError as exc:
+            err_console.print(Text("error: ", style="bold red") + Text(str(exc)), highlight=False)
+            raise typer.Exit(1) from None
+
+    return run

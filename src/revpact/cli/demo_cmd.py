@@ -1,0 +1,83 @@
+"""``revpact demo``: Company A's year, generated, imported and measured."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from revpact import services
+from revpact.agreement_file import company_a_template, parse_agreement
+from revpact.cli.common import console, friendly
+from revpact.cli.leads_cmds import lead_table, render_summary
+from revpact.demo_data import DEMO_AS_OF, generate_leads, write_leads_csv
+from revpact.domain.sla import LeadStatus
+from revpact.errors import RevpactError
+from revpact.store.db import open_store
+
+__all__ = ["register"]
+
+
+def demo(
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where to write the demo's files.")
+    ] = Path("demo"),
+    lang: Annotated[str, typer.Option("--lang", help="Agreement text language: en or pl.")] = "en",
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the generated data.")] = 2020,
+) -> None:
+    """Build Company A's 2020 (agreement, leads, touches) into DIR and print the scoreboard."""
+    if lang not in ("en", "pl"):
+        raise RevpactError(f'--lang "{lang}" is not offered; choose en or pl')
+    directory.mkdir(parents=True, exist_ok=True)
+    agreement_file = directory / "revpact.yaml"
+    agreement_file.write_text(company_a_template("pl" if lang == "pl" else "en"), encoding="utf-8")
+    agreement = parse_agreement(agreement_file.read_text(encoding="utf-8"), str(agreement_file))
+
+    database = directory / "revpact.db"
+    for stale in (
+        database,
+        database.with_name("revpact.db-wal"),
+        database.with_name("revpact.db-shm"),
+    ):
+        stale.unlink(missing_ok=True)
+    url = f"sqlite:///{database}"
+    engine = open_store(url)
+
+    calendar = agreement.business_calendar()
+    leads = generate_leads(
+        seed=seed, timezone=agreement.calendar.timezone, is_business_time=calendar.is_business_time
+    )
+    leads_file = directory / "leads.csv"
+    with leads_file.open("w", encoding="utf-8", newline="") as fp:
+        write_leads_csv(leads, fp)
+    with console.status(f"importing {len(leads):,} leads"):
+        report = services.import_leads(engine, agreement, leads_file)
+    console.print(
+        f"[bold]{agreement.company}[/] — {agreement.title}: {agreement_file}, {report.rows:,} "
+        f"leads imported from {leads_file} into {database}",
+        highlight=False,
+    )
+    render_summary(agreement, services.follow_up_summary(engine, agreement, as_of=DEMO_AS_OF))
+
+    waiting = [
+        v
+        for v in services.list_leads(engine, agreement, as_of=DEMO_AS_OF)
+        if v.status in (LeadStatus.AT_RISK, LeadStatus.OPEN)
+    ]
+    waiting.sort(key=lambda v: v.business_seconds_left or 0)
+    console.print(
+        lead_table(agreement, waiting, DEMO_AS_OF, "Waiting for a first touch at", waiting=True)
+    )
+    as_of = DEMO_AS_OF.isoformat()
+    console.print(
+        "\nExplore it:\n"
+        f"  revpact status --agreement {agreement_file} --db {url} --as-of {as_of}\n"
+        f"  revpact leads --agreement {agreement_file} --db {url} --as-of {as_of} "
+        "--status breached",
+        highlight=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(friendly(demo))

@@ -1,0 +1,64 @@
+"""``revpact import ...``: data files in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+from revpact import services
+from revpact.cli.common import AgreementOption, DbOption, console, friendly, load, store
+
+__all__ = ["app"]
+
+app = typer.Typer(help="Import data files (CSV exports).", no_args_is_help=True)
+
+
+@app.command("leads")
+@friendly
+def import_leads(
+    file: Annotated[Path, typer.Argument(help="Canonical lead CSV.", show_default=False)],
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Store the good rows; write the rejected ones with reasons to FILE.rejects.csv.",
+        ),
+    ] = False,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import leads (lead_id,lead_type,stage,requested_follow_up,created_at,notified_at,
+    first_touch_at,owner + any extra columns). Re-importing updates by lead_id."""
+    spec = load(agreement)
+    engine = store(db)
+    with Progress(
+        TextColumn("importing {task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(file.name, total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = services.import_leads(
+            engine, spec, file, skip_invalid=skip_invalid, progress=progress
+        )
+    console.print(describe(report), highlight=False)
+
+
+def describe(report: services.ImportReport) -> str:
+    """One line a user can read: what changed, and where the rejects went."""
+    text = (
+        f"{report.file_name}: {report.rows:,} rows — {report.inserted:,} new, "
+        f"{report.updated:,} updated, {report.unchanged:,} unchanged"
+    )
+    if report.rejected:
+        text += f", {report.rejected:,} rejected (see {report.rejects_path})"
+    return text

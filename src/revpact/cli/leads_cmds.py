@@ -1,0 +1,194 @@
+"""``revpact leads`` and ``revpact status``: each lead's standing, and the scoreboard."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.table import Table
+
+from revpact import services
+from revpact.cli.common import (
+    AS_OF_STYLE,
+    AgreementOption,
+    AsOfOption,
+    DbOption,
+    JsonOption,
+    console,
+    fmt_seconds,
+    fmt_time,
+    friendly,
+    load,
+    parse_as_of,
+    short_time_style,
+    store,
+)
+from revpact.domain.agreement import Agreement
+from revpact.domain.sla import LeadStatus
+from revpact.errors import RevpactError
+
+__all__ = ["lead_table", "register", "render_summary"]
+
+STATUS_STYLE = {
+    LeadStatus.MET: "green",
+    LeadStatus.BREACHED: "red",
+    LeadStatus.AT_RISK: "yellow",
+    LeadStatus.OPEN: "cyan",
+    LeadStatus.EXCLUDED: "dim",
+}
+
+
+def _status(value: str | None) -> LeadStatus | None:
+    if value is None:
+        return None
+    try:
+        return LeadStatus(value)
+    except ValueError:
+        choices = ", ".join(s.value for s in LeadStatus)
+        raise RevpactError(
+            f'--status "{value}" is not a status; choose one of: {choices}'
+        ) from None
+
+
+def leads(
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", help="Only leads in this status: met, breached, at_risk, open, excluded."
+        ),
+    ] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Only this owner's leads.")] = None,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    limit: Annotated[
+        int, typer.Option("--limit", help="Rows in the table (0 = all; --json prints all).")
+    ] = 100,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """List leads with their follow-up status, due time and response time."""
+    spec = load(agreement)
+    moment = parse_as_of(as_of, spec)
+    views = services.list_leads(store(db), spec, as_of=moment, status=_status(status), owner=owner)
+    if as_json:
+        typer.echo(json.dumps([services.lead_view_to_json(v) for v in views], indent=1))
+        return
+    shown = views if limit <= 0 else views[:limit]
+    console.print(lead_table(spec, shown, moment, "Leads as of"))
+    if len(views) > len(shown):
+        console.print(f"… and {len(views) - len(shown):,} more (use --limit 0 or --json)")
+
+
+def lead_table(
+    spec: Agreement,
+    views: list[services.LeadView],
+    as_of: datetime,
+    title: str,
+    *,
+    waiting: bool = False,
+) -> Table:
+    """Leads as a table; times in the calendar's zone, named in the title.
+
+    ``waiting`` leaves out the columns of a first touch (for a queue of untouched leads).
+    """
+    zone = spec.calendar.timezone
+    moments = [m for v in views for m in (v.notified_at, v.due_at, v.first_touch_at)]
+    style = short_time_style(moments, as_of, zone)
+    table = Table(
+        title=f"{title} {fmt_time(as_of, zone, style=AS_OF_STYLE)} ({zone})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("lead", no_wrap=True)
+    table.add_column("type", overflow="fold", min_width=8)
+    table.add_column("owner", overflow="fold", min_width=10)
+    times = ("notified", "due") if waiting else ("notified", "due", "touched", "response")
+    for column in (*times, "left"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("status", no_wrap=True, min_width=8)
+    for v in views:
+        cells = [
+            v.lead_id,
+            v.lead_type,
+            v.owner or "—",
+            fmt_time(v.notified_at, zone, style=style),
+            fmt_time(v.due_at, zone, style=style),
+        ]
+        if not waiting:
+            cells.append(fmt_time(v.first_touch_at, zone, style=style))
+            cells.append(fmt_seconds(v.response_business_seconds))
+        cells.append(fmt_seconds(v.business_seconds_left))
+        cells.append(f"[{STATUS_STYLE[v.status]}]{v.status.value}[/]")
+        table.add_row(*cells)
+    return table
+
+
+def status(
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """The follow-up scoreboard: compliance, counts per status, response times, per owner."""
+    spec = load(agreement)
+    moment = parse_as_of(as_of, spec)
+    summary = services.follow_up_summary(store(db), spec, as_of=moment)
+    if as_json:
+        typer.echo(json.dumps(services.summary_to_json(summary), indent=1))
+        return
+    render_summary(spec, summary)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def render_summary(spec: Agreement, summary: services.FollowUpSummary) -> None:
+    """Print the scoreboard tables (also used by the demo)."""
+    zone = spec.calendar.timezone
+    target = spec.sales.follow_up.compliance_target
+    head = Table(
+        title=f"Follow-up SLA — {spec.company}, as of "
+        f"{fmt_time(summary.as_of, zone, style=AS_OF_STYLE)} ({zone})",
+        title_justify="left",
+        show_header=False,
+    )
+    head.add_column("measure")
+    head.add_column("value", justify="right")
+    met = summary.compliance is not None and summary.compliance >= target
+    verdict = (
+        "—"
+        if summary.compliance is None
+        else ("[green]on target[/]" if met else "[red]below target[/]")
+    )
+    head.add_row("compliance (met ÷ decided)", f"{_pct(summary.compliance)}  {verdict}")
+    head.add_row("target", _pct(float(target)))
+    for st in LeadStatus:
+        head.add_row(f"[{STATUS_STYLE[st]}]{st.value}[/]", f"{summary.counts.get(st, 0):,}")
+    head.add_row("median response", fmt_seconds(summary.median_response_seconds))
+    head.add_row("90th percentile response", fmt_seconds(summary.p90_response_seconds))
+    console.print(head)
+
+    owners = Table(title="Per owner", title_justify="left")
+    for column in ("owner", "met", "breached", "at_risk", "open", "compliance", "median", "p90"):
+        owners.add_column(column, justify="left" if column == "owner" else "right")
+    for o in summary.owners:
+        owners.add_row(
+            o.owner,
+            f"{o.counts.get(LeadStatus.MET, 0):,}",
+            f"{o.counts.get(LeadStatus.BREACHED, 0):,}",
+            f"{o.counts.get(LeadStatus.AT_RISK, 0):,}",
+            f"{o.counts.get(LeadStatus.OPEN, 0):,}",
+            _pct(o.compliance),
+            fmt_seconds(o.median_response_seconds),
+            fmt_seconds(o.p90_response_seconds),
+        )
+    console.print(owners)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(friendly(leads))
+    app.command()(friendly(status))

@@ -1,0 +1,86 @@
+"""The tables, as SQLAlchemy Core metadata (the migrations create them; this describes them).
+
+Every instant is stored as a ``BIGINT`` of epoch microseconds in UTC, not as a ``TIMESTAMP``.
+The SLA engine works on numpy ``int64`` columns of exactly that, so a million leads go in with
+one ``executemany`` of plain tuples and come back with one plain ``SELECT`` — no per-value
+datetime conversion on either side, no driver-specific time zone handling, and the same
+behaviour on SQLite and PostgreSQL. NULL means "no such moment" (not yet touched, never
+notified, or no deadline because the SLA does not apply). ``owner`` is NULL while nobody owns
+the lead; ``attributes`` is a JSON object of the import file's extra columns.
+
+A test compares this metadata with the schema the migrations build, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+)
+
+__all__ = ["imports", "leads", "metadata", "store_state"]
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+leads = Table(
+    "leads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("lead_id", Text, nullable=False),
+    Column("lead_type", Text, nullable=False),
+    Column("stage", Text, nullable=False),
+    Column("requested_follow_up", Boolean, nullable=False),
+    Column("owner", Text, nullable=True),
+    Column("attributes", Text, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+    Column("notified_us", BigInteger, nullable=True),
+    Column("first_touch_us", BigInteger, nullable=True),
+    Column("due_us", BigInteger, nullable=True),
+    Column("applies", Boolean, nullable=False),
+    Column("sla_fingerprint", Text, nullable=False),
+    Index("ux_leads_lead_id", "lead_id", unique=True),
+    Index(None, "owner"),
+    Index(None, "due_us"),
+    Index(None, "notified_us"),
+)
+"""One row per lead; ``due_us`` was computed under ``sla_fingerprint``.
+
+``lead_id`` (the CRM's id) is the key leads are matched by, through a unique index; ``id`` is a
+surrogate (SQLite's rowid) so that a bulk load appends rows and then builds every index once,
+sorted, instead of inserting each row into a lead_id b-tree in whatever order the file has.
+"""
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("import_id", Integer, primary_key=True, autoincrement=True),
+    Column("file_name", Text, nullable=False),
+    Column("sha256", Text, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("inserted", Integer, nullable=False),
+    Column("updated", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("at_us", BigInteger, nullable=False),
+)
+"""One row per successful lead import."""
+
+store_state = Table(
+    "store_state",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+"""Facts about the whole store; ``sla_fingerprint``: every lead's deadline is computed under it
+(so checking for stale deadlines costs one lookup, not a scan of ``leads``)."""

@@ -1,0 +1,67 @@
+"""Shared fixtures: a migrated store per backend, and Company A's agreement.
+
+``engine`` runs every test that uses it against SQLite, and against PostgreSQL too when
+``REVPACT_TEST_POSTGRES_URL`` names a server (e.g. ``postgresql+psycopg://postgres@127.0.0.1/test``).
+Each PostgreSQL test gets a fresh schema, dropped afterwards, so tests never see each other's
+rows.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
+
+from revpact.agreement_file import company_a_template, parse_agreement
+from revpact.domain.agreement import Agreement
+from revpact.store import open_store
+
+POSTGRES_ENV = "REVPACT_TEST_POSTGRES_URL"
+
+
+def _backends() -> list[object]:
+    found: list[object] = [pytest.param("sqlite", id="sqlite")]
+    if os.environ.get(POSTGRES_ENV):
+        found.append(pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres))
+    return found
+
+
+@pytest.fixture(params=_backends())
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database (a SQLite file, or a fresh PostgreSQL schema)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'revpact.db'}"
+        return
+    server = make_url(os.environ[POSTGRES_ENV])
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(server)
+    try:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        url = server.update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """A store opened (created and migrated) on an empty database."""
+    store = open_store(database_url)
+    try:
+        yield store
+    finally:
+        store.dispose()
+
+
+@pytest.fixture(scope="session")
+def agreement() -> Agreement:
+    """Company A's agreement, as the English template writes it."""
+    return parse_agreement(company_a_template("en"))
