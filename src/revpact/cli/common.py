@@ -32,6 +32,7 @@ __all__ = [
     "fmt_time",
     "friendly",
     "load",
+    "owner_names",
     "parse_as_of",
     "short_time_style",
     "store",
@@ -118,11 +119,16 @@ def fmt_time(moment: datetime | None, zone: str, *, style: str = "%Y-%m-%d %H:%M
 
 
 def short_time_style(moments: list[datetime | None], as_of: datetime, zone: str) -> str:
-    """``%m-%d %H:%M`` when every moment falls in the year of ``as_of`` (the title shows it)."""
+    """The shortest unambiguous style given the title's ``as_of``: the time alone when every
+    moment falls on that local day, month-day and time within its year, else the full date."""
     tz = ZoneInfo(zone)
-    year = as_of.astimezone(tz).year
-    same = all(m is None or m.astimezone(tz).year == year for m in moments)
-    return "%m-%d %H:%M" if same else "%Y-%m-%d %H:%M"
+    local = as_of.astimezone(tz)
+    days = {m.astimezone(tz).date() for m in moments if m is not None}
+    if days <= {local.date()}:
+        return "%H:%M"
+    if all(d.year == local.year for d in days):
+        return "%m-%d %H:%M"
+    return "%Y-%m-%d %H:%M"
 
 
 AS_OF_STYLE = "%Y-%m-%d %H:%M %Z"
@@ -146,3 +152,17 @@ def friendly(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(1) from None
 
     return run
+
+
+def owner_names(owners: list[str | None]) -> tuple[dict[str | None, str], str | None]:
+    """Short names for a table: the part before ``@`` when every owner shares one e-mail domain.
+
+    Returns the names and the shared domain (for the table's caption), or the owners as they
+    are and ``None``.
+    """
+    domains = {o.rpartition("@")[2] for o in owners if o}
+    emails = all(o is None or "@" in o for o in owners)
+    if emails and len(domains) == 1:
+        domain = domains.pop()
+        return {o: (o.rpartition("@")[0] if o else "—") for o in owners}, domain
+    return {o: (o or "—") for o in owners}, None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -70,13 +71,20 @@ def demo(
         lead_table(agreement, waiting, DEMO_AS_OF, "Waiting for a first touch at", waiting=True)
     )
     as_of = DEMO_AS_OF.isoformat()
+    prog = _program()
     console.print(
         "\nExplore it:\n"
-        f"  revpact status --agreement {agreement_file} --db {url} --as-of {as_of}\n"
-        f"  revpact leads --agreement {agreement_file} --db {url} --as-of {as_of} "
+        f"  {prog} status --agreement {agreement_file} --db {url} --as-of {as_of}\n"
+        f"  {prog} leads --agreement {agreement_file} --db {url} --as-of {as_of} "
         "--status breached",
         highlight=False,
     )
+
+
+def _program() -> str:
+    """How the user called revpact (``.venv/bin/revpact`` after ``make demo``)."""
+    called = Path(sys.argv[0]) if sys.argv else Path("revpact")
+    return str(called) if called.name == "revpact" else "revpact"
 
 
 def register(app: typer.Typer) -> None:

@@ -22,6 +22,7 @@ from revpact.cli.common import (
     fmt_time,
     friendly,
     load,
+    owner_names,
     parse_as_of,
     short_time_style,
     store,
@@ -97,10 +98,14 @@ def lead_table(
     zone = spec.calendar.timezone
     moments = [m for v in views for m in (v.notified_at, v.due_at, v.first_touch_at)]
     style = short_time_style(moments, as_of, zone)
+    names, domain = owner_names([v.owner for v in views])
     table = Table(
         title=f"{title} {fmt_time(as_of, zone, style=AS_OF_STYLE)} ({zone})",
         title_justify="left",
+        caption=None if domain is None else f"owners @{domain}",
+        caption_justify="left",
         box=box.SIMPLE_HEAD,
+        pad_edge=False,
     )
     table.add_column("lead", no_wrap=True)
     table.add_column("type", overflow="fold", min_width=8)
@@ -113,7 +118,7 @@ def lead_table(
         cells = [
             v.lead_id,
             v.lead_type,
-            v.owner or "—",
+            names[v.owner],
             fmt_time(v.notified_at, zone, style=style),
             fmt_time(v.due_at, zone, style=style),
         ]
@@ -172,12 +177,18 @@ def render_summary(spec: Agreement, summary: services.FollowUpSummary) -> None:
     head.add_row("90th percentile response", fmt_seconds(summary.p90_response_seconds))
     console.print(head)
 
-    owners = Table(title="Per owner", title_justify="left")
+    names, domain = owner_names([o.owner for o in summary.owners])
+    owners = Table(
+        title="Per owner",
+        title_justify="left",
+        caption=None if domain is None else f"owners @{domain}",
+        caption_justify="left",
+    )
     for column in ("owner", "met", "breached", "at_risk", "open", "compliance", "median", "p90"):
         owners.add_column(column, justify="left" if column == "owner" else "right")
     for o in summary.owners:
         owners.add_row(
-            o.owner,
+            names[o.owner],
             f"{o.counts.get(LeadStatus.MET, 0):,}",
             f"{o.counts.get(LeadStatus.BREACHED, 0):,}",
             f"{o.counts.get(LeadStatus.AT_RISK, 0):,}",
