@@ -388,6 +388,13 @@ def test_list_leads_by_status_and_owner(
     assert [v.lead_id for v in bens] == ["A6", "A5", "A11", "A12", "A8", "A7"]
     none = services.list_leads(engine, agreement, as_of=AS_OF, owner="ben", status=LeadStatus.MET)
     assert [v.lead_id for v in none] == ["A11"]
+    first_two_met = services.list_leads(
+        engine, agreement, as_of=AS_OF, status=LeadStatus.MET, limit=2
+    )
+    assert [v.lead_id for v in first_two_met] == ["A1", "A3"]
+    everyone = services.list_leads(engine, agreement, as_of=AS_OF)
+    first = services.list_leads(engine, agreement, as_of=AS_OF, limit=4)
+    assert first == everyone[:4]
 
 
 def test_an_empty_store(engine: Engine, agreement: Agreement) -> None:

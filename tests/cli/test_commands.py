@@ -157,3 +157,15 @@ def test_demo_prints_the_scoreboard(workdir: Path) -> None:
     summary = json.loads(out)
     assert 0.5 < summary["compliance"] < 1.0
     assert summary["counts"]["at_risk"] >= 1 and summary["counts"]["open"] >= 1
+
+
+def test_table_limit_says_there_is_more(workdir: Path) -> None:
+    run("init")
+    (workdir / "leads.csv").write_text(LEADS, encoding="utf-8")
+    run("import", "leads", "leads.csv")
+    code, out = run("leads", "--as-of", "2020-01-13T09:50", "--limit", "2")
+    assert code == 0, out
+    assert "A1" in out and "A2" in out and "A3" not in out
+    assert "and more" in out
+    code, out = run("leads", "--as-of", "2020-01-13T09:50", "--limit", "5")
+    assert "and more" not in out

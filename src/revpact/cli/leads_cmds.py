@@ -73,14 +73,17 @@ def leads(
     """List leads with their follow-up status, due time and response time."""
     spec = load(agreement)
     moment = parse_as_of(as_of, spec)
-    views = services.list_leads(store(db), spec, as_of=moment, status=_status(status), owner=owner)
+    engine, wanted = store(db), _status(status)
     if as_json:
+        views = services.list_leads(engine, spec, as_of=moment, status=wanted, owner=owner)
         typer.echo(json.dumps([services.lead_view_to_json(v) for v in views], indent=1))
         return
-    shown = views if limit <= 0 else views[:limit]
+    bound = None if limit <= 0 else limit + 1  # one more tells whether there are more
+    views = services.list_leads(engine, spec, as_of=moment, status=wanted, owner=owner, limit=bound)
+    shown = views if bound is None else views[:limit]
     console.print(lead_table(spec, shown, moment, "Leads as of"))
     if len(views) > len(shown):
-        console.print(f"… and {len(views) - len(shown):,} more (use --limit 0 or --json)")
+        console.print("… and more (use --limit 0 for all, or --json)")
 
 
 def lead_table(

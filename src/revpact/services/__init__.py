@@ -1,0 +1,38 @@
+"""Use cases the CLI (and later the API) share: import leads, keep deadlines current, read them.
+
+Each service takes an engine (from :func:`revpact.store.open_store`), the agreement and plain
+arguments, and returns frozen values with a ``*_to_json`` twin. Time is an argument (``as_of``)
+except for the moment an import is recorded, which defaults to now.
+
+Deadlines are computed once, at import, under the agreement's SLA and stored together with its
+fingerprint; :func:`recompute_deadlines` brings them up to date when the calendar or the
+follow-up rule has changed since, and every service calls it before reading.
+"""
+
+from __future__ import annotations
+
+from revpact.services.deadlines import recompute_deadlines
+from revpact.services.follow_up import (
+    FollowUpSummary,
+    LeadView,
+    OwnerSummary,
+    follow_up_summary,
+    lead_view_to_json,
+    list_leads,
+    summary_to_json,
+)
+from revpact.services.importing import ImportReport, Progress, import_leads
+
+__all__ = [
+    "FollowUpSummary",
+    "ImportReport",
+    "LeadView",
+    "OwnerSummary",
+    "Progress",
+    "follow_up_summary",
+    "import_leads",
+    "lead_view_to_json",
+    "list_leads",
+    "recompute_deadlines",
+    "summary_to_json",
+]

@@ -1,0 +1,278 @@
+"""Reading the follow-up SLA: each lead as of a moment, and the scoreboard."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Engine
+
+from revpact.domain.agreement import Agreement
+from revpact.domain.calendar import to_us
+from revpact.domain.sla import (
+    NO_TIME,
+    STATUS_CODES,
+    LeadStatus,
+    ManyResults,
+    evaluate_many,
+    status_code,
+)
+from revpact.services.deadlines import recompute_deadlines
+from revpact.store.leads import LeadRepository, SlaArrays
+
+__all__ = [
+    "FollowUpSummary",
+    "LeadView",
+    "OwnerSummary",
+    "follow_up_summary",
+    "lead_view_to_json",
+    "list_leads",
+    "summary_to_json",
+]
+
+Int64Array = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class LeadView:
+    """One lead as of a moment; times are aware UTC datetimes."""
+
+    lead_id: str
+    lead_type: str
+    stage: str
+    owner: str | None
+    created_at: datetime
+    notified_at: datetime | None
+    first_touch_at: datetime | None  # None also when the touch comes after as_of
+    due_at: datetime | None  # None when the SLA does not apply
+    status: LeadStatus
+    response_business_seconds: int | None  # None until touched, or when excluded
+    business_seconds_left: int | None  # only for open and at-risk leads
+
+
+def list_leads(
+    engine: Engine,
+    agreement: Agreement,
+    *,
+    as_of: datetime,
+    status: LeadStatus | None = None,
+    owner: str | None = None,
+    limit: int | None = None,
+) -> list[LeadView]:
+    """The leads that exist as of ``as_of`` and where each stands, in notification order.
+
+    Every lead is evaluated (vectorised); ``limit`` only bounds how many views are built.
+    """
+    recompute_deadlines(engine, agreement)
+    as_of_us = to_us(as_of)
+    with engine.connect() as conn:
+        leads = LeadRepository(conn).load(as_of_us=as_of_us, owner=owner)
+    results = _evaluate(agreement, leads, as_of_us)
+    excluded_code = status_code(LeadStatus.EXCLUDED)
+    touched = (leads.first_touch_us != NO_TIME) & (leads.first_touch_us <= as_of_us)
+    columns = {
+        "created_at": leads.created_us,
+        "notified_at": leads.notified_us,
+        "first_touch_at": np.where(touched, leads.first_touch_us, NO_TIME),
+        "due_at": np.where(results.status == excluded_code, NO_TIME, leads.due_us),
+        "status": results.status,
+        "response_business_seconds": results.response_s,
+        "business_seconds_left": results.left_s,
+    }
+    texts: dict[str, list[Any]] = {
+        "lead_id": leads.lead_id,
+        "lead_type": leads.lead_type,
+        "stage": leads.stage,
+        "owner": leads.owner,
+    }
+    if status is not None or limit is not None:
+        keep = np.arange(len(results.status))
+        if status is not None:
+            keep = np.flatnonzero(results.status == status_code(status))
+        keep = keep[:limit]
+        columns = {name: values[keep] for name, values in columns.items()}
+        picked = keep.tolist()
+        texts = {name: [values[i] for i in picked] for name, values in texts.items()}
+    return [
+        LeadView(*fields)
+        for fields in zip(
+            texts["lead_id"],
+            texts["lead_type"],
+            texts["stage"],
+            texts["owner"],
+            _datetimes(columns["created_at"]),
+            _datetimes(columns["notified_at"]),
+            _datetimes(columns["first_touch_at"]),
+            _datetimes(columns["due_at"]),
+            [STATUS_CODES[c] for c in columns["status"].tolist()],
+            _counts(columns["response_business_seconds"]),
+            _counts(columns["business_seconds_left"]),
+            strict=True,
+        )
+    ]
+
+
+def _evaluate(agreement: Agreement, leads: SlaArrays, as_of_us: int) -> ManyResults:
+    return evaluate_many(
+        agreement.business_calendar(),
+        agreement.follow_up_rule(),
+        applies=leads.applies,
+        notified_us=leads.notified_us,
+        due_us=leads.due_us,
+        touch_us=leads.first_touch_us,
+        as_of_us=as_of_us,
+    )
+
+
+def _datetimes(us: Int64Array) -> list[datetime | None]:
+    """Aware UTC datetimes of epoch µs (None for :data:`NO_TIME`), converted by numpy."""
+    naive = us.astype("datetime64[us]").tolist()  # NO_TIME is NaT, which becomes None
+    return [None if d is None else d.replace(tzinfo=UTC) for d in naive]
+
+
+def _counts(values: Int64Array) -> list[int | None]:
+    """Whole seconds, None where the vectorised API says -1 (no value)."""
+    return [None if v < 0 else v for v in values.tolist()]
+
+
+@dataclass(frozen=True)
+class OwnerSummary:
+    """The follow-up figures of one owner's leads (``owner`` None: leads nobody owns)."""
+
+    owner: str | None
+    leads: int
+    counts: Mapping[LeadStatus, int]
+    compliance: float | None
+    median_response_seconds: int | None
+    p90_response_seconds: int | None
+
+
+@dataclass(frozen=True)
+class FollowUpSummary:
+    """How the follow-up promise stands as of a moment.
+
+    ``compliance`` = met / (met + breached), None while no lead is decided. Response times are
+    business seconds over the covered leads touched by ``as_of``; the median and the 90th
+    percentile are nearest-rank (each is the response time of an actual lead).
+    """
+
+    as_of: datetime
+    leads: int
+    counts: Mapping[LeadStatus, int]
+    compliance: float | None
+    compliance_target: Decimal
+    median_response_seconds: int | None
+    p90_response_seconds: int | None
+    owners: tuple[OwnerSummary, ...]
+
+
+def follow_up_summary(engine: Engine, agreement: Agreement, *, as_of: datetime) -> FollowUpSummary:
+    """Counts per status, compliance and response times, overall and per owner."""
+    recompute_deadlines(engine, agreement)
+    as_of_us = to_us(as_of)
+    with engine.connect() as conn:
+        leads = LeadRepository(conn).load_sla(as_of_us=as_of_us)
+    results = _evaluate(agreement, leads, as_of_us)
+    status, response = results.status.astype(np.int64), results.response_s
+    names = sorted({o for o in leads.owner if o is not None})
+    code_of: dict[str | None, int] = {name: j for j, name in enumerate(names)}
+    code_of[None] = len(names)  # leads nobody owns come last
+    owner_code = np.fromiter(map(code_of.__getitem__, leads.owner), np.int64, len(leads))
+    order = np.argsort(owner_code, kind="stable")
+    bounds = np.searchsorted(owner_code[order], np.arange(len(names) + 2))
+    owners = []
+    for j, name in enumerate([*names, None]):
+        rows = order[bounds[j] : bounds[j + 1]]
+        if rows.size:
+            owners.append(OwnerSummary(name, *_figures(status[rows], response[rows])))
+    leads_n, counts, compliance, median, p90 = _figures(status, response)
+    return FollowUpSummary(
+        as_of=as_of,
+        leads=leads_n,
+        counts=counts,
+        compliance=compliance,
+        compliance_target=agreement.sales.follow_up.compliance_target,
+        median_response_seconds=median,
+        p90_response_seconds=p90,
+        owners=tuple(owners),
+    )
+
+
+def _figures(
+    status: Int64Array, response: Int64Array
+) -> tuple[int, dict[LeadStatus, int], float | None, int | None, int | None]:
+    per_code = np.bincount(status, minlength=len(STATUS_CODES)).tolist()
+    counts = {s: int(per_code[i]) for i, s in enumerate(STATUS_CODES)}
+    decided = counts[LeadStatus.MET] + counts[LeadStatus.BREACHED]
+    compliance = counts[LeadStatus.MET] / decided if decided else None
+    answered = np.sort(response[response >= 0])
+    return (
+        int(status.size),
+        counts,
+        compliance,
+        _nearest_rank(answered, 50),
+        _nearest_rank(answered, 90),
+    )
+
+
+def _nearest_rank(ordered: Int64Array, percent: int) -> int | None:
+    if ordered.size == 0:
+        return None
+    rank = max(math.ceil(percent * ordered.size / 100), 1)
+    return int(ordered[rank - 1])
+
+
+# ---------------------------------------------------------------------------- JSON twins
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def lead_view_to_json(view: LeadView) -> dict[str, object]:
+    return {
+        "lead_id": view.lead_id,
+        "lead_type": view.lead_type,
+        "stage": view.stage,
+        "owner": view.owner,
+        "status": view.status.value,
+        "created_at": _iso(view.created_at),
+        "notified_at": _iso(view.notified_at),
+        "first_touch_at": _iso(view.first_touch_at),
+        "due_at": _iso(view.due_at),
+        "response_business_seconds": view.response_business_seconds,
+        "business_seconds_left": view.business_seconds_left,
+    }
+
+
+def _counts_json(counts: Mapping[LeadStatus, int]) -> dict[str, int]:
+    return {status.value: counts.get(status, 0) for status in STATUS_CODES}
+
+
+def summary_to_json(summary: FollowUpSummary) -> dict[str, object]:
+    return {
+        "as_of": summary.as_of.isoformat(),
+        "leads": summary.leads,
+        "counts": _counts_json(summary.counts),
+        "compliance": summary.compliance,
+        "compliance_target": float(summary.compliance_target),
+        "median_response_business_seconds": summary.median_response_seconds,
+        "p90_response_business_seconds": summary.p90_response_seconds,
+        "owners": [
+            {
+                "owner": o.owner,
+                "leads": o.leads,
+                "counts": _counts_json(o.counts),
+                "compliance": o.compliance,
+                "median_response_business_seconds": o.median_response_seconds,
+                "p90_response_business_seconds": o.p90_response_seconds,
+            }
+            for o in summary.owners
+        ],
+    }

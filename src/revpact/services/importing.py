@@ -1,0 +1,234 @@
+"""Importing the canonical lead file: all or nothing, idempotent by ``lead_id``."""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Engine
+
+from revpact.domain.agreement import Agreement
+from revpact.domain.calendar import to_us
+from revpact.domain.sla import (
+    due_many,
+)
+from revpact.errors import InputError
+from revpact.ingest.canonical import ChunkSource, LeadColumns, LeadReader
+from revpact.ingest.parallel import ProcessLeadReader
+from revpact.ingest.rejects import RejectsWriter, rejects_path_for
+from revpact.services.deadlines import recompute_deadlines
+from revpact.store.leads import LeadRepository
+
+__all__ = ["ImportReport", "Progress", "import_leads"]
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(rows_done, rows_total)`` while an import runs; ``rows_total`` is an
+estimate from the bytes read until the last call, where it is exact."""
+
+Int64Array = npt.NDArray[np.int64]
+
+_PROBLEMS_SHOWN = 20
+_PARALLEL_FROM_BYTES = 32 << 20  # below this a helper process costs more than it saves
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: rows read, and how many leads were new, changed, the same or bad."""
+
+    file_name: str
+    sha256: str
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: int
+    rejects_path: Path | None  # the rejected rows and why (only with skip_invalid)
+
+
+def import_leads(
+    engine: Engine,
+    agreement: Agreement,
+    path_or_fp: str | os.PathLike[str] | IO[bytes] | IO[str],
+    *,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+    rejects_path: str | os.PathLike[str] | None = None,
+    parallel: bool | None = None,
+    now: datetime | None = None,
+) -> ImportReport:
+    """Store the leads of a canonical lead file, inserting new ones and updating changed ones.
+
+    A bad file raises :class:`InputError` listing its problems, and nothing from it is stored.
+    With ``skip_invalid`` the good rows are stored and the bad ones written, each with its
+    reasons in an ``error`` column, to ``rejects_path`` (default: ``NAME.rejects.csv`` beside
+    the input file). ``parallel`` parses a file given by path in a helper process while this
+    one writes (default: for files of 32 MiB and more, when the machine has two cores).
+    """
+    recompute_deadlines(engine, agreement)
+    with _opened(path_or_fp) as (fp, source, path):
+        reader: ChunkSource
+        if isinstance(path_or_fp, str | os.PathLike) and _parallel(parallel, Path(path_or_fp)):
+            reader = ProcessLeadReader(Path(path_or_fp), source=source, agreement=agreement)
+        else:
+            reader = LeadReader(fp, source=source, agreement=agreement)
+        if rejects_path is not None:
+            target: Path | None = Path(rejects_path)
+        else:
+            target = None if path is None else rejects_path_for(path)
+        rejects = RejectsWriter(reader.header, target) if skip_invalid else None
+        try:
+            with _gc_paused(), engine.begin() as conn:
+                repo = LeadRepository(conn)
+                counts = _store(repo, agreement, reader, rejects, progress)
+                repo.record_import(
+                    file_name=source,
+                    sha256=reader.sha256,
+                    rows=reader.rows_read,
+                    at_us=to_us(now or datetime.now(UTC)),
+                    **counts,
+                )
+                written = rejects.finish() if rejects is not None else None
+        finally:
+            if rejects is not None:
+                rejects.discard()
+    if progress is not None:
+        progress(reader.rows_read, reader.rows_read)
+    return ImportReport(
+        file_name=source,
+        sha256=reader.sha256,
+        rows=reader.rows_read,
+        rejects_path=written,
+        **counts,
+    )
+
+
+def _parallel(requested: bool | None, path: Path) -> bool:
+    if requested is not None:
+        return requested
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False
+    return size >= _PARALLEL_FROM_BYTES and (os.cpu_count() or 1) > 1
+
+
+def _store(
+    repo: LeadRepository,
+    agreement: Agreement,
+    reader: ChunkSource,
+    rejects: RejectsWriter | None,
+    progress: Progress | None,
+) -> dict[str, int]:
+    calendar, rule = agreement.business_calendar(), agreement.follow_up_rule()
+    fingerprint = agreement.sla_fingerprint()
+    before = repo.count()
+    bulk = before == 0
+    if bulk:  # an empty table: append the rows, then build each index once, sorted
+        repo.drop_indexes()
+    problems: list[str] = []
+    n_problems = n_rejected = stored = changed = 0
+    for chunk in reader.chunks():
+        n_rejected += len(chunk.rejected)
+        if rejects is not None:
+            rejects.write(chunk.rejected)
+        else:
+            for row in chunk.rejected:
+                n_problems += len(row.problems)
+                problems.extend(row.problems[: max(_PROBLEMS_SHOWN - len(problems), 0)])
+        if not problems and len(chunk.leads):
+            leads = chunk.leads
+            due = due_many(calendar, rule, leads.notified_us, leads.applies)
+            rows, same = _lead_rows(leads, due), _same(leads, fingerprint)
+            # Into an empty table every lead is new (ids are unique within a file).
+            changed += repo.insert(rows, same) if bulk else repo.upsert(rows, same)
+            stored += len(leads)
+        if progress is not None:
+            progress(reader.rows_read, reader.estimated_rows())
+    if problems:
+        if n_problems > len(problems):
+            problems.append(f"and {n_problems - len(problems)} more")
+        raise InputError(
+            f"{reader.source}: {n_problems} problem{'s' * (n_problems != 1)} in "
+            f"{n_rejected} row{'s' * (n_rejected != 1)}; nothing was imported",
+            problems,
+        )
+    if bulk:
+        repo.create_indexes()
+    inserted = repo.count() - before
+    return {
+        "inserted": inserted,
+        "updated": changed - inserted,
+        "unchanged": stored - changed,
+        "rejected": n_rejected,
+    }
+
+
+def _lead_rows(leads: LeadColumns, due: Int64Array) -> Iterator[tuple[str | int, ...]]:
+    """Rows for :meth:`LeadRepository.insert`; attributes (when none) and the fingerprint are
+    left out, see :func:`_same`."""
+    columns: list[Sequence[str | int]] = [
+        leads.lead_id,
+        leads.lead_type,
+        leads.stage,
+        leads.requested_follow_up.astype(np.int8).tolist(),
+        leads.owner,
+    ]
+    if leads.attributes is not None:
+        columns.append(leads.attributes)
+    columns += [
+        leads.created_us.tolist(),
+        leads.notified_us.tolist(),
+        leads.first_touch_us.tolist(),
+        due.tolist(),
+        leads.applies.astype(np.int8).tolist(),
+    ]
+    return zip(*columns, strict=True)
+
+
+def _same(leads: LeadColumns, fingerprint: str) -> dict[str, str | int]:
+    """The values every row of a chunk shares."""
+    same: dict[str, str | int] = {"sla_fingerprint": fingerprint}
+    if leads.attributes is None:
+        same["attributes"] = "{}"
+    return same
+
+
+@contextmanager
+def _opened(
+    path_or_fp: str | os.PathLike[str] | IO[bytes] | IO[str],
+) -> Iterator[tuple[IO[bytes] | IO[str], str, Path | None]]:
+    """The file object, the name problems cite, and the file's path when it has one."""
+    if isinstance(path_or_fp, str | os.PathLike):
+        path = Path(path_or_fp)
+        try:
+            fp = path.open("rb")
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+        with fp:
+            yield fp, str(path_or_fp), path
+        return
+    name = getattr(path_or_fp, "name", None)
+    if isinstance(name, str) and name and not name.startswith("<"):
+        yield path_or_fp, name, Path(name)
+    else:
+        yield path_or_fp, "the lead file", None
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Bulk work allocates millions of small objects and no cycles; skip the cycle collector."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
