@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from revpact.errors import CalendarError
+from revpact.ingest.canonical import CANONICAL_COLUMNS
 
 __all__ = [
     "CSV_COLUMNS",
@@ -53,18 +54,7 @@ def _as_of(year: int, zone: ZoneInfo) -> datetime:
 DEMO_AS_OF: datetime = _as_of(2020, ZoneInfo("America/New_York"))
 """The moment the demo is evaluated: 2020-12-31 16:00 in New York."""
 
-CSV_COLUMNS: tuple[str, ...] = (
-    "lead_id",
-    "lead_type",
-    "stage",
-    "requested_follow_up",
-    "created_at",
-    "notified_at",
-    "first_touch_at",
-    "owner",
-    "source",
-    "campaign",
-)
+CSV_COLUMNS: tuple[str, ...] = (*CANONICAL_COLUMNS, "source", "campaign")
 
 
 @dataclass(frozen=True)

@@ -28,34 +28,24 @@ class RevpactError(Exception):
     """Base of every error meant for the user."""
 
 
-class AgreementError(RevpactError):
-    """The agreement file is missing, unreadable or does not validate."""
+class _ProblemsError(RevpactError):
+    """An error with a list of problems, each shown on a line of its own."""
 
     def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
         self.problems = list(problems)
-        full = (
-            message
-            if not self.problems
-            else message + "\n" + "\n".join(f"  - {p}" for p in self.problems)
-        )
-        super().__init__(full)
+        super().__init__("\n".join([message, *(f"  - {p}" for p in self.problems)]))
+
+
+class AgreementError(_ProblemsError):
+    """The agreement file is missing, unreadable or does not validate."""
 
 
 class CalendarError(RevpactError):
     """The business calendar cannot answer the question asked."""
 
 
-class InputError(RevpactError):
+class InputError(_ProblemsError):
     """A data file is bad; nothing from it was stored."""
-
-    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
-        self.problems = list(problems)
-        full = (
-            message
-            if not self.problems
-            else message + "\n" + "\n".join(f"  - {p}" for p in self.problems)
-        )
-        super().__init__(full)
 
 
 class StoreError(RevpactError):
