@@ -4,8 +4,9 @@ An import spends its time in two places of about the same size: turning text int
 columns (Python) and writing rows (the database driver). One process can only do one at a
 time, so for a large file :class:`ProcessLeadReader` runs :class:`LeadReader` in a child
 process that sends each finished :class:`LeadChunk` through a pipe while the caller writes the
-previous one. The pipe holds at most about a chunk, so memory stays bounded; the chunks, their
-order and every problem reported are exactly those of an in-process :class:`LeadReader`.
+previous one. At most two packed chunks wait for the caller (one in the pipe, one queued), so
+memory stays bounded; the chunks, their order and every problem reported are exactly those of
+an in-process :class:`LeadReader`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import queue
+import threading
 import traceback
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
@@ -24,6 +27,9 @@ from revpact.errors import InputError
 from revpact.ingest.canonical import LeadChunk, LeadColumns, LeadReader
 
 __all__ = ["ProcessLeadReader"]
+
+_WAITING = 1
+"""Packed chunks that may wait for the pipe besides the one being sent."""
 
 
 class ProcessLeadReader:
@@ -59,7 +65,7 @@ class ProcessLeadReader:
         receiver, sender = context.Pipe(duplex=False)
         child = context.Process(
             target=_produce,
-            args=(str(self.path), self.source, self._agreement, sender),
+            args=(str(self.path), self.source, self._agreement, sender, receiver),
             name="revpact-lead-reader",
             daemon=True,
         )
@@ -90,9 +96,16 @@ class ProcessLeadReader:
                 child.join()
 
 
-def _produce(path: str, source: str, agreement: Agreement, sender: Connection) -> None:
+def _produce(
+    path: str, source: str, agreement: Agreement, sender: Connection, receiver: Connection
+) -> None:
     """The child's work; it ends with ``os._exit`` so that nothing inherited from the parent
-    (a progress bar's thread holding the stdout lock, say) is flushed or finalised here."""
+    (a progress bar's thread holding the stdout lock, say) is flushed or finalised here.
+
+    The child closes its copy of the pipe's reading end first: were it left open, a caller
+    that stops reading early would not break the pipe, and the child would wait on a full one.
+    """
+    receiver.close()
     try:
         _send_chunks(path, source, agreement, sender)
     finally:
@@ -101,24 +114,42 @@ def _produce(path: str, source: str, agreement: Agreement, sender: Connection) -
 
 def _send_chunks(path: str, source: str, agreement: Agreement, sender: Connection) -> None:
     gc.disable()  # many small objects, no cycles (see services)
-    message: tuple[str, Any]
+    # A thread posts the packed chunks, so the next chunk is parsed while the caller is still
+    # busy with the one before and has not taken the last one off the pipe yet.
+    outbox: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=_WAITING)
+    gone = threading.Event()  # the caller stopped reading
+
+    def post() -> None:
+        while (message := outbox.get()) is not None:
+            if gone.is_set():
+                continue
+            try:
+                sender.send(message)
+            except (BrokenPipeError, OSError):
+                gone.set()
+
+    poster = threading.Thread(target=post, name="revpact-lead-poster", daemon=True)
+    poster.start()
+    message: tuple[str, Any] | None = None
     try:
         with open(path, "rb") as fp:
             reader = LeadReader(fp, source=source, agreement=agreement)
             for chunk in reader.chunks():
-                sender.send(("chunk", (_pack(chunk), reader.rows_read, reader.estimated_rows())))
-            message = ("done", (reader.sha256, reader.rows_read))
+                if gone.is_set():
+                    break
+                packed = _pack(chunk)
+                outbox.put(("chunk", (packed, reader.rows_read, reader.estimated_rows())))
+            else:
+                message = ("done", (reader.sha256, reader.rows_read))
     except InputError as exc:
         message = ("input", (str(exc).split("\n", 1)[0], exc.problems))
-    except BrokenPipeError:  # the caller stopped reading
-        return
     except BaseException:
         message = ("crash", traceback.format_exc())
-    try:
-        sender.send(message)
-    except (BrokenPipeError, OSError):  # pragma: no cover - the caller is gone
-        pass
     finally:
+        if message is not None:
+            outbox.put(message)
+        outbox.put(None)
+        poster.join()
         sender.close()
 
 

@@ -36,8 +36,6 @@ def upgrade() -> None:
     )
     op.create_index("ux_leads_lead_id", "leads", ["lead_id"], unique=True)
     op.create_index("ix_leads_owner", "leads", ["owner"])
-    op.create_index("ix_leads_due_us", "leads", ["due_us"])
-    op.create_index("ix_leads_notified_us", "leads", ["notified_us"])
     op.create_table(
         "imports",
         sa.Column("import_id", sa.Integer(), autoincrement=True, nullable=False),
@@ -62,8 +60,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("store_state")
     op.drop_table("imports")
-    op.drop_index("ix_leads_notified_us", table_name="leads")
-    op.drop_index("ix_leads_due_us", table_name="leads")
     op.drop_index("ix_leads_owner", table_name="leads")
     op.drop_index("ux_leads_lead_id", table_name="leads")
     op.drop_table("leads")
