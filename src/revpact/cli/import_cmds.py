@@ -19,12 +19,15 @@ app = typer.Typer(help="Import data files (CSV exports).", no_args_is_help=True)
 @app.command("leads")
 @friendly
 def import_leads(
-    file: Annotated[Path, typer.Argument(help="Canonical lead CSV.", show_default=False)],
+    file: Annotated[
+        Path, typer.Argument(help="Canonical lead CSV.", show_default=False, metavar="FILE.csv")
+    ],
     skip_invalid: Annotated[
         bool,
         typer.Option(
             "--skip-invalid",
-            help="Store the good rows; write the rejected ones with reasons to FILE.rejects.csv.",
+            help="Store the good rows; write the rejected ones, with reasons, beside the file "
+            "(leads.csv -> leads.rejects.csv).",
         ),
     ] = False,
     agreement: AgreementOption = None,
