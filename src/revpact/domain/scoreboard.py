@@ -1,0 +1,390 @@
+"""The scoreboard: every month of the agreement against its goals, and what follows from them.
+
+:func:`build_year` takes the agreement and one :class:`MonthFacts` per month so far — the
+period's months in order, from its first month, with no gap (a quiet month is a MonthFacts of
+zeros) — and returns a :class:`YearScoreboard`. :func:`month_to_json` gives each month's JSON
+twin, with money and ratios as strings of the exact Decimal (``"1250000"``, ``"0.35"``), so no
+reader turns them into floats on the way.
+
+The rules live in small modules: revenue and company goals (:mod:`.scoreboard_revenue`), the
+teams' monthly goals (:mod:`.scoreboard_teams`), shared goals, escalation and rewards
+(:mod:`.scoreboard_accountability`). A period that starts or ends mid-month counts that month
+whole; with ``N`` months in the period, "annual" means "the period's" and ``N`` replaces 12.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any, assert_never
+
+from revpact.domain.agreement import Agreement
+from revpact.domain.agreement_accountability import SharedGoal
+from revpact.domain.scoreboard_accountability import (
+    ActionDue,
+    EscalationState,
+    IsoWeek,
+    RewardFlags,
+    SharedGoalsScore,
+    conditions_met,
+    escalation_states,
+    iso_weeks_of,
+    validate_split,
+)
+from revpact.domain.scoreboard_facts import (
+    CycleStats,
+    GoalStatus,
+    MonthFacts,
+    month_end,
+    month_index,
+    months_between,
+)
+from revpact.domain.scoreboard_revenue import (
+    CompanyGoalsStatus,
+    GoalVerdict,
+    RevenueScore,
+    company_goals_status,
+    revenue_score,
+    run_rate_of,
+    trajectory_target,
+)
+from revpact.domain.scoreboard_teams import (
+    CycleScore,
+    FollowUpScore,
+    LeadTypeValue,
+    LeadValueScore,
+    RateScore,
+    close_rate_score,
+    follow_up_score,
+    gap_mix,
+    lead_value_score,
+    sales_cycle_score,
+)
+
+__all__ = [
+    "ActionDue",
+    "AnnualRewardScore",
+    "CompanyGoalsStatus",
+    "CycleScore",
+    "CycleStats",
+    "EscalationState",
+    "FollowUpScore",
+    "GoalStatus",
+    "GoalVerdict",
+    "IsoWeek",
+    "LeadTypeValue",
+    "LeadValueScore",
+    "MonthFacts",
+    "MonthRewardScore",
+    "MonthScore",
+    "RateScore",
+    "RevenueScore",
+    "SharedGoalsScore",
+    "YearScoreboard",
+    "build_year",
+    "gap_mix",
+    "iso_weeks_of",
+    "month_to_json",
+    "run_rate_of",
+    "trajectory_target",
+    "validate_split",
+    "year_to_json",
+]
+
+
+@dataclass(frozen=True)
+class MonthRewardScore:
+    """The monthly pool: earned when every condition of ``rewards.monthly.requires`` holds."""
+
+    pool: Decimal | None  # None when the agreement has no monthly reward
+    earned: bool
+    amount: Decimal  # the pool when earned, else 0
+
+
+@dataclass(frozen=True)
+class AnnualRewardScore:
+    """The annual reward: None while undecidable (before the period's last month)."""
+
+    text: str | None
+    earned: bool | None
+    team_goals: bool | None
+    financial_goals: bool | None
+
+
+@dataclass(frozen=True)
+class MonthScore:
+    month: date
+    revenue: RevenueScore
+    goals: CompanyGoalsStatus
+    lead_value: LeadValueScore
+    follow_up: FollowUpScore
+    close_rate: RateScore
+    sales_cycle: CycleScore
+    shared_goals: SharedGoalsScore
+    team_goals_met: bool  # all four team goals met (no data counts as not met)
+    escalation: EscalationState
+    reward: MonthRewardScore
+
+
+@dataclass(frozen=True)
+class YearScoreboard:
+    period_months: tuple[date, ...]  # every month of the period, whether scored yet or not
+    months: tuple[MonthScore, ...]  # the months scored so far
+    annual_reward: AnnualRewardScore
+
+    @property
+    def goals(self) -> CompanyGoalsStatus | None:
+        """Goals 1-3 as of the latest month (None before the first)."""
+        return self.months[-1].goals if self.months else None
+
+    @property
+    def complete(self) -> bool:
+        return len(self.months) == len(self.period_months)
+
+
+def _checked(agreement: Agreement, facts: Sequence[MonthFacts]) -> tuple[date, ...]:
+    period = months_between(agreement.period.start, agreement.period.end)
+    if len(facts) > len(period):
+        raise ValueError(f"{len(facts)} months of facts, but the period has {len(period)}")
+    for expected, given in zip(period, facts, strict=False):
+        if given.month != expected:
+            raise ValueError(
+                f"facts for {given.month:%Y-%m} where {expected:%Y-%m} was expected; pass the "
+                "period's months in order from its first, with no gap (zeros for a quiet month)"
+            )
+    return period
+
+
+def _status(goal: SharedGoal, met: dict[SharedGoal, bool | None]) -> GoalStatus:
+    match goal:
+        case (
+            SharedGoal.REVENUE_TRAJECTORY
+            | SharedGoal.LEAD_VALUE
+            | SharedGoal.FOLLOW_UP_COMPLIANCE
+            | SharedGoal.CLOSE_RATE
+            | SharedGoal.SALES_CYCLE
+        ):
+            return GoalStatus.of(met[goal])
+        case _:
+            assert_never(goal)
+
+
+def _annual_team_goals(agreement: Agreement, scores: Sequence[MonthScore], months: int) -> bool:
+    """Year's lead value >= N x the monthly target, year's follow-up compliance >= its target,
+    and the last month's close rate and cycle meeting that month's (final) targets."""
+    lead_total = sum((s.lead_value.actual for s in scores), Decimal(0))
+    met = sum(s.follow_up.met for s in scores)
+    decided = met + sum(s.follow_up.breached for s in scores)
+    last = scores[-1]
+    return (
+        lead_total >= agreement.marketing.monthly_lead_value_target * months
+        and decided > 0
+        and met >= agreement.sales.follow_up.compliance_target * decided
+        and last.close_rate.met is True
+        and last.sales_cycle.met is True
+    )
+
+
+def _and(*values: bool | None) -> bool | None:
+    if False in values:
+        return False
+    return None if None in values else True
+
+
+def build_year(agreement: Agreement, facts: Sequence[MonthFacts]) -> YearScoreboard:
+    """Score every month of ``facts`` (see the module docstring for what they must be)."""
+    period = _checked(agreement, facts)
+    n, start = len(period), agreement.period.start
+    goals = agreement.company_goals
+    run_rate_index = month_index(goals.target_run_rate_by, period[0])
+    monthly = agreement.rewards.monthly
+    annual = agreement.rewards.annual
+    complete = len(facts) == n
+
+    partial: list[tuple[MonthFacts, RevenueScore, CompanyGoalsStatus, SharedGoalsScore]] = []
+    revenues: list[Decimal] = []
+    teams: list[tuple[LeadValueScore, FollowUpScore, RateScore, CycleScore]] = []
+    for fact in facts:
+        revenues.append(fact.revenue)
+        revenue = revenue_score(goals, revenues, run_rate_index, n)
+        status = company_goals_status(goals, revenues, run_rate_index, n)
+        end = min(month_end(fact.month), agreement.period.end)
+        lead = lead_value_score(agreement.marketing, fact)
+        follow = follow_up_score(agreement.sales, fact)
+        close = close_rate_score(agreement.sales, fact, start=start, end=end)
+        cycle = sales_cycle_score(agreement.sales, fact.won_cycle, start=start, end=end)
+        met: dict[SharedGoal, bool | None] = {
+            SharedGoal.REVENUE_TRAJECTORY: revenue.met,
+            SharedGoal.LEAD_VALUE: lead.met,
+            SharedGoal.FOLLOW_UP_COMPLIANCE: follow.met_goal,
+            SharedGoal.CLOSE_RATE: close.met,
+            SharedGoal.SALES_CYCLE: cycle.met,
+        }
+        shared = SharedGoalsScore(
+            tuple((g, _status(g, met)) for g in agreement.consequences.shared_goals)
+        )
+        partial.append((fact, revenue, status, shared))
+        teams.append((lead, follow, close, cycle))
+
+    ladder = escalation_states(
+        agreement.consequences, [(fact.month, shared.met) for fact, _, _, shared in partial]
+    )
+    scores: list[MonthScore] = []
+    for (fact, revenue, status, shared), (lead, follow, close, cycle), state in zip(
+        partial, teams, ladder, strict=True
+    ):
+        team_met = lead.met and follow.met_goal is True and close.met is True and cycle.met is True
+        scores.append(
+            MonthScore(
+                month=fact.month,
+                revenue=revenue,
+                goals=status,
+                lead_value=lead,
+                follow_up=follow,
+                close_rate=close,
+                sales_cycle=cycle,
+                shared_goals=shared,
+                team_goals_met=team_met,
+                escalation=state,
+                reward=MonthRewardScore(pool=None, earned=False, amount=Decimal(0)),
+            )
+        )
+
+    team_year = _annual_team_goals(agreement, scores, n) if complete and scores else None
+    final = scores[-1].goals if scores else None
+    financial = _and(final.goal1.met, final.goal3.met) if final else None
+    for index, score in enumerate(scores):
+        flags = RewardFlags(
+            monthly_team_goals=score.team_goals_met,
+            company_revenue_goal=score.revenue.met,
+            annual_team_goals=team_year,
+            company_financial_goals=financial,
+        )
+        earned = monthly is not None and conditions_met(monthly.requires, flags) is True
+        pool = monthly.pool if monthly is not None else None
+        reward = MonthRewardScore(pool, earned, pool if earned and pool else Decimal(0))
+        scores[index] = replace(score, reward=reward)
+
+    year_flags = RewardFlags(False, False, team_year, financial)
+    return YearScoreboard(
+        period_months=period,
+        months=tuple(scores),
+        annual_reward=AnnualRewardScore(
+            text=annual.text if annual else None,
+            earned=conditions_met(annual.requires, year_flags) if annual else None,
+            team_goals=team_year,
+            financial_goals=financial,
+        ),
+    )
+
+
+# --- JSON twins ---------------------------------------------------------------------------------
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def month_to_json(score: MonthScore) -> dict[str, Any]:
+    """The month as JSON-ready data: money and ratios as exact Decimal strings, null if unknown."""
+    revenue, lead, follow = score.revenue, score.lead_value, score.follow_up
+    close, cycle, ladder = score.close_rate, score.sales_cycle, score.escalation
+    return {
+        "month": f"{score.month:%Y-%m}",
+        "revenue": {
+            "actual": _s(revenue.actual),
+            "target": _s(revenue.target),
+            "met": revenue.met,
+            "ytd": _s(revenue.ytd),
+            "ytd_target": _s(revenue.ytd_target),
+            "gap_to_ytd_target": _s(revenue.gap_to_ytd_target),
+            "required_per_remaining_month": _s(revenue.required_per_remaining_month),
+            "projected_year_end": _s(revenue.projected_year_end),
+        },
+        "goals": {
+            "goal1": {"met": score.goals.goal1.met},
+            "goal2": {
+                "met": score.goals.goal2.met,
+                "shortfall": _s(score.goals.shortfall),
+                "surplus": _s(score.goals.surplus),
+            },
+            "goal3": {"met": score.goals.goal3.met},
+        },
+        "lead_value": {
+            "actual": _s(lead.actual),
+            "target": _s(lead.target),
+            "met": lead.met,
+            "gap": _s(lead.gap),
+            "by_type": {
+                item.lead_type: {
+                    "count": item.count,
+                    "unit_value": _s(item.unit_value),
+                    "value": _s(item.value),
+                }
+                for item in lead.by_type
+            },
+            "mix_to_close_gap": dict(lead.mix_to_close_gap),
+        },
+        "follow_up": {
+            "met": follow.met,
+            "breached": follow.breached,
+            "open": follow.open,
+            "compliance": _s(follow.compliance),
+            "target": _s(follow.target),
+            "met_goal": follow.met_goal,
+        },
+        "close_rate": {
+            "won": close.won,
+            "lost": close.lost,
+            "actual": _s(close.actual),
+            "target": _s(close.target),
+            "met": close.met,
+        },
+        "sales_cycle_days": {
+            "deals": cycle.deals,
+            "actual": _s(cycle.actual),
+            "median": _s(cycle.median),
+            "target": _s(cycle.target),
+            "met": cycle.met,
+        },
+        "shared_goals": {
+            "met": score.shared_goals.met,
+            "goals": {goal.value: status.value for goal, status in score.shared_goals.statuses},
+        },
+        "team_goals_met": score.team_goals_met,
+        "escalation": {
+            "level": ladder.level,
+            "months_missed": ladder.months_missed,
+            "since": f"{ladder.since:%Y-%m}" if ladder.since else None,
+            "entered": ladder.entered,
+            "actions": [
+                {"text": a.text, "owner": a.owner.value, "due": a.due.isoformat()}
+                for a in ladder.actions
+            ],
+            "swat_reports_weekly": ladder.swat_reports_weekly,
+            "swat_reports_to": ladder.swat_reports_to.value if ladder.swat_reports_to else None,
+            "swat_report_weeks": [str(week) for week in ladder.swat_report_weeks],
+        },
+        "reward": {
+            "monthly_pool": _s(score.reward.pool),
+            "earned": score.reward.earned,
+            "amount": _s(score.reward.amount),
+        },
+    }
+
+
+def year_to_json(board: YearScoreboard) -> dict[str, Any]:
+    """The whole scoreboard as JSON-ready data."""
+    reward = board.annual_reward
+    return {
+        "months": [month_to_json(score) for score in board.months],
+        "complete": board.complete,
+        "annual_reward": {
+            "text": reward.text,
+            "earned": reward.earned,
+            "team_goals": reward.team_goals,
+            "financial_goals": reward.financial_goals,
+        },
+    }
