@@ -24,7 +24,7 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["imports", "leads", "metadata", "store_state"]
+__all__ = ["deals", "imports", "leads", "metadata", "revenue", "store_state"]
 
 metadata = MetaData(
     naming_convention={
@@ -87,3 +87,34 @@ store_state = Table(
 )
 """Facts about the whole store; ``sla_fingerprint``: every lead's deadline is computed under it
 (so checking for stale deadlines costs one lookup, not a scan of ``leads``)."""
+
+deals = Table(
+    "deals",
+    metadata,
+    Column("deal_id", Text, primary_key=True),
+    Column("lead_id", Text, nullable=True),
+    Column("created_us", BigInteger, nullable=False),
+    Column("proposal_us", BigInteger, nullable=True),
+    Column("closed_us", BigInteger, nullable=True),
+    Column("outcome", Text, nullable=False),
+    Column("amount_e4", BigInteger, nullable=True),
+    Column("owner", Text, nullable=True),
+    Index(None, "closed_us"),
+)
+"""One row per deal, matched by the CRM's ``deal_id``.
+
+``outcome`` is open, won or lost; ``closed_us`` is NULL exactly for open deals and
+``proposal_us`` when no proposal was submitted. ``lead_id`` is not a foreign key: a deal may
+come from a lead that was never imported. ``amount_e4`` is the amount in ten-thousandths of the
+agreement's currency (an exact integer on every backend, so sums are exact; NULL: no amount
+given, allowed for open and lost deals). The monthly figures select by ``closed_us``.
+"""
+
+revenue = Table(
+    "revenue",
+    metadata,
+    Column("month", Text, primary_key=True),
+    Column("amount_e4", BigInteger, nullable=False),
+)
+"""Recognised revenue per calendar month (``month`` written ``YYYY-MM``), in ten-thousandths of
+the agreement's currency; a month without a row falls back to its won deals."""

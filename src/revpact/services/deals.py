@@ -1,0 +1,342 @@
+"""Deals and revenue: importing them, and the monthly facts the scoreboard is built from.
+
+Imports follow the lead import's rules (:func:`revpact.services.importing.import_leads`): a
+bad file raises :class:`InputError` naming file, row, column and value and stores nothing
+(one transaction); ``skip_invalid`` stores the good rows and writes the bad ones to
+``NAME.rejects.csv`` beside the input; importing the same file again changes nothing, and a
+changed row updates the stored one (deals by ``deal_id``, revenue by month).
+
+Money stays :class:`~decimal.Decimal`: amounts are stored as exact integers of ten-thousandths
+of the agreement's currency and summed by the database as integers. Durations are integer
+seconds: a won deal's cycle is ``closed_at - created_at``, its sum over a month is
+``cycle_seconds_total`` and its median ``median_cycle_seconds`` (a Decimal, since the median of
+an even count is the mean of the two middle cycles); ``*_days`` properties divide by 86 400.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Final
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from revpact.domain.agreement import Agreement
+from revpact.domain.calendar import to_us
+from revpact.errors import InputError
+from revpact.ingest.canonical import RejectedRow
+from revpact.ingest.deals import AMOUNT_SCALE, Deal, minor_units, read_deals
+from revpact.ingest.rejects import RejectsWriter, rejects_path_for
+from revpact.ingest.revenue import read_revenue
+from revpact.services.importing import ImportReport, Progress
+from revpact.store.deals import DealRepository, MonthRange
+
+__all__ = [
+    "DealMonth",
+    "RevenueSource",
+    "deal_month_to_json",
+    "import_deals",
+    "import_revenue",
+    "monthly_facts",
+]
+
+PathOrFile = str | os.PathLike[str] | IO[bytes] | IO[str]
+
+_PROBLEMS_SHOWN: Final = 20
+_US_PER_SECOND: Final = 1_000_000
+_SECONDS_PER_DAY: Final = Decimal(86_400)
+_DAYS_SHOWN: Final = Decimal("0.0001")
+
+
+class RevenueSource(StrEnum):
+    """Where a month's revenue comes from."""
+
+    RECOGNISED = "recognised"  # the month's row in the revenue file
+    WON_DEALS = "won_deals"  # no such row: the amounts of the deals won in the month
+
+
+@dataclass(frozen=True)
+class DealMonth:
+    """One calendar month (in the agreement's time zone) of deals, revenue and leads."""
+
+    month: date  # its first day
+    revenue: Decimal
+    revenue_source: RevenueSource
+    won_amount: Decimal  # sum of the amounts of the deals won in the month
+    deals_won: int
+    deals_lost: int
+    proposals_won: int  # deals with a proposal, won in the month
+    proposals_lost: int  # deals with a proposal, lost in the month
+    cycle_seconds_total: int  # sum over the won deals of closed_at - created_at
+    median_cycle_seconds: Decimal | None  # None when no deal was won
+    leads_by_type: Mapping[str, int]  # leads created in the month; every lead type, 0 too
+
+    @property
+    def cycle_days_total(self) -> Decimal:
+        return (Decimal(self.cycle_seconds_total) / _SECONDS_PER_DAY).quantize(_DAYS_SHOWN)
+
+    @property
+    def median_cycle_days(self) -> Decimal | None:
+        if self.median_cycle_seconds is None:
+            return None
+        return (self.median_cycle_seconds / _SECONDS_PER_DAY).quantize(_DAYS_SHOWN)
+
+    @property
+    def leads(self) -> int:
+        return sum(self.leads_by_type.values())
+
+
+def deal_month_to_json(month: DealMonth) -> dict[str, object]:
+    """A month as JSON-ready values; amounts and days as strings, so nothing turns float."""
+    median = month.median_cycle_seconds
+    median_days = month.median_cycle_days
+    return {
+        "month": f"{month.month:%Y-%m}",
+        "revenue": str(month.revenue),
+        "revenue_source": month.revenue_source.value,
+        "won_amount": str(month.won_amount),
+        "deals_won": month.deals_won,
+        "deals_lost": month.deals_lost,
+        "proposals_won": month.proposals_won,
+        "proposals_lost": month.proposals_lost,
+        "cycle_seconds_total": month.cycle_seconds_total,
+        "cycle_days_total": str(month.cycle_days_total),
+        "median_cycle_seconds": None if median is None else str(median),
+        "median_cycle_days": None if median_days is None else str(median_days),
+        "leads_by_type": dict(month.leads_by_type),
+    }
+
+
+# ---------------------------------------------------------------------------- imports
+
+
+def import_deals(
+    engine: Engine,
+    agreement: Agreement,
+    path_or_fp: PathOrFile,
+    *,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+    rejects_path: str | os.PathLike[str] | None = None,
+) -> ImportReport:
+    """Store the deals of a deal file (:mod:`revpact.ingest.deals`), matched by ``deal_id``.
+
+    ``rejects_path`` overrides where ``skip_invalid`` writes the rejected rows.
+    """
+    with _opened(path_or_fp, "the deal file") as (fp, source, path):
+        parsed = read_deals(fp, source=source, agreement=agreement)
+    rows = [_deal_row(deal) for deal in parsed.deals]
+
+    def write(repo: DealRepository) -> tuple[int, int]:
+        before = repo.count_deals()
+        changed = repo.upsert_deals(rows)
+        return repo.count_deals() - before, changed
+
+    file = _File(parsed.source, parsed.sha256, parsed.rows, parsed.header, parsed.rejected)
+    target = _target(rejects_path, path) if skip_invalid else None
+    return _import(engine, file, len(rows), write, target, skip_invalid, progress)
+
+
+def import_revenue(
+    engine: Engine,
+    agreement: Agreement,
+    path_or_fp: PathOrFile,
+    *,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+    rejects_path: str | os.PathLike[str] | None = None,
+) -> ImportReport:
+    """Store the months of a revenue file (:mod:`revpact.ingest.revenue`), matched by month."""
+    with _opened(path_or_fp, "the revenue file") as (fp, source, path):
+        parsed = read_revenue(fp, source=source, agreement=agreement)
+    rows = [(f"{m.month:%Y-%m}", _e4(m.amount)) for m in parsed.months]
+
+    def write(repo: DealRepository) -> tuple[int, int]:
+        before = repo.count_revenue()
+        changed = repo.upsert_revenue(rows)
+        return repo.count_revenue() - before, changed
+
+    file = _File(parsed.source, parsed.sha256, parsed.rows, parsed.header, parsed.rejected)
+    target = _target(rejects_path, path) if skip_invalid else None
+    return _import(engine, file, len(rows), write, target, skip_invalid, progress)
+
+
+@dataclass(frozen=True)
+class _File:
+    source: str
+    sha256: str
+    rows: int
+    header: tuple[str, ...]
+    rejected: tuple[RejectedRow, ...]
+
+
+def _import(
+    engine: Engine,
+    file: _File,
+    good: int,
+    write: Callable[[DealRepository], tuple[int, int]],
+    target: Path | None,
+    skip_invalid: bool,
+    progress: Progress | None,
+) -> ImportReport:
+    """Store a checked file's good rows in one transaction (none when a row is bad, unless
+    ``skip_invalid``); ``write`` returns (inserted, changed)."""
+    if file.rejected and not skip_invalid:
+        raise _problems(file.source, file.rejected)
+    rejects = RejectsWriter(file.header, target) if skip_invalid else None
+    try:
+        with engine.begin() as conn:
+            inserted, changed = write(DealRepository(conn))
+            if rejects is not None:
+                rejects.write(file.rejected)
+            written = rejects.finish() if rejects is not None else None
+    finally:
+        if rejects is not None:
+            rejects.discard()
+    if progress is not None:
+        progress(file.rows, file.rows)
+    return ImportReport(
+        file_name=file.source,
+        sha256=file.sha256,
+        rows=file.rows,
+        inserted=inserted,
+        updated=changed - inserted,
+        unchanged=good - changed,
+        rejected=len(file.rejected),
+        rejects_path=written,
+    )
+
+
+def _problems(source: str, rejected: Sequence[RejectedRow]) -> InputError:
+    found = [p for row in rejected for p in row.problems]
+    shown = found[:_PROBLEMS_SHOWN]
+    if len(found) > len(shown):
+        shown.append(f"and {len(found) - len(shown)} more")
+    return InputError(
+        f"{source}: {len(found)} problem{'s' * (len(found) != 1)} in {len(rejected)} "
+        f"row{'s' * (len(rejected) != 1)}; nothing was imported",
+        shown,
+    )
+
+
+def _deal_row(deal: Deal) -> tuple[str | int | None, ...]:
+    """A deal as the values of :data:`revpact.store.deals.DEAL_COLUMNS`."""
+    return (
+        deal.deal_id,
+        deal.lead_id,
+        deal.created_us,
+        deal.proposal_us,
+        deal.closed_us,
+        deal.outcome.value,
+        None if deal.amount is None else _e4(deal.amount),
+        deal.owner,
+    )
+
+
+def _e4(amount: Decimal) -> int:
+    """An amount as an exact integer of ten-thousandths (its places were checked on reading)."""
+    scaled = amount.scaleb(AMOUNT_SCALE)
+    assert scaled == scaled.to_integral_value()
+    return int(scaled)
+
+
+def _money(amount_e4: int, places: int) -> Decimal:
+    """Ten-thousandths as a Decimal with the currency's places (more only if it has them)."""
+    amount = Decimal(amount_e4).scaleb(-AMOUNT_SCALE)
+    shown = amount.quantize(Decimal(1).scaleb(-places))
+    return shown if shown == amount else amount.normalize()
+
+
+def _target(explicit: str | os.PathLike[str] | None, path: Path | None) -> Path | None:
+    if explicit is not None:
+        return Path(explicit)
+    return None if path is None else rejects_path_for(path)
+
+
+@contextmanager
+def _opened(
+    path_or_fp: PathOrFile, unnamed: str
+) -> Iterator[tuple[IO[bytes] | IO[str], str, Path | None]]:
+    """The file object, the name problems cite, and the file's path when it has one."""
+    if isinstance(path_or_fp, str | os.PathLike):
+        path = Path(path_or_fp)
+        try:
+            fp = path.open("rb")
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+        with fp:
+            yield fp, str(path_or_fp), path
+        return
+    name = getattr(path_or_fp, "name", None)
+    if isinstance(name, str) and name and not name.startswith("<"):
+        yield path_or_fp, name, Path(name)
+    else:
+        yield path_or_fp, unnamed, None
+
+
+# ---------------------------------------------------------------------------- monthly facts
+
+
+def monthly_facts(engine: Engine, agreement: Agreement, months: Sequence[date]) -> list[DealMonth]:
+    """The facts of each of ``months`` (any day of a month stands for it), in that order.
+
+    Months are calendar months in the agreement's time zone: a deal closed at
+    2020-06-30T23:30-04:00 in New York belongs to June. Revenue is the month's recognised
+    revenue when the revenue file has the month, else the sum of its won deals' amounts.
+    """
+    zone = ZoneInfo(agreement.calendar.timezone)
+    firsts = [day.replace(day=1) for day in months]
+    ranges: list[MonthRange] = [(_start_us(m, zone), _start_us(_next(m), zone)) for m in firsts]
+    places = minor_units(agreement.currency)
+    with engine.connect() as conn:
+        repo = DealRepository(conn)
+        totals = repo.deal_totals(ranges)
+        cycles = repo.won_cycles(ranges)
+        leads = repo.leads_by_type(ranges)
+        recognised = repo.revenue([f"{m:%Y-%m}" for m in firsts])
+    facts = []
+    for first, total, won_cycles, by_type in zip(firsts, totals, cycles, leads, strict=True):
+        booked = recognised.get(f"{first:%Y-%m}")
+        won_amount = _money(total.won_amount_e4, places)
+        facts.append(
+            DealMonth(
+                month=first,
+                revenue=won_amount if booked is None else _money(booked, places),
+                revenue_source=(
+                    RevenueSource.WON_DEALS if booked is None else RevenueSource.RECOGNISED
+                ),
+                won_amount=won_amount,
+                deals_won=total.won,
+                deals_lost=total.lost,
+                proposals_won=total.proposals_won,
+                proposals_lost=total.proposals_lost,
+                cycle_seconds_total=total.cycle_us // _US_PER_SECOND,
+                median_cycle_seconds=_median_seconds(won_cycles.tolist()),
+                leads_by_type={**dict.fromkeys(agreement.lead_types(), 0), **by_type},
+            )
+        )
+    return facts
+
+
+def _median_seconds(sorted_us: list[int]) -> Decimal | None:
+    n = len(sorted_us)
+    if n == 0:
+        return None
+    middle = sorted_us[n // 2] if n % 2 else Decimal(sorted_us[n // 2 - 1] + sorted_us[n // 2]) / 2
+    return (Decimal(middle) / _US_PER_SECOND).normalize()
+
+
+def _start_us(first: date, zone: ZoneInfo) -> int:
+    """The first instant of the month starting on ``first`` in ``zone`` (``fold=0``)."""
+    return to_us(datetime(first.year, first.month, 1, tzinfo=zone))
+
+
+def _next(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
