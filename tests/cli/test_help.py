@@ -29,7 +29,8 @@ COMMANDS = _commands()
 
 def test_the_expected_commands_exist() -> None:
     names = {" ".join(path) for path, _ in COMMANDS}
-    assert {"init", "validate", "import", "import leads", "leads", "status", "demo"} <= names
+    expected = {"init", "validate", "import", "import leads", "import deals", "import revenue"}
+    assert expected | {"leads", "status", "demo"} <= names
 
 
 @pytest.mark.parametrize(

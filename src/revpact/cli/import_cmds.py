@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -16,25 +17,24 @@ __all__ = ["app"]
 app = typer.Typer(help="Import data files (CSV exports).", no_args_is_help=True)
 
 
-@app.command("leads")
-@friendly
-def import_leads(
-    file: Annotated[
-        Path, typer.Argument(help="Canonical lead CSV.", show_default=False, metavar="FILE.csv")
-    ],
-    skip_invalid: Annotated[
-        bool,
-        typer.Option(
-            "--skip-invalid",
-            help="Store the good rows; write the rejected ones, with reasons, beside the file "
-            "(leads.csv -> leads.rejects.csv).",
-        ),
-    ] = False,
-    agreement: AgreementOption = None,
-    db: DbOption = None,
+SkipInvalid = Annotated[
+    bool,
+    typer.Option(
+        "--skip-invalid",
+        help="Store the good rows; write the rejected ones, with reasons, beside the file "
+        "(leads.csv -> leads.rejects.csv).",
+    ),
+]
+
+
+def _run(
+    label: str,
+    file: Path,
+    skip_invalid: bool,
+    agreement: Path | None,
+    db: str | None,
+    service: Callable[..., services.ImportReport],
 ) -> None:
-    """Import leads (lead_id,lead_type,stage,requested_follow_up,created_at,notified_at,
-    first_touch_at,owner + any extra columns). Re-importing updates by lead_id."""
     spec = load(agreement)
     engine = store(db)
     with Progress(
@@ -45,15 +45,56 @@ def import_leads(
         console=console,
         transient=True,
     ) as bar:
-        task = bar.add_task(file.name, total=None)
+        task = bar.add_task(f"{label} from {file.name}", total=None)
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        report = services.import_leads(
-            engine, spec, file, skip_invalid=skip_invalid, progress=progress
-        )
+        report = service(engine, spec, file, skip_invalid=skip_invalid, progress=progress)
     console.print(describe(report), highlight=False)
+
+
+@app.command("leads")
+@friendly
+def import_leads(
+    file: Annotated[
+        Path, typer.Argument(help="Canonical lead CSV.", show_default=False, metavar="FILE.csv")
+    ],
+    skip_invalid: SkipInvalid = False,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import leads (lead_id,lead_type,stage,requested_follow_up,created_at,notified_at,
+    first_touch_at,owner + any extra columns). Re-importing updates by lead_id."""
+    _run("leads", file, skip_invalid, agreement, db, services.import_leads)
+
+
+@app.command("deals")
+@friendly
+def import_deals(
+    file: Annotated[Path, typer.Argument(help="Deal CSV.", show_default=False, metavar="FILE.csv")],
+    skip_invalid: SkipInvalid = False,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import deals (deal_id,lead_id,created_at,proposal_at,closed_at,outcome,amount,owner;
+    outcome open, won or lost). Re-importing updates by deal_id."""
+    _run("deals", file, skip_invalid, agreement, db, services.import_deals)
+
+
+@app.command("revenue")
+@friendly
+def import_revenue(
+    file: Annotated[
+        Path, typer.Argument(help="Revenue CSV.", show_default=False, metavar="FILE.csv")
+    ],
+    skip_invalid: SkipInvalid = False,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import recognised revenue per month (month,amount; month as 2020-06). A month without
+    a row counts the won deals closed in it."""
+    _run("revenue", file, skip_invalid, agreement, db, services.import_revenue)
 
 
 def describe(report: services.ImportReport) -> str:

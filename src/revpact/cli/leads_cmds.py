@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import typer
 from rich import box
 from rich.table import Table
+from sqlalchemy import Engine
 
 from revpact import services
 from revpact.cli.common import (
@@ -27,7 +28,10 @@ from revpact.cli.common import (
     short_time_style,
     store,
 )
+from revpact.cli.scoreboard_view import month_table, year_table
 from revpact.domain.agreement import Agreement
+from revpact.domain.scoreboard import month_to_json, year_to_json
+from revpact.domain.scoreboard_facts import month_end
 from revpact.domain.sla import LeadStatus
 from revpact.errors import RevpactError
 
@@ -136,18 +140,69 @@ def lead_table(
 
 def status(
     as_of: AsOfOption = None,
+    month: Annotated[
+        str | None,
+        typer.Option("--month", help="The month's scoreboard (e.g. 2020-06): every goal."),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="The year's months side by side (e.g. 2020).")
+    ] = None,
     as_json: JsonOption = False,
     agreement: AgreementOption = None,
     db: DbOption = None,
 ) -> None:
-    """The follow-up scoreboard: compliance, counts per status, response times, per owner."""
+    """The scoreboard: the follow-up SLA as of a moment, or every goal by month (--month,
+    --year)."""
     spec = load(agreement)
+    if month is not None or year is not None:
+        _scoreboard(spec, store(db), month, year, as_of, as_json)
+        return
     moment = parse_as_of(as_of, spec)
     summary = services.follow_up_summary(store(db), spec, as_of=moment)
     if as_json:
         typer.echo(json.dumps(services.summary_to_json(summary), indent=1))
         return
     render_summary(spec, summary)
+
+
+def _scoreboard(
+    spec: Agreement,
+    engine: Engine,
+    month: str | None,
+    year: int | None,
+    as_of: str | None,
+    as_json: bool,
+) -> None:
+    if month is not None:
+        try:
+            first = date.fromisoformat(f"{month.strip()}-01")
+        except ValueError:
+            raise RevpactError(f'--month "{month}" is not a month; write e.g. 2020-06') from None
+        last = month_end(first)
+    else:
+        assert year is not None
+        first, last = date(year, 1, 1), date(year, 12, 31)
+    if last < spec.period.start or first > spec.period.end:
+        raise RevpactError(
+            f"{month or year} is outside the agreement's period "
+            f"({spec.period.start} to {spec.period.end})"
+        )
+    # As of now by default: a past month's leads are decided by now, so its figures are final.
+    moment = parse_as_of(as_of, spec)
+    board = services.year_scoreboard(engine, spec, as_of=moment)
+    if month is not None:
+        score = next((s for s in board.months if s.month == first), None)
+        if score is None:
+            raise RevpactError(f"{month} has not begun as of {moment.isoformat()}")
+        if as_json:
+            typer.echo(json.dumps(month_to_json(score), indent=1))
+        else:
+            console.print(month_table(spec, score))
+        return
+    if as_json:
+        typer.echo(json.dumps(year_to_json(board), indent=1))
+    else:
+        console.print(year_table(spec, board))
 
 
 def _pct(value: float | None) -> str:

@@ -12,6 +12,7 @@ follow-up rule has changed since, and every service calls it before reading.
 from __future__ import annotations
 
 from revpact.services.deadlines import recompute_deadlines
+from revpact.services.deals import import_deals, import_revenue, monthly_facts
 from revpact.services.follow_up import (
     FollowUpSummary,
     LeadView,
@@ -22,6 +23,7 @@ from revpact.services.follow_up import (
     summary_to_json,
 )
 from revpact.services.importing import ImportReport, Progress, import_leads
+from revpact.services.scoreboard import year_scoreboard
 
 __all__ = [
     "FollowUpSummary",
@@ -30,9 +32,13 @@ __all__ = [
     "OwnerSummary",
     "Progress",
     "follow_up_summary",
+    "import_deals",
     "import_leads",
+    "import_revenue",
     "lead_view_to_json",
     "list_leads",
+    "monthly_facts",
     "recompute_deadlines",
     "summary_to_json",
+    "year_scoreboard",
 ]

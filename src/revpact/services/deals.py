@@ -44,6 +44,7 @@ __all__ = [
     "deal_month_to_json",
     "import_deals",
     "import_revenue",
+    "month_ranges",
     "monthly_facts",
 ]
 
@@ -291,9 +292,8 @@ def monthly_facts(engine: Engine, agreement: Agreement, months: Sequence[date]) 
     2020-06-30T23:30-04:00 in New York belongs to June. Revenue is the month's recognised
     revenue when the revenue file has the month, else the sum of its won deals' amounts.
     """
-    zone = ZoneInfo(agreement.calendar.timezone)
     firsts = [day.replace(day=1) for day in months]
-    ranges: list[MonthRange] = [(_start_us(m, zone), _start_us(_next(m), zone)) for m in firsts]
+    ranges = month_ranges(agreement, firsts)
     places = minor_units(agreement.currency)
     with engine.connect() as conn:
         repo = DealRepository(conn)
@@ -323,6 +323,13 @@ def monthly_facts(engine: Engine, agreement: Agreement, months: Sequence[date]) 
             )
         )
     return facts
+
+
+def month_ranges(agreement: Agreement, months: Sequence[date]) -> list[MonthRange]:
+    """Each month (any day stands for it) as ``[start, end)`` epoch µs in the agreement's zone."""
+    zone = ZoneInfo(agreement.calendar.timezone)
+    firsts = [day.replace(day=1) for day in months]
+    return [(_start_us(m, zone), _start_us(_next(m), zone)) for m in firsts]
 
 
 def _median_seconds(sorted_us: list[int]) -> Decimal | None:

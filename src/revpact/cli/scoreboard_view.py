@@ -1,0 +1,100 @@
+"""The month-by-month scoreboard as Rich tables (``revpact status --month`` / ``--year``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.table import Table
+
+from revpact.domain.agreement import Agreement
+from revpact.domain.scoreboard import MonthScore, YearScoreboard
+
+__all__ = ["month_table", "year_table"]
+
+
+def _money(value: Decimal | None, currency: str) -> str:
+    return "—" if value is None else f"{value:,.0f} {currency}"
+
+
+def _pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _days(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:.1f} d"
+
+
+def _verdict(met: bool | None) -> str:
+    return "—" if met is None else ("[green]met[/]" if met else "[red]missed[/]")
+
+
+def month_table(spec: Agreement, score: MonthScore) -> Table:
+    """Every goal of one month: actual, target, met or missed."""
+    cur = spec.currency
+    table = Table(title=f"Scoreboard — {spec.company}, {score.month:%B %Y}", title_justify="left")
+    for column in ("goal", "actual", "target", ""):
+        table.add_column(column, justify="left" if column == "goal" else "right")
+    r = score.revenue
+    table.add_row("revenue", _money(r.actual, cur), _money(r.target, cur), _verdict(r.met))
+    table.add_row("revenue year to date", _money(r.ytd, cur), _money(r.ytd_target, cur), "")
+    table.add_row(
+        "required per remaining month", _money(r.required_per_remaining_month, cur), "", ""
+    )
+    table.add_row("projected year end", _money(r.projected_year_end, cur), "", "")
+    goals = score.goals
+    for name, verdict in (
+        ("Goal 1", goals.goal1),
+        ("Goal 2", goals.goal2),
+        ("Goal 3", goals.goal3),
+    ):
+        table.add_row(name, "", "", _verdict(verdict.met))
+    lv = score.lead_value
+    table.add_row("lead value", _money(lv.actual, cur), _money(lv.target, cur), _verdict(lv.met))
+    for item in lv.by_type:
+        table.add_row(f"  {item.lead_type} ({item.count:,})", _money(item.value, cur), "", "")
+    fu = score.follow_up
+    table.add_row(
+        f"follow-up compliance ({fu.met:,} met, {fu.breached:,} breached)",
+        _pct(fu.compliance),
+        _pct(fu.target),
+        _verdict(fu.met_goal),
+    )
+    cr = score.close_rate
+    table.add_row("close rate", _pct(cr.actual), _pct(cr.target), _verdict(cr.met))
+    cy = score.sales_cycle
+    table.add_row("sales cycle (mean)", _days(cy.actual), _days(cy.target), _verdict(cy.met))
+    table.add_row("shared goals", "", "", _verdict(score.shared_goals.met))
+    esc = score.escalation
+    since = "" if esc.since is None else f"since {esc.since:%Y-%m}"
+    table.add_row("escalation", f"{esc.level}-day step" if esc.level else "none", since, "")
+    reward = score.reward
+    table.add_row("monthly reward", _money(reward.amount, cur), _money(reward.pool, cur), "")
+    return table
+
+
+def year_table(spec: Agreement, board: YearScoreboard) -> Table:
+    """The months side by side, a row each."""
+    cur = spec.currency
+    table = Table(
+        title=f"Scoreboard — {spec.company}, {spec.period.start} to {spec.period.end} ({cur})",
+        title_justify="left",
+    )
+    for column in (
+        "month", "revenue", "target", "lead value", "follow-up", "close rate", "cycle",
+        "shared", "escalation", "reward",
+    ):  # fmt: skip
+        table.add_column(column, justify="left" if column == "month" else "right")
+    for s in board.months:
+        table.add_row(
+            f"{s.month:%Y-%m}",
+            f"{s.revenue.actual:,.0f}",
+            f"{s.revenue.target:,.0f}",
+            f"{s.lead_value.actual:,.0f}",
+            _pct(s.follow_up.compliance),
+            _pct(s.close_rate.actual),
+            _days(s.sales_cycle.actual),
+            _verdict(s.shared_goals.met),
+            str(s.escalation.level or "—"),
+            f"{s.reward.amount:,.0f}",
+        )
+    return table
