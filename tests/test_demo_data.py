@@ -282,3 +282,36 @@ def test_year_end_has_open_and_at_risk_leads(leads: list[DemoLead]) -> None:
     ]
     assert any(left > 15 * 60 for left in seconds_left), "open"
     assert any(0 < left <= 15 * 60 for left in seconds_left), "at risk"
+
+
+# --- the follow-up story -------------------------------------------------------------------
+
+
+def office_seconds_between(start: datetime, end: datetime) -> float:
+    """Office seconds (Mon–Fri 09:00–17:00 New York, not on holidays) in ``[start, end]``."""
+    start, end = start.astimezone(NEW_YORK), end.astimezone(NEW_YORK)
+    total, day = 0.0, start.date()
+    while day <= end.date():
+        if day.weekday() < 5 and day not in US_HOLIDAYS_2020:
+            opens = datetime(day.year, day.month, day.day, 9, tzinfo=NEW_YORK)
+            closes = datetime(day.year, day.month, day.day, 17, tzinfo=NEW_YORK)
+            total += max(0.0, (min(end, closes) - max(start, opens)).total_seconds())
+        day += timedelta(days=1)
+    return total
+
+
+def test_follow_up_is_missed_until_august_and_perfect_from_september(
+    leads: list[DemoLead],
+) -> None:
+    late = Counter[int]()
+    for lead in leads:
+        if not covered(lead) or lead.notified_at is None:
+            continue
+        month = lead.notified_at.month
+        if lead.first_touch_at is None:
+            waiting = lead.notified_at.date() == date(2020, 12, 31)
+            late[month] += not waiting
+        elif lead.first_touch_at > lead.notified_at:
+            late[month] += office_seconds_between(lead.notified_at, lead.first_touch_at) > 3600
+    assert all(late[month] > 0 for month in range(1, 9)), late
+    assert all(late[month] == 0 for month in range(9, 13)), late

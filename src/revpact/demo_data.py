@@ -7,9 +7,11 @@ so marketing misses its 550,000 USD lead-value target in the early months and me
 Leads arrive around the clock (more during office hours, a real share at night, on weekends
 and on US holidays); the marketing platform notifies the reps seconds to minutes later; reps
 answer in business time, faster as the year goes on, one of them notably slower, a few of
-them sometimes right away at night. Nothing is touched after the moment the demo is
-evaluated (``DEMO_AS_OF``), and a handful of leads notified shortly before it are still
-waiting: some close to their one-hour deadline, some fresh.
+them sometimes right away at night. From September on (``_PERFECT_FROM_MONTH``) the team has
+fixed its follow-up: every lead the follow-up rule covers is touched within its hour. Nothing
+is touched after the moment the demo is evaluated (``DEMO_AS_OF``), and a handful of leads
+notified shortly before it are still waiting: some close to their one-hour deadline, some
+fresh.
 
 Everything is computed with arrays of epoch seconds; the same seed gives the same leads.
 """
@@ -185,6 +187,8 @@ _TOUCH: tuple[_TouchProfile, ...] = (
 )
 _IMPROVE_SPEED = (1.50, -0.085)  # response factor = a + b * (month - 1)
 _IMPROVE_NEGLECT = (1.40, -0.07)
+_PERFECT_FROM_MONTH = 9  # from September on every covered lead is touched within its hour
+_PERFECT_MAX_S = 50 * 60  # ... at most this many business seconds after notification
 _P_TOUCH_BEFORE_NOTICE = 0.06  # referral reps already talking to the partner
 _NOTIFY_MEDIAN_S, _NOTIFY_SIGMA, _NOTIFY_MAX_S = 25.0, 1.0, 1800
 
@@ -490,7 +494,10 @@ def generate_leads(
     owner = _pick(rng, _cdf([r.share for r in _REP_PROFILES]), n)
 
     month = days.month_of(notified)
-    touch = _first_touches(rng, open_time, kind, month, early, requested, created, notified, owner)
+    perfect = notified >= _epoch(date(year, _PERFECT_FROM_MONTH, 1), 0, zone)
+    touch = _first_touches(
+        rng, open_time, kind, month, early, requested, created, notified, owner, perfect
+    )
     touch = np.where(waiting | (touch > as_of), -1, touch)
 
     keep = np.flatnonzero(notified <= as_of)  # the platform's record as of the demo moment
@@ -526,8 +533,12 @@ def _first_touches(
     created: Int64s,
     notified: Int64s,
     owner: Int64s,
+    perfect: Bools,
 ) -> Int64s:
-    """First-touch instants in epoch seconds; -1 for never."""
+    """First-touch instants in epoch seconds; -1 for never.
+
+    Covered leads notified where ``perfect`` holds are all touched within the hour.
+    """
     n = kind.size
     category = np.where(
         requested & ~early & (kind != _WEBINAR),
@@ -542,8 +553,10 @@ def _first_touches(
     median = np.array([p.median_s for p in _TOUCH])[category] * speed
     sigma = np.array([p.sigma for p in _TOUCH])[category]
 
-    never = rng.random(n) < p_never
+    perfect = perfect & (category == _SLA)
+    never = (rng.random(n) < p_never) & ~perfect
     respond = np.maximum(median * np.exp(sigma * rng.standard_normal(n)), 20).astype(np.int64)
+    respond = np.where(perfect, np.minimum(respond, _PERFECT_MAX_S), respond)
     touch = open_time.add(notified, respond)
 
     after_hours = ~open_time.contains(notified)

@@ -136,12 +136,17 @@ def test_bad_options_are_explained(workdir: Path) -> None:
     assert code == 1 and "ISO 8601" in out
 
 
-def test_demo_prints_the_scoreboard(workdir: Path) -> None:
+def test_demo_prints_the_scoreboard(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "140")  # the year's table is ten columns wide
     code, out = run("demo")
     assert code == 0, out
     assert "Follow-up SLA" in out and "compliance" in out
     assert "at_risk" in out
-    for name in ("revpact.yaml", "revpact.db", "leads.csv"):
+    assert "Scoreboard — Company A, 2020-01-01 to 2020-12-31" in out
+    assert "escalation" in out and "reward" in out
+    assert "2020-01 " in out and "2020-12 " in out and "5,000" in out
+    assert "status --month 2020-10" in out
+    for name in ("revpact.yaml", "revpact.db", "leads.csv", "deals.csv", "revenue.csv"):
         assert (workdir / "demo" / name).exists()
     code, out = run(
         "status",
@@ -157,6 +162,22 @@ def test_demo_prints_the_scoreboard(workdir: Path) -> None:
     summary = json.loads(out)
     assert 0.5 < summary["compliance"] < 1.0
     assert summary["counts"]["at_risk"] >= 1 and summary["counts"]["open"] >= 1
+    code, out = run(
+        "status",
+        "--agreement",
+        "demo/revpact.yaml",
+        "--db",
+        "sqlite:///demo/revpact.db",
+        "--as-of",
+        "2020-12-31T16:00:00-05:00",
+        "--month",
+        "2020-10",
+        "--json",
+    )
+    assert code == 0, out
+    october = json.loads(out)
+    assert october["revenue"]["met"] is True and october["shared_goals"]["met"] is True
+    assert october["escalation"]["level"] == 0 and october["reward"]["earned"] is True
 
 
 def test_table_limit_says_there_is_more(workdir: Path) -> None:

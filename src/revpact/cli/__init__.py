@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import typer
 
-from revpact.cli import agreement_cmds, demo_cmd, import_cmds, leads_cmds
+from revpact.cli import (
+    agreement_cmds,
+    demo_cmd,
+    escalation_cmds,
+    import_cmds,
+    leads_cmds,
+    rewards_cmds,
+)
 
 __all__ = ["app", "main"]
 
@@ -26,6 +33,8 @@ agreement_cmds.register(app)
 app.add_typer(import_cmds.app, name="import")
 leads_cmds.register(app)
 demo_cmd.register(app)
+app.add_typer(escalation_cmds.app, name="escalation")
+app.add_typer(rewards_cmds.app, name="rewards")
 
 
 def main() -> None:

@@ -12,7 +12,9 @@ from revpact import services
 from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.cli.common import console, friendly
 from revpact.cli.leads_cmds import lead_table, render_summary
+from revpact.cli.scoreboard_view import year_table
 from revpact.demo_data import DEMO_AS_OF, generate_leads, write_leads_csv
+from revpact.demo_deals import demo_revenue, generate_deals, write_deals_csv, write_revenue_csv
 from revpact.domain.sla import LeadStatus
 from revpact.errors import RevpactError
 from revpact.store.db import open_store
@@ -27,7 +29,8 @@ def demo(
     lang: Annotated[str, typer.Option("--lang", help="Agreement text language: en or pl.")] = "en",
     seed: Annotated[int, typer.Option("--seed", help="Seed of the generated data.")] = 2020,
 ) -> None:
-    """Build Company A's 2020 (agreement, leads, touches) into DIR and print the scoreboard."""
+    """Build Company A's 2020 (agreement, leads, touches, deals, revenue) into DIR and print
+    the follow-up and month-by-month scoreboards."""
     if lang not in ("en", "pl"):
         raise RevpactError(f'--lang "{lang}" is not offered; choose en or pl')
     directory.mkdir(parents=True, exist_ok=True)
@@ -54,9 +57,19 @@ def demo(
         write_leads_csv(leads, fp)
     with console.status(f"importing {len(leads):,} leads"):
         report = services.import_leads(engine, agreement, leads_file)
+    deals_file = directory / "deals.csv"
+    with deals_file.open("w", encoding="utf-8", newline="") as fp:
+        write_deals_csv(generate_deals(leads, seed=seed, as_of=DEMO_AS_OF), fp)
+    revenue_file = directory / "revenue.csv"
+    with revenue_file.open("w", encoding="utf-8", newline="") as fp:
+        write_revenue_csv(demo_revenue(DEMO_AS_OF.year), fp)
+    with console.status("importing deals and revenue"):
+        deals = services.import_deals(engine, agreement, deals_file)
+        revenue = services.import_revenue(engine, agreement, revenue_file)
     console.print(
-        f"[bold]{agreement.company}[/] — {agreement.title}: {agreement_file}, {report.rows:,} "
-        f"leads imported from {leads_file} into {database}",
+        f"[bold]{agreement.company}[/] — {agreement.title}: {agreement_file}; imported into "
+        f"{database}: {report.rows:,} leads from {leads_file}, {deals.rows:,} deals from "
+        f"{deals_file}, {revenue.rows:,} months of revenue from {revenue_file}",
         highlight=False,
     )
     render_summary(agreement, services.follow_up_summary(engine, agreement, as_of=DEMO_AS_OF))
@@ -70,11 +83,16 @@ def demo(
     console.print(
         lead_table(agreement, waiting, DEMO_AS_OF, "Waiting for a first touch at", waiting=True)
     )
+    console.print(
+        year_table(agreement, services.year_scoreboard(engine, agreement, as_of=DEMO_AS_OF))
+    )
     as_of = DEMO_AS_OF.isoformat()
     prog = _program()
     console.print(
         "\nExplore it:\n"
         f"  {prog} status --agreement {agreement_file} --db {url} --as-of {as_of}\n"
+        f"  {prog} status --month 2020-10 --agreement {agreement_file} --db {url} "
+        f"--as-of {as_of}\n"
         f"  {prog} leads --agreement {agreement_file} --db {url} --as-of {as_of} "
         "--status breached",
         highlight=False,

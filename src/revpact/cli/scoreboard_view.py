@@ -72,24 +72,33 @@ def month_table(spec: Agreement, score: MonthScore) -> Table:
     return table
 
 
+def _k(value: Decimal) -> str:
+    return f"{value / 1000:,.0f}"
+
+
 def year_table(spec: Agreement, board: YearScoreboard) -> Table:
-    """The months side by side, a row each."""
-    cur = spec.currency
+    """The months side by side, a row each; amounts in thousands, so it fits 80 columns."""
     table = Table(
-        title=f"Scoreboard — {spec.company}, {spec.period.start} to {spec.period.end} ({cur})",
+        title=f"Scoreboard — {spec.company}, {spec.period.start} to {spec.period.end}",
         title_justify="left",
+        caption=f"amounts in thousands of {spec.currency}; level = escalation step (days)",
+        caption_justify="left",
+        box=None,
+        padding=(0, 0, 0, 2),
+        pad_edge=False,
+        header_style="bold underline",
     )
     for column in (
-        "month", "revenue", "target", "lead value", "follow-up", "close rate", "cycle",
-        "shared", "escalation", "reward",
+        "month", "revenue", "target", "leads", "follow-up", "close", "cycle",
+        "shared", "level", "reward",
     ):  # fmt: skip
-        table.add_column(column, justify="left" if column == "month" else "right")
+        table.add_column(column, justify="left" if column == "month" else "right", no_wrap=True)
     for s in board.months:
         table.add_row(
             f"{s.month:%Y-%m}",
-            f"{s.revenue.actual:,.0f}",
-            f"{s.revenue.target:,.0f}",
-            f"{s.lead_value.actual:,.0f}",
+            _k(s.revenue.actual),
+            _k(s.revenue.target),
+            _k(s.lead_value.actual),
             _pct(s.follow_up.compliance),
             _pct(s.close_rate.actual),
             _days(s.sales_cycle.actual),

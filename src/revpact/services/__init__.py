@@ -11,6 +11,24 @@ follow-up rule has changed since, and every service calls it before reading.
 
 from __future__ import annotations
 
+from revpact.services.accountability import (
+    ActionItem,
+    EscalationStatus,
+    FiledReport,
+    MonthReward,
+    RewardStatus,
+    WeekReport,
+    allocate_reward,
+    complete_action,
+    escalation_status,
+    escalation_to_json,
+    file_swat_report,
+    list_actions,
+    reward_status,
+    reward_status_to_json,
+    swat_status,
+    sync_escalation,
+)
 from revpact.services.deadlines import recompute_deadlines
 from revpact.services.deals import import_deals, import_revenue, monthly_facts
 from revpact.services.follow_up import (
@@ -26,19 +44,35 @@ from revpact.services.importing import ImportReport, Progress, import_leads
 from revpact.services.scoreboard import year_scoreboard
 
 __all__ = [
+    "ActionItem",
+    "EscalationStatus",
+    "FiledReport",
     "FollowUpSummary",
     "ImportReport",
     "LeadView",
+    "MonthReward",
     "OwnerSummary",
     "Progress",
+    "RewardStatus",
+    "WeekReport",
+    "allocate_reward",
+    "complete_action",
+    "escalation_status",
+    "escalation_to_json",
+    "file_swat_report",
     "follow_up_summary",
     "import_deals",
     "import_leads",
     "import_revenue",
     "lead_view_to_json",
+    "list_actions",
     "list_leads",
     "monthly_facts",
     "recompute_deadlines",
+    "reward_status",
+    "reward_status_to_json",
     "summary_to_json",
+    "swat_status",
+    "sync_escalation",
     "year_scoreboard",
 ]

@@ -20,11 +20,22 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     Table,
     Text,
 )
 
-__all__ = ["deals", "imports", "leads", "metadata", "revenue", "store_state"]
+__all__ = [
+    "deals",
+    "escalation_actions",
+    "imports",
+    "leads",
+    "metadata",
+    "revenue",
+    "reward_allocations",
+    "store_state",
+    "swat_reports",
+]
 
 metadata = MetaData(
     naming_convention={
@@ -118,3 +129,46 @@ revenue = Table(
 )
 """Recognised revenue per calendar month (``month`` written ``YYYY-MM``), in ten-thousandths of
 the agreement's currency; a month without a row falls back to its won deals."""
+
+escalation_actions = Table(
+    "escalation_actions",
+    metadata,
+    Column("month", Text, nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("owner", Text, nullable=False),
+    Column("due", Text, nullable=False),
+    Column("done_us", BigInteger, nullable=True),
+    PrimaryKeyConstraint("month", "level", "seq"),
+)
+"""The action items of each escalation level reached, one row per action: the level (its
+``after_days``) entered in ``month`` (``YYYY-MM``), ``seq`` the action's place in the level's list
+(from 1), ``due`` an ISO date, ``done_us`` NULL until it is done. The key makes recording them
+idempotent."""
+
+swat_reports = Table(
+    "swat_reports",
+    metadata,
+    Column("week", Text, primary_key=True),
+    Column("filed_us", BigInteger, nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("sha256", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("filed_by", Text, nullable=True),
+)
+"""The SWAT team's weekly report for an ISO ``week`` (``YYYY-Www``): the markdown ``body`` as
+filed, the file's name and SHA-256; filing the week again replaces the row."""
+
+reward_allocations = Table(
+    "reward_allocations",
+    metadata,
+    Column("month", Text, nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("amount_e4", BigInteger, nullable=False),
+    Column("allocated_us", BigInteger, nullable=False),
+    PrimaryKeyConstraint("month", "recipient"),
+)
+"""How a month's reward pool was split: one row per recipient, ``amount_e4`` in ten-thousandths
+of the currency (exact, like ``deals``). A month has one split; recording another replaces all
+of the month's rows in one transaction."""

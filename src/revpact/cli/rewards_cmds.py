@@ -1,0 +1,108 @@
+"""``revpact rewards``: the months that earned the pool, their splits, and the annual reward."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.table import Table
+
+from revpact import services
+from revpact.cli.common import (
+    AgreementOption,
+    AsOfOption,
+    DbOption,
+    JsonOption,
+    console,
+    friendly,
+    load,
+    parse_as_of,
+    store,
+)
+from revpact.errors import RevpactError
+
+__all__ = ["app", "parse_shares"]
+
+app = typer.Typer(
+    help="Rewards when the goals are met: the monthly pool's split and the annual reward.",
+    no_args_is_help=True,
+)
+
+
+def parse_shares(values: list[str]) -> dict[str, Decimal]:
+    """``NAME=AMOUNT`` options as recipient -> Decimal share."""
+    shares: dict[str, Decimal] = {}
+    for value in values:
+        name, sep, amount = value.rpartition("=")
+        try:
+            if not sep or not name.strip():
+                raise InvalidOperation
+            share = Decimal(amount.strip())
+        except InvalidOperation:
+            raise RevpactError(
+                f'--share "{value}" is not NAME=AMOUNT; write e.g. anna@x.example=2500'
+            ) from None
+        if name.strip() in shares:
+            raise RevpactError(f'--share "{value}": {name.strip()} has a share already')
+        shares[name.strip()] = share
+    return shares
+
+
+@app.command("status")
+@friendly
+def status(
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """The finished months that earned the pool, how each was split, and the annual reward."""
+    spec = load(agreement)
+    state = services.reward_status(store(db), spec, as_of=parse_as_of(as_of, spec))
+    if as_json:
+        typer.echo(json.dumps(services.reward_status_to_json(state), indent=1))
+        return
+    if state.months:
+        table = Table(title="Monthly pool", title_justify="left", box=box.SIMPLE_HEAD)
+        for column in ("month", "pool", "split"):
+            table.add_column(column, overflow="fold")
+        for m in state.months:
+            split = (
+                ", ".join(f"{who} {amount}" for who, amount in m.split.items())
+                if m.split
+                else "[yellow]not yet split[/]"
+            )
+            table.add_row(f"{m.month:%Y-%m}", str(m.pool), split)
+        console.print(table)
+    else:
+        console.print("No month has earned the monthly pool yet.")
+    if state.annual_text:
+        earned = {None: "not decided yet", True: "earned", False: "not earned"}
+        console.print(
+            f"Annual reward: {state.annual_text} — {earned[state.annual_earned]}",
+            highlight=False,
+        )
+
+
+@app.command("allocate")
+@friendly
+def allocate(
+    month: Annotated[str, typer.Option("--month", help="The month that earned the pool.")],
+    share: Annotated[
+        list[str],
+        typer.Option("--share", help="NAME=AMOUNT, once per recipient; must add up to the pool."),
+    ],
+    as_of: AsOfOption = None,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """Record the team leaders' split of a month's pool (replaces an earlier split)."""
+    spec = load(agreement)
+    shares = parse_shares(share)
+    reward = services.allocate_reward(
+        store(db), spec, month=month, shares=shares, as_of=parse_as_of(as_of, spec)
+    )
+    console.print(f"{reward.month:%Y-%m}: split {reward.pool} among {len(shares)}", highlight=False)
