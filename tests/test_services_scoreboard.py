@@ -89,6 +89,13 @@ def test_status_month_and_year_from_the_command_line(
         assert key in month
     assert {"sales_cycle_days", "escalation", "reward"} <= month.keys()
     assert month["escalation"]["level"] == 30
+    assert set(month["trend"].values()) == {None}  # the period's first month: nothing before it
+    result = runner.invoke(app, ["status", "--month", "2020-02", "--json"])
+    february = json.loads(result.output)
+    assert february["trend"]["revenue"] == "99999.50"  # 1,000,000 recognised - 900,000.50 won
+    assert february["trend"]["lead_value"] == "-7000"  # a 2,000 webinar lead after 9,000
+    assert Decimal(february["trend"]["close_rate"]) == Decimal("0.5")  # 1 of 1 after 1 of 2
+    assert Decimal(february["trend"]["sales_cycle_days"]) == Decimal(40 - 25)  # D3: 40 days
     result = runner.invoke(app, ["status", "--year", "2020", "--json"])
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.output)["months"]) == 12

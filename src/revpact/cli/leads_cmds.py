@@ -32,6 +32,7 @@ from revpact.cli.scoreboard_view import month_table, year_table
 from revpact.domain.agreement import Agreement
 from revpact.domain.scoreboard import month_to_json, year_to_json
 from revpact.domain.scoreboard_facts import month_end
+from revpact.domain.scoreboard_trend import trend, trend_to_json
 from revpact.domain.sla import LeadStatus
 from revpact.errors import RevpactError
 
@@ -191,13 +192,17 @@ def _scoreboard(
     moment = parse_as_of(as_of, spec)
     board = services.year_scoreboard(engine, spec, as_of=moment)
     if month is not None:
-        score = next((s for s in board.months if s.month == first), None)
-        if score is None:
+        at = next((i for i, s in enumerate(board.months) if s.month == first), None)
+        if at is None:
             raise RevpactError(f"{month} has not begun as of {moment.isoformat()}")
+        score = board.months[at]
+        change = trend(board.months[at - 1] if at else None, score)
         if as_json:
-            typer.echo(json.dumps(month_to_json(score), indent=1))
+            typer.echo(
+                json.dumps({**month_to_json(score), "trend": trend_to_json(change)}, indent=1)
+            )
         else:
-            console.print(month_table(spec, score))
+            console.print(month_table(spec, score, change))
         return
     if as_json:
         typer.echo(json.dumps(year_to_json(board), indent=1))

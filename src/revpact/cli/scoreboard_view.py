@@ -8,6 +8,7 @@ from rich.table import Table
 
 from revpact.domain.agreement import Agreement
 from revpact.domain.scoreboard import MonthScore, YearScoreboard
+from revpact.domain.scoreboard_trend import Trend
 
 __all__ = ["month_table", "year_table"]
 
@@ -28,14 +29,34 @@ def _verdict(met: bool | None) -> str:
     return "—" if met is None else ("[green]met[/]" if met else "[red]missed[/]")
 
 
-def month_table(spec: Agreement, score: MonthScore) -> Table:
-    """Every goal of one month: actual, target, met or missed."""
+def _change(value: Decimal | None, kind: str, *, lower_is_better: bool = False) -> str:
+    if value is None:
+        return ""
+    text = {
+        "money": f"{value:+,.0f}",
+        "pct": f"{value * 100:+.1f} pt",
+        "days": f"{value:+.1f} d",
+    }[kind]
+    if value == 0:
+        return text
+    better = (value < 0) if lower_is_better else (value > 0)
+    return f"[green]{text}[/]" if better else f"[red]{text}[/]"
+
+
+def month_table(spec: Agreement, score: MonthScore, change: Trend) -> Table:
+    """Every goal of one month: actual, target, met or missed, and the change since last month."""
     cur = spec.currency
     table = Table(title=f"Scoreboard — {spec.company}, {score.month:%B %Y}", title_justify="left")
-    for column in ("goal", "actual", "target", ""):
+    for column in ("goal", "actual", "target", "", "vs last month"):
         table.add_column(column, justify="left" if column == "goal" else "right")
     r = score.revenue
-    table.add_row("revenue", _money(r.actual, cur), _money(r.target, cur), _verdict(r.met))
+    table.add_row(
+        "revenue",
+        _money(r.actual, cur),
+        _money(r.target, cur),
+        _verdict(r.met),
+        _change(change.revenue, "money"),
+    )
     table.add_row("revenue year to date", _money(r.ytd, cur), _money(r.ytd_target, cur), "")
     table.add_row(
         "required per remaining month", _money(r.required_per_remaining_month, cur), "", ""
@@ -49,7 +70,13 @@ def month_table(spec: Agreement, score: MonthScore) -> Table:
     ):
         table.add_row(name, "", "", _verdict(verdict.met))
     lv = score.lead_value
-    table.add_row("lead value", _money(lv.actual, cur), _money(lv.target, cur), _verdict(lv.met))
+    table.add_row(
+        "lead value",
+        _money(lv.actual, cur),
+        _money(lv.target, cur),
+        _verdict(lv.met),
+        _change(change.lead_value, "money"),
+    )
     for item in lv.by_type:
         table.add_row(f"  {item.lead_type} ({item.count:,})", _money(item.value, cur), "", "")
     fu = score.follow_up
@@ -58,11 +85,24 @@ def month_table(spec: Agreement, score: MonthScore) -> Table:
         _pct(fu.compliance),
         _pct(fu.target),
         _verdict(fu.met_goal),
+        _change(change.follow_up_compliance, "pct"),
     )
     cr = score.close_rate
-    table.add_row("close rate", _pct(cr.actual), _pct(cr.target), _verdict(cr.met))
+    table.add_row(
+        "close rate",
+        _pct(cr.actual),
+        _pct(cr.target),
+        _verdict(cr.met),
+        _change(change.close_rate, "pct"),
+    )
     cy = score.sales_cycle
-    table.add_row("sales cycle (mean)", _days(cy.actual), _days(cy.target), _verdict(cy.met))
+    table.add_row(
+        "sales cycle (mean)",
+        _days(cy.actual),
+        _days(cy.target),
+        _verdict(cy.met),
+        _change(change.sales_cycle_days, "days", lower_is_better=True),
+    )
     table.add_row("shared goals", "", "", _verdict(score.shared_goals.met))
     esc = score.escalation
     since = "" if esc.since is None else f"since {esc.since:%Y-%m}"
