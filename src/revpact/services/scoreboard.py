@@ -1,23 +1,21 @@
-"""The month-by-month scoreboard: deal, revenue and lead facts from SQL, the follow-up SLA from
-the clock, scored by :func:`revpact.domain.scoreboard.build_year`."""
+"""The month-by-month scoreboard: deal, revenue, lead and follow-up facts from SQL aggregates,
+scored by :func:`revpact.domain.scoreboard.build_year`."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import numpy as np
 from sqlalchemy import Engine
 
 from revpact.domain.agreement import Agreement
 from revpact.domain.calendar import to_us
 from revpact.domain.scoreboard import CycleStats, MonthFacts, YearScoreboard, build_year
 from revpact.domain.scoreboard_facts import months_between
-from revpact.domain.sla import STATUS_CODES, LeadStatus, evaluate_many
 from revpact.errors import RevpactError
 from revpact.services.deadlines import recompute_deadlines
 from revpact.services.deals import DealMonth, month_ranges, monthly_facts
-from revpact.store.leads import LeadRepository
+from revpact.store.follow_up import FollowUpRepository
 
 __all__ = ["year_scoreboard"]
 
@@ -66,37 +64,13 @@ def _facts(d: DealMonth, met: int, breached: int, waiting: int) -> MonthFacts:
 def _follow_up_by_month(
     engine: Engine, agreement: Agreement, months: list[date], as_of: datetime
 ) -> list[tuple[int, int, int]]:
-    """(met, breached, open or at risk) of the leads notified in each month, as of ``as_of``."""
+    """(met, breached, open or at risk) of the leads notified in each month, as of ``as_of``.
+
+    One SQL aggregate over the stored deadlines, which are brought up to date first.
+    """
     recompute_deadlines(engine, agreement)
-    as_of_us = to_us(as_of)
     with engine.connect() as conn:
-        leads = LeadRepository(conn).load_sla(as_of_us=as_of_us)
-    results = evaluate_many(
-        agreement.business_calendar(),
-        agreement.follow_up_rule(),
-        applies=leads.applies,
-        notified_us=leads.notified_us,
-        due_us=leads.due_us,
-        touch_us=leads.first_touch_us,
-        as_of_us=as_of_us,
-    )
-    ranges = month_ranges(agreement, months)
-    edges = np.array([lo for lo, _ in ranges] + [ranges[-1][1]], dtype=np.int64)
-    bucket = np.searchsorted(edges, leads.notified_us, side="right") - 1
-    inside = (bucket >= 0) & (bucket < len(ranges))
-    code = {status: STATUS_CODES.index(status) for status in LeadStatus}
-    out = []
-    for k in range(len(ranges)):
-        status = results.status[inside & (bucket == k)]
-        out.append(
-            (
-                int(np.count_nonzero(status == code[LeadStatus.MET])),
-                int(np.count_nonzero(status == code[LeadStatus.BREACHED])),
-                int(
-                    np.count_nonzero(
-                        (status == code[LeadStatus.OPEN]) | (status == code[LeadStatus.AT_RISK])
-                    )
-                ),
-            )
+        counts = FollowUpRepository(conn).by_month(
+            month_ranges(agreement, months), as_of_us=to_us(as_of)
         )
-    return out
+    return [(c.met, c.breached, c.waiting) for c in counts]

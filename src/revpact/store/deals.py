@@ -20,6 +20,8 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection, text
 
+from revpact.store.months import MonthRange, month_bucket
+
 __all__ = ["DEAL_COLUMNS", "DealRepository", "DealTotals", "MonthRange"]
 
 DEAL_COLUMNS: Final = (
@@ -34,7 +36,6 @@ DEAL_COLUMNS: Final = (
 )
 """The order of the values in each tuple :meth:`DealRepository.upsert_deals` takes."""
 
-MonthRange = tuple[int, int]
 """A month as ``(start_us, end_us)``: epoch µs of its first instant and of the next month's."""
 
 Int64Array = npt.NDArray[np.int64]
@@ -138,15 +139,11 @@ class DealRepository:
         return [cycles[cuts[k] : cuts[k + 1]] for k in range(len(months))]
 
     def leads_by_type(self, months: Sequence[MonthRange]) -> list[dict[str, int]]:
-        """For each month, how many leads of each type were created in it."""
+        """For each month (consecutive months), how many leads of each type were created in it."""
         if not months:
             return []
-        cte, params = _months_cte(months)
-        sql = (
-            f"{cte} SELECT m.k, l.lead_type, COUNT(*) "
-            "FROM m JOIN leads l ON l.created_us >= m.lo AND l.created_us < m.hi "
-            "GROUP BY m.k, l.lead_type"
-        )
+        month, where, params = month_bucket("created_us", months)
+        sql = f"SELECT {month} AS k, lead_type, COUNT(*) FROM leads WHERE {where} GROUP BY 1, 2"
         found: list[dict[str, int]] = [{} for _ in months]
         for k, lead_type, count in self._conn.execute(text(sql), params):
             found[int(k)][str(lead_type)] = int(count)
