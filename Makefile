@@ -36,6 +36,7 @@ bench: $(DEVSTAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/clock.py
 	$(BIN)/python bench/import_leads.py
+	$(BIN)/python bench/scoreboard.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache demo
