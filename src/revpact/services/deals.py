@@ -16,14 +16,13 @@ an even count is the mean of the two middle cycles); ``*_days`` properties divid
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Final
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -33,6 +32,7 @@ from revpact.domain.calendar import to_us
 from revpact.errors import InputError
 from revpact.ingest.canonical import RejectedRow
 from revpact.ingest.deals import AMOUNT_SCALE, Deal, minor_units, read_deals
+from revpact.ingest.files import PathOrFile, opened
 from revpact.ingest.rejects import RejectsWriter, rejects_path_for
 from revpact.ingest.revenue import read_revenue
 from revpact.services.importing import ImportReport, Progress
@@ -48,7 +48,6 @@ __all__ = [
     "monthly_facts",
 ]
 
-PathOrFile = str | os.PathLike[str] | IO[bytes] | IO[str]
 
 _PROBLEMS_SHOWN: Final = 20
 _US_PER_SECOND: Final = 1_000_000
@@ -131,7 +130,7 @@ def import_deals(
 
     ``rejects_path`` overrides where ``skip_invalid`` writes the rejected rows.
     """
-    with _opened(path_or_fp, "the deal file") as (fp, source, path):
+    with opened(path_or_fp, "the deal file") as (fp, source, path):
         parsed = read_deals(fp, source=source, agreement=agreement)
     rows = [_deal_row(deal) for deal in parsed.deals]
 
@@ -155,7 +154,7 @@ def import_revenue(
     rejects_path: str | os.PathLike[str] | None = None,
 ) -> ImportReport:
     """Store the months of a revenue file (:mod:`revpact.ingest.revenue`), matched by month."""
-    with _opened(path_or_fp, "the revenue file") as (fp, source, path):
+    with opened(path_or_fp, "the revenue file") as (fp, source, path):
         parsed = read_revenue(fp, source=source, agreement=agreement)
     rows = [(f"{m.month:%Y-%m}", _e4(m.amount)) for m in parsed.months]
 
@@ -259,27 +258,6 @@ def _target(explicit: str | os.PathLike[str] | None, path: Path | None) -> Path 
     if explicit is not None:
         return Path(explicit)
     return None if path is None else rejects_path_for(path)
-
-
-@contextmanager
-def _opened(
-    path_or_fp: PathOrFile, unnamed: str
-) -> Iterator[tuple[IO[bytes] | IO[str], str, Path | None]]:
-    """The file object, the name problems cite, and the file's path when it has one."""
-    if isinstance(path_or_fp, str | os.PathLike):
-        path = Path(path_or_fp)
-        try:
-            fp = path.open("rb")
-        except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-        with fp:
-            yield fp, str(path_or_fp), path
-        return
-    name = getattr(path_or_fp, "name", None)
-    if isinstance(name, str) and name and not name.startswith("<"):
-        yield path_or_fp, name, Path(name)
-    else:
-        yield path_or_fp, unnamed, None
 
 
 # ---------------------------------------------------------------------------- monthly facts

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +21,7 @@ from revpact.domain.sla import (
 )
 from revpact.errors import InputError
 from revpact.ingest.canonical import ChunkSource, LeadColumns, LeadReader
+from revpact.ingest.files import PathOrFile, opened
 from revpact.ingest.parallel import ProcessLeadReader
 from revpact.ingest.rejects import RejectsWriter, rejects_path_for
 from revpact.services.deadlines import recompute_deadlines
@@ -56,7 +56,7 @@ class ImportReport:
 def import_leads(
     engine: Engine,
     agreement: Agreement,
-    path_or_fp: str | os.PathLike[str] | IO[bytes] | IO[str],
+    path_or_fp: PathOrFile,
     *,
     skip_invalid: bool = False,
     progress: Progress | None = None,
@@ -73,7 +73,7 @@ def import_leads(
     one writes (default: for files of 32 MiB and more, when the machine has two cores).
     """
     recompute_deadlines(engine, agreement)
-    with _opened(path_or_fp) as (fp, source, path):
+    with opened(path_or_fp, "the lead file") as (fp, source, path):
         reader: ChunkSource
         if isinstance(path_or_fp, str | os.PathLike) and _parallel(parallel, Path(path_or_fp)):
             reader = ProcessLeadReader(Path(path_or_fp), source=source, agreement=agreement)
@@ -199,27 +199,6 @@ def _same(leads: LeadColumns, fingerprint: str) -> dict[str, str | int]:
     if leads.attributes is None:
         same["attributes"] = "{}"
     return same
-
-
-@contextmanager
-def _opened(
-    path_or_fp: str | os.PathLike[str] | IO[bytes] | IO[str],
-) -> Iterator[tuple[IO[bytes] | IO[str], str, Path | None]]:
-    """The file object, the name problems cite, and the file's path when it has one."""
-    if isinstance(path_or_fp, str | os.PathLike):
-        path = Path(path_or_fp)
-        try:
-            fp = path.open("rb")
-        except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-        with fp:
-            yield fp, str(path_or_fp), path
-        return
-    name = getattr(path_or_fp, "name", None)
-    if isinstance(name, str) and name and not name.startswith("<"):
-        yield path_or_fp, name, Path(name)
-    else:
-        yield path_or_fp, "the lead file", None
 
 
 @contextmanager
