@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection, text
 
+from revpact.store.dialect import driver_sql
 from revpact.store.months import MonthRange, month_bucket
 
 __all__ = ["DEAL_COLUMNS", "DealRepository", "DealTotals", "MonthRange"]
@@ -36,12 +37,7 @@ DEAL_COLUMNS: Final = (
 )
 """The order of the values in each tuple :meth:`DealRepository.upsert_deals` takes."""
 
-"""A month as ``(start_us, end_us)``: epoch µs of its first instant and of the next month's."""
-
 Int64Array = npt.NDArray[np.int64]
-
-_DISTINCT: Final = {"sqlite": "IS NOT", "postgresql": "IS DISTINCT FROM"}
-_PLACEHOLDER: Final = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 @dataclass(frozen=True)
@@ -64,14 +60,11 @@ class DealRepository:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        dialect = conn.dialect
-        try:
-            mark = _PLACEHOLDER[str(dialect.paramstyle)]
-            distinct = _DISTINCT[dialect.name]
-        except KeyError:  # pragma: no cover - only SQLite and PostgreSQL are supported
-            raise NotImplementedError(f"no upsert for {dialect.name}") from None
-        self._deals_sql = _upsert_sql("deals", DEAL_COLUMNS, mark, distinct)
-        self._revenue_sql = _upsert_sql("revenue", ("month", "amount_e4"), mark, distinct)
+        style = driver_sql(conn)
+        self._deals_sql = _upsert_sql("deals", DEAL_COLUMNS, style.mark, style.distinct)
+        self._revenue_sql = _upsert_sql(
+            "revenue", ("month", "amount_e4"), style.mark, style.distinct
+        )
 
     # ------------------------------------------------------------------ writing
 

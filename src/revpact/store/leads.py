@@ -17,6 +17,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection, delete, insert, select, text
 
 from revpact.domain.sla import NO_TIME
+from revpact.store.dialect import driver_sql
 from revpact.store.tables import imports, leads, store_state
 
 __all__ = [
@@ -58,9 +59,6 @@ _FLAGS = frozenset({"requested_follow_up", "applies"})
 
 Int64Array = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-
-_DISTINCT = {"sqlite": "IS NOT", "postgresql": "IS DISTINCT FROM"}
-_PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 @dataclass(frozen=True)
@@ -105,17 +103,13 @@ class LeadRepository:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        dialect = conn.dialect
-        try:
-            mark = _PLACEHOLDER[str(dialect.paramstyle)]
-            distinct = _DISTINCT[dialect.name]
-        except KeyError:  # pragma: no cover - only SQLite and PostgreSQL are supported
-            raise NotImplementedError(f"no bulk upsert for {dialect.name}") from None
-        self._mark, self._distinct, self._dialect = mark, distinct, dialect.name
+        style = driver_sql(conn)
+        mark, dialect_name = style.mark, style.name
+        self._mark, self._distinct, self._dialect = mark, style.distinct, dialect_name
         self._statements: dict[tuple[tuple[str, str | int], ...], tuple[str, str]] = {}
         self._refresh_sql = (
-            f"UPDATE leads SET due_us = {_value_sql('due_us', mark, dialect.name)}, "
-            f"applies = {_value_sql('applies', mark, dialect.name)}, sla_fingerprint = {mark} "
+            f"UPDATE leads SET due_us = {_value_sql('due_us', mark, dialect_name)}, "
+            f"applies = {_value_sql('applies', mark, dialect_name)}, sla_fingerprint = {mark} "
             f"WHERE lead_id = {mark}"
         )
 
