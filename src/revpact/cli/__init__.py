@@ -16,6 +16,7 @@ from revpact.cli import (
     import_cmds,
     leads_cmds,
     rewards_cmds,
+    server_cmds,
 )
 
 __all__ = ["app", "main"]
@@ -35,6 +36,7 @@ leads_cmds.register(app)
 demo_cmd.register(app)
 app.add_typer(escalation_cmds.app, name="escalation")
 app.add_typer(rewards_cmds.app, name="rewards")
+server_cmds.register(app)
 
 
 def main() -> None:

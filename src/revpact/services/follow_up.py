@@ -23,6 +23,7 @@ from revpact.domain.sla import (
     evaluate_many,
     status_code,
 )
+from revpact.errors import RevpactError
 from revpact.services.deadlines import recompute_deadlines
 from revpact.store.leads import LeadRepository, SlaArrays
 
@@ -30,7 +31,9 @@ __all__ = [
     "FollowUpSummary",
     "LeadView",
     "OwnerSummary",
+    "find_lead",
     "follow_up_summary",
+    "lead_queue",
     "lead_view_to_json",
     "list_leads",
     "summary_to_json",
@@ -64,15 +67,17 @@ def list_leads(
     status: LeadStatus | None = None,
     owner: str | None = None,
     limit: int | None = None,
+    lead_id: str | None = None,
 ) -> list[LeadView]:
     """The leads that exist as of ``as_of`` and where each stands, in notification order.
 
     Every lead is evaluated (vectorised); ``limit`` only bounds how many views are built.
+    ``owner`` keeps one owner's leads, ``lead_id`` one lead.
     """
     recompute_deadlines(engine, agreement)
     as_of_us = to_us(as_of)
     with engine.connect() as conn:
-        leads = LeadRepository(conn).load(as_of_us=as_of_us, owner=owner)
+        leads = LeadRepository(conn).load(as_of_us=as_of_us, owner=owner, lead_id=lead_id)
     results = _evaluate(agreement, leads, as_of_us)
     excluded_code = status_code(LeadStatus.EXCLUDED)
     touched = (leads.first_touch_us != NO_TIME) & (leads.first_touch_us <= as_of_us)
@@ -116,6 +121,32 @@ def list_leads(
             strict=True,
         )
     ]
+
+
+def lead_queue(
+    engine: Engine,
+    agreement: Agreement,
+    *,
+    as_of: datetime,
+    owner: str | None = None,
+    limit: int | None = None,
+) -> list[LeadView]:
+    """The sales floor's queue: open and at-risk leads, the least business time left first
+    (ties: notified first)."""
+    waiting = [
+        view
+        for status in (LeadStatus.AT_RISK, LeadStatus.OPEN)
+        for view in list_leads(engine, agreement, as_of=as_of, status=status, owner=owner)
+    ]
+    waiting.sort(key=lambda v: (v.business_seconds_left or 0, v.notified_at or v.created_at))
+    return waiting[:limit]
+
+
+def find_lead(engine: Engine, agreement: Agreement, lead_id: str, *, as_of: datetime) -> LeadView:
+    """One lead as of ``as_of``; :class:`RevpactError` when there is no such lead then."""
+    for view in list_leads(engine, agreement, as_of=as_of, lead_id=lead_id):
+        return view
+    raise RevpactError(f'no lead "{lead_id}" as of {as_of.isoformat()}')
 
 
 def _evaluate(agreement: Agreement, leads: SlaArrays, as_of_us: int) -> ManyResults:

@@ -241,13 +241,16 @@ class LeadRepository:
 
     # ------------------------------------------------------------------ reading
 
-    def load(self, *, as_of_us: int, owner: str | None = None) -> LeadArrays:
+    def load(
+        self, *, as_of_us: int, owner: str | None = None, lead_id: str | None = None
+    ) -> LeadArrays:
         """Leads that exist as of ``as_of_us``: notified by then, or (never notified) created.
 
-        Ordered by notification time (creation time for leads never notified), then id.
+        Ordered by notification time (creation time for leads never notified), then id;
+        ``owner`` keeps one owner's leads, ``lead_id`` one lead.
         """
         rows = self._select(
-            "lead_id, lead_type, stage, created_us, " + _SLA_COLUMNS, as_of_us, owner
+            "lead_id, lead_type, stage, created_us, " + _SLA_COLUMNS, as_of_us, owner, lead_id
         )
         sla = _sla_arrays(rows, 4)
         return LeadArrays(
@@ -266,18 +269,23 @@ class LeadRepository:
         """:meth:`load`'s leads, only what the SLA clock and a per-owner summary need."""
         return _sla_arrays(self._select(_SLA_COLUMNS, as_of_us, None), 0)
 
-    def _select(self, columns: str, as_of_us: int, owner: str | None) -> list[Any]:
+    def _select(
+        self, columns: str, as_of_us: int, owner: str | None, lead_id: str | None = None
+    ) -> list[Any]:
         # COALESCE(notified, created) <= as_of: notified by then, or never notified and
         # created by then.
         sql = (
             f"SELECT {columns} FROM leads "
             "WHERE COALESCE(notified_us, created_us) <= :as_of"
             + ("" if owner is None else " AND owner = :owner")
+            + ("" if lead_id is None else " AND lead_id = :lead_id")
             + " ORDER BY COALESCE(notified_us, created_us), lead_id"
         )
         params: dict[str, object] = {"none": NO_TIME, "as_of": as_of_us}
         if owner is not None:
             params["owner"] = owner
+        if lead_id is not None:
+            params["lead_id"] = lead_id
         return list(self._conn.execute(text(sql), params).all())
 
 

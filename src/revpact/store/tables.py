@@ -26,8 +26,11 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "alerts",
+    "api_tokens",
     "deals",
     "escalation_actions",
+    "events",
     "imports",
     "leads",
     "metadata",
@@ -172,3 +175,66 @@ reward_allocations = Table(
 """How a month's reward pool was split: one row per recipient, ``amount_e4`` in ten-thousandths
 of the currency (exact, like ``deals``). A month has one split; recording another replaces all
 of the month's rows in one transaction."""
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token_id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("member", Text, nullable=True),
+    Column("prefix", Text, nullable=False),
+    Column("token_hash", Text, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+    Column("revoked_us", BigInteger, nullable=True),
+    Index("ux_api_tokens_token_hash", "token_hash", unique=True),
+)
+"""API tokens: only the SHA-256 of each token is kept (``token_hash``, hex), with its first
+characters (``prefix``) so that people can tell their tokens apart; the token itself is shown
+once, when it is created. ``role`` is admin, marketing, sales, executive or viewer; ``member``
+the signatory's e-mail the token acts for (NULL: nobody in particular). A revoked token keeps
+its row (``revoked_us`` set) so the audit still shows who held it."""
+
+events = Table(
+    "events",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("source", Text, nullable=False),
+    Column("source_key", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("lead_id", Text, nullable=True),
+    Column("occurred_us", BigInteger, nullable=False),
+    Column("received_us", BigInteger, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("applied_us", BigInteger, nullable=True),
+    Column("outcome", Text, nullable=True),
+    Index("ux_events_source_key", "source", "source_key", unique=True),
+    Index("ix_events_lead_id", "lead_id"),
+)
+"""Every webhook event received, exactly once: ``source`` (revpact or hubspot) with
+``source_key`` (the source's own identity of the event) is unique, so a repeated delivery is
+recognised and ignored. ``payload`` is the event as received (JSON). ``applied_us`` is NULL
+while the event waits (a touch that arrived before its lead); ``outcome`` says what applying
+it did."""
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("lead_id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("due_us", BigInteger, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_us", BigInteger, nullable=True),
+    Column("sent_us", BigInteger, nullable=True),
+    Column("last_error", Text, nullable=True),
+    PrimaryKeyConstraint("lead_id", "kind", "channel"),
+    Index(None, "next_attempt_us"),
+)
+"""One row per alert about a lead: ``kind`` at_risk or breach, ``channel`` slack or email. The
+key makes each alert exist once; ``sent_us`` is set once the receiver accepted it, and until
+then ``next_attempt_us`` says when to try again (backoff after each failed ``attempts``). A row
+with neither was given up (``last_error`` says why). The index on ``next_attempt_us`` serves
+the scheduler's "which alerts are due" query, which stays small while the table grows."""

@@ -1,0 +1,131 @@
+"""``revpact serve`` (the live server) and ``revpact token`` (its API tokens)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.table import Table
+
+from revpact.cli.common import (
+    AgreementOption,
+    DbOption,
+    JsonOption,
+    agreement_path,
+    console,
+    friendly,
+    load,
+    store,
+)
+from revpact.domain.roles import Role
+from revpact.services.tokens import create_token, list_tokens, revoke_token, token_info_to_json
+from revpact.settings import load_settings
+
+__all__ = ["register", "token_app"]
+
+token_app = typer.Typer(
+    help="API tokens for the server: create (shown once), list, revoke. Only hashes are kept.",
+    no_args_is_help=True,
+)
+
+SettingsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--settings",
+        help="Settings file (TOML) with webhook secrets and alert destinations "
+        "(default: $REVPACT_SETTINGS, else ./revpact.toml when present).",
+        show_default=False,
+    ),
+]
+
+
+@friendly
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+    settings: SettingsOption = None,
+) -> None:
+    """Run the live server: the HTTP API, signed webhooks in, and the alert scheduler."""
+    import uvicorn
+
+    from revpact.api.app import create_app
+    from revpact.api.state import ServerState
+
+    load(agreement)  # refuse to start on a missing or invalid agreement
+    state = ServerState(
+        engine=store(db), agreement_path=agreement_path(agreement), settings=load_settings(settings)
+    )
+    console.print(
+        f"revpact serving on http://{host}:{port} (API docs at /docs, schema at /openapi.json)"
+    )
+    uvicorn.run(create_app(state), host=host, port=port, log_level="info")
+
+
+@token_app.command("create")
+@friendly
+def token_create(
+    name: Annotated[str, typer.Option("--name", help="Who or what uses the token.")],
+    role: Annotated[
+        Role, typer.Option("--role", help="What the token may do: " + "|".join(Role) + ".")
+    ],
+    member: Annotated[
+        str | None,
+        typer.Option("--member", help="The signatory's e-mail the token acts for."),
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Create a token and print it once; store it now, it cannot be shown again."""
+    new = create_token(store(db), name=name, role=role, member=member, now=datetime.now(UTC))
+    if as_json:
+        typer.echo(json.dumps({**token_info_to_json(new.info), "token": new.token}, indent=1))
+        return
+    console.print(f"token {new.info.token_id} for {new.info.name} ({new.info.role.value}):")
+    typer.echo(new.token)
+    console.print("[dim]Shown once: only its hash is stored.[/dim]")
+
+
+@token_app.command("list")
+@friendly
+def token_list(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Every token: id, name, role, member and first characters (never the secret)."""
+    infos = list_tokens(store(db))
+    if as_json:
+        typer.echo(json.dumps([token_info_to_json(t) for t in infos], indent=1))
+        return
+    table = Table(
+        "id", "name", "role", "member", "starts with", "created", "revoked", box=box.SIMPLE
+    )
+    for t in infos:
+        table.add_row(
+            str(t.token_id),
+            t.name,
+            t.role.value,
+            t.member or "—",
+            t.prefix + "…",
+            f"{t.created_at:%Y-%m-%d %H:%M} UTC",
+            "—" if t.revoked_at is None else f"{t.revoked_at:%Y-%m-%d %H:%M} UTC",
+        )
+    console.print(table)
+
+
+@token_app.command("revoke")
+@friendly
+def token_revoke(
+    token_id: Annotated[int, typer.Argument(help="The token's id (see `revpact token list`).")],
+    db: DbOption = None,
+) -> None:
+    """Revoke a token: it stops working at once; its record stays for the audit."""
+    revoke_token(store(db), token_id, now=datetime.now(UTC))
+    console.print(f"token {token_id} revoked")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.add_typer(token_app, name="token")

@@ -1,0 +1,49 @@
+"""Who may do what: the roles of API tokens and what each is granted, declared once as data.
+
+Viewers read; marketing and sales write their own records (leads handed over, touches);
+executives decide disputes; admins publish agreements and manage tokens, and may do what the
+others do. Every route names the permission it needs; a test walks every route with every role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Final
+
+__all__ = ["GRANTS", "Permission", "Role", "roles_with"]
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MARKETING = "marketing"
+    SALES = "sales"
+    EXECUTIVE = "executive"
+    VIEWER = "viewer"
+
+
+class Permission(StrEnum):
+    READ = "read"  # every resource, as JSON
+    HAND_OVER_LEADS = "hand_over_leads"  # marketing notifies sales of a lead
+    RECORD_TOUCHES = "record_touches"  # sales records a first touch
+    GIVE_FEEDBACK = "give_feedback"  # either team raises or answers feedback
+    DECIDE_DISPUTES = "decide_disputes"
+    PUBLISH_AGREEMENT = "publish_agreement"
+    MANAGE_TOKENS = "manage_tokens"
+    READ_AUDIT = "read_audit"  # received webhook events, tokens, alert deliveries
+
+
+GRANTS: Final[Mapping[Role, frozenset[Permission]]] = {
+    Role.VIEWER: frozenset({Permission.READ}),
+    Role.MARKETING: frozenset(
+        {Permission.READ, Permission.HAND_OVER_LEADS, Permission.GIVE_FEEDBACK}
+    ),
+    Role.SALES: frozenset({Permission.READ, Permission.RECORD_TOUCHES, Permission.GIVE_FEEDBACK}),
+    Role.EXECUTIVE: frozenset({Permission.READ, Permission.DECIDE_DISPUTES}),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+def roles_with(permission: Permission) -> tuple[Role, ...]:
+    """The roles granted ``permission``, in the order of :class:`Role`."""
+    return tuple(role for role in Role if permission in GRANTS[role])

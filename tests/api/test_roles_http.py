@@ -1,0 +1,123 @@
+"""Every route × every role, over HTTP: no token → 401, a role without the permission → 403,
+and neither ever carries data. The expected permission of each route is written here, apart
+from the code, and a route missing from this table fails the test."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+
+from revpact.domain.roles import GRANTS, Permission, Role
+
+if TYPE_CHECKING:
+    from live_server import LiveServer
+
+PUBLIC = None
+SIGNED = "signature"  # webhooks: authenticated by their signature, not a token
+
+EXPECTED: dict[tuple[str, str], Permission | str | None] = {
+    ("GET", "/health"): PUBLIC,
+    ("GET", "/leads"): Permission.READ,
+    ("GET", "/leads/queue"): Permission.READ,
+    ("GET", "/leads/{lead_id}"): Permission.READ,
+    ("GET", "/status"): Permission.READ,
+    ("GET", "/scoreboard"): Permission.READ,
+    ("GET", "/tokens"): Permission.MANAGE_TOKENS,
+    ("POST", "/tokens"): Permission.MANAGE_TOKENS,
+    ("DELETE", "/tokens/{token_id}"): Permission.MANAGE_TOKENS,
+}
+
+EXTRA_ROUTES: dict[tuple[str, str], Permission | str | None] = {
+    ("POST", "/webhooks/events"): SIGNED,
+    ("POST", "/webhooks/hubspot"): SIGNED,
+    ("GET", "/events"): Permission.READ_AUDIT,
+    ("POST", "/leads"): Permission.HAND_OVER_LEADS,
+    ("POST", "/leads/{lead_id}/touches"): Permission.RECORD_TOUCHES,
+}
+
+
+def _operations(server: LiveServer) -> list[tuple[str, str]]:
+    with server.client() as client:
+        paths = client.get("/openapi.json").raise_for_status().json()["paths"]
+    return sorted((method.upper(), path) for path, ops in paths.items() for method in ops)
+
+
+def _url(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", lambda m: "999999" if "id}" in m.group(0) else "L-1", path)
+
+
+def _expected(op: tuple[str, str]) -> Permission | str | None:
+    table = {**EXPECTED, **EXTRA_ROUTES}
+    assert op in table, f"{op[0]} {op[1]} has no entry in the role matrix; add one"
+    return table[op]
+
+
+def _call(client: httpx.Client, method: str, path: str) -> httpx.Response:
+    body = {} if method in {"POST", "PUT", "PATCH"} else None
+    return client.request(method, _url(path), json=body)
+
+
+def test_every_route_is_in_the_matrix(live_server: LiveServer) -> None:
+    for op in _operations(live_server):
+        _expected(op)
+    assert set(EXPECTED) <= set(_operations(live_server))
+
+
+def test_without_a_token_every_protected_route_is_401_and_empty(live_server: LiveServer) -> None:
+    with live_server.client() as anonymous, live_server.client("rp_not-a-real-token") as wrong:
+        for method, path in _operations(live_server):
+            need = _expected((method, path))
+            if not isinstance(need, Permission):
+                continue
+            for client in (anonymous, wrong):
+                response = _call(client, method, path)
+                assert response.status_code == 401, (method, path, response.text)
+                assert response.headers["www-authenticate"] == "Bearer"
+                assert set(response.json()) == {"detail"}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_gets_exactly_its_grants(
+    live_server: LiveServer, role_tokens: dict[Role, str], role: Role
+) -> None:
+    with live_server.client(role_tokens[role]) as client:
+        for method, path in _operations(live_server):
+            need = _expected((method, path))
+            if not isinstance(need, Permission):
+                continue
+            response = _call(client, method, path)
+            if need in GRANTS[role]:
+                assert response.status_code not in {401, 403}, (role, method, path)
+            else:
+                assert response.status_code == 403, (role, method, path, response.text)
+                assert set(response.json()) == {"detail"}
+                assert role.value in response.json()["detail"]
+
+
+def test_a_revoked_token_stops_working_at_once(
+    live_server: LiveServer, role_tokens: dict[Role, str]
+) -> None:
+    with live_server.client(role_tokens[Role.ADMIN]) as admin:
+        created = admin.post("/tokens", json={"name": "temp", "role": "viewer"})
+        assert created.status_code == 201
+        token, token_id = created.json()["token"], created.json()["id"]
+        with live_server.client(token) as viewer:
+            assert viewer.get("/status").status_code == 200
+            assert admin.delete(f"/tokens/{token_id}").status_code == 204
+            assert viewer.get("/status").status_code == 401
+        assert admin.delete(f"/tokens/{token_id}").status_code == 404
+
+
+def test_tokens_are_listed_without_their_secret(
+    live_server: LiveServer, role_tokens: dict[Role, str]
+) -> None:
+    with live_server.client(role_tokens[Role.ADMIN]) as admin:
+        listed = admin.get("/tokens").json()["tokens"]
+    assert {t["role"] for t in listed} == {r.value for r in Role}
+    text = str(listed)
+    for token in role_tokens.values():
+        assert token not in text
+        assert token[:9] in text  # the prefix tells them apart

@@ -1,0 +1,95 @@
+"""Settings: environment over file, lists and flags, and clear errors for a bad file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from revpact.errors import RevpactError
+from revpact.settings import load_settings
+
+FILE = """
+[webhooks]
+secrets = ["whsec_new", "whsec_old"]
+hubspot_client_secret = "hs-secret"
+hubspot_mapping = "maps/hubspot.yaml"
+
+[alerts]
+slack_webhook_url = "http://127.0.0.1:9/hook"
+email_to = ["floor@example.com", "lead@example.com"]
+interval_seconds = 5
+
+[smtp]
+host = "127.0.0.1"
+port = 2525
+starttls = true
+"""
+
+
+def test_the_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "revpact.toml"
+    path.write_text(FILE, encoding="utf-8")
+    settings = load_settings(path, env={})
+    assert settings.webhooks.secrets == ("whsec_new", "whsec_old")
+    assert settings.webhooks.hubspot_client_secret == "hs-secret"
+    assert settings.webhooks.hubspot_mapping == tmp_path / "maps" / "hubspot.yaml"
+    assert settings.webhooks.tolerance_seconds == 300
+    assert settings.alerts.channels == ("slack", "email")
+    assert settings.alerts.email_to == ("floor@example.com", "lead@example.com")
+    assert settings.alerts.interval_seconds == 5
+    assert (settings.smtp.host, settings.smtp.port, settings.smtp.starttls) == (
+        "127.0.0.1",
+        2525,
+        True,
+    )
+    assert settings.source == path
+
+
+def test_the_environment_wins(tmp_path: Path) -> None:
+    path = tmp_path / "revpact.toml"
+    path.write_text(FILE, encoding="utf-8")
+    env = {
+        "REVPACT_SETTINGS": str(path),
+        "REVPACT_WEBHOOK_SECRETS": "a, b ,,c",
+        "REVPACT_ALERTS": "off",
+        "REVPACT_SMTP_PORT": "1025",
+    }
+    settings = load_settings(env=env)
+    assert settings.webhooks.secrets == ("a", "b", "c")
+    assert settings.alerts.enabled is False
+    assert settings.smtp.port == 1025
+    assert settings.alerts.slack_webhook_url == "http://127.0.0.1:9/hook"
+
+
+def test_no_file_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(env={})
+    assert settings.webhooks.secrets == ()
+    assert settings.alerts.channels == ()
+    assert settings.source is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[webhook]\nsecrets = []\n", "unknown section [webhook]"),
+        ("[alerts]\nslack_url = 'x'\n", "unknown key slack_url in [alerts]"),
+        ("[alerts]\nenabled = 'yes'\n", "enabled must be true or false"),
+        ("[webhooks]\nsecrets = [1]\n", "secrets must be a list of text"),
+        ("[smtp]\nport = -1\n", "must be more than 0"),
+        ("[smtp\n", "not a valid TOML file"),
+    ],
+)
+def test_a_bad_file_is_named(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "revpact.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RevpactError, match=message.replace("[", r"\[")):
+        load_settings(path, env={})
+
+
+def test_a_bad_environment_value_is_named() -> None:
+    with pytest.raises(RevpactError, match="REVPACT_ALERTS: 'maybe' is not true or false"):
+        load_settings(env={"REVPACT_ALERTS": "maybe"})
+    with pytest.raises(RevpactError, match="no settings file at"):
+        load_settings(env={"REVPACT_SETTINGS": "/nonexistent/revpact.toml"})
