@@ -455,3 +455,19 @@ def test_json_twins(engine: Engine, agreement: Agreement, leads_csv: Path) -> No
     assert summary["median_response_business_seconds"] == 1800
     owners = summary["owners"]
     assert isinstance(owners, list) and owners[2]["owner"] is None
+
+
+def test_the_queue_is_every_waiting_lead_by_time_left(
+    engine: Engine, agreement: Agreement, leads_csv: Path
+) -> None:
+    services.import_leads(engine, agreement, leads_csv)
+    for moment in (AS_OF, AS_OF - timedelta(hours=30), AS_OF + timedelta(minutes=15)):
+        everything = services.list_leads(engine, agreement, as_of=moment)
+        waiting = [v for v in everything if v.status in (LeadStatus.OPEN, LeadStatus.AT_RISK)]
+        expected = sorted(waiting, key=lambda v: (v.business_seconds_left, v.notified_at))
+        assert services.lead_queue(engine, agreement, as_of=moment) == expected
+    queue = services.lead_queue(engine, agreement, as_of=AS_OF)
+    assert [v.lead_id for v in queue] == ["A8", "A7", "A9"]
+    assert services.lead_queue(engine, agreement, as_of=AS_OF, owner="ben", limit=1)[0].lead_id == (
+        "A8"
+    )

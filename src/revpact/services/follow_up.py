@@ -68,16 +68,20 @@ def list_leads(
     owner: str | None = None,
     limit: int | None = None,
     lead_id: str | None = None,
+    waiting: bool = False,
 ) -> list[LeadView]:
     """The leads that exist as of ``as_of`` and where each stands, in notification order.
 
     Every lead is evaluated (vectorised); ``limit`` only bounds how many views are built.
-    ``owner`` keeps one owner's leads, ``lead_id`` one lead.
+    ``owner`` keeps one owner's leads, ``lead_id`` one lead; ``waiting`` reads only the leads
+    the database can tell are still waiting for a touch before their due time.
     """
     recompute_deadlines(engine, agreement)
     as_of_us = to_us(as_of)
     with engine.connect() as conn:
-        leads = LeadRepository(conn).load(as_of_us=as_of_us, owner=owner, lead_id=lead_id)
+        leads = LeadRepository(conn).load(
+            as_of_us=as_of_us, owner=owner, lead_id=lead_id, waiting=waiting
+        )
     results = _evaluate(agreement, leads, as_of_us)
     excluded_code = status_code(LeadStatus.EXCLUDED)
     touched = (leads.first_touch_us != NO_TIME) & (leads.first_touch_us <= as_of_us)
@@ -133,11 +137,8 @@ def lead_queue(
 ) -> list[LeadView]:
     """The sales floor's queue: open and at-risk leads, the least business time left first
     (ties: notified first)."""
-    waiting = [
-        view
-        for status in (LeadStatus.AT_RISK, LeadStatus.OPEN)
-        for view in list_leads(engine, agreement, as_of=as_of, status=status, owner=owner)
-    ]
+    candidates = list_leads(engine, agreement, as_of=as_of, owner=owner, waiting=True)
+    waiting = [v for v in candidates if v.status in (LeadStatus.AT_RISK, LeadStatus.OPEN)]
     waiting.sort(key=lambda v: (v.business_seconds_left or 0, v.notified_at or v.created_at))
     return waiting[:limit]
 

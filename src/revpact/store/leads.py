@@ -242,15 +242,26 @@ class LeadRepository:
     # ------------------------------------------------------------------ reading
 
     def load(
-        self, *, as_of_us: int, owner: str | None = None, lead_id: str | None = None
+        self,
+        *,
+        as_of_us: int,
+        owner: str | None = None,
+        lead_id: str | None = None,
+        waiting: bool = False,
     ) -> LeadArrays:
         """Leads that exist as of ``as_of_us``: notified by then, or (never notified) created.
 
         Ordered by notification time (creation time for leads never notified), then id;
-        ``owner`` keeps one owner's leads, ``lead_id`` one lead.
+        ``owner`` keeps one owner's leads, ``lead_id`` one lead, and ``waiting`` only the
+        leads still waiting for their first touch before their due time (the candidates for
+        open and at risk, which the SLA clock then decides).
         """
         rows = self._select(
-            "lead_id, lead_type, stage, created_us, " + _SLA_COLUMNS, as_of_us, owner, lead_id
+            "lead_id, lead_type, stage, created_us, " + _SLA_COLUMNS,
+            as_of_us,
+            owner,
+            lead_id,
+            waiting,
         )
         sla = _sla_arrays(rows, 4)
         return LeadArrays(
@@ -270,7 +281,12 @@ class LeadRepository:
         return _sla_arrays(self._select(_SLA_COLUMNS, as_of_us, None), 0)
 
     def _select(
-        self, columns: str, as_of_us: int, owner: str | None, lead_id: str | None = None
+        self,
+        columns: str,
+        as_of_us: int,
+        owner: str | None,
+        lead_id: str | None = None,
+        waiting: bool = False,
     ) -> list[Any]:
         # COALESCE(notified, created) <= as_of: notified by then, or never notified and
         # created by then.
@@ -279,6 +295,12 @@ class LeadRepository:
             "WHERE COALESCE(notified_us, created_us) <= :as_of"
             + ("" if owner is None else " AND owner = :owner")
             + ("" if lead_id is None else " AND lead_id = :lead_id")
+            + (
+                " AND applies AND due_us > :as_of"
+                " AND (first_touch_us IS NULL OR first_touch_us > :as_of)"
+                if waiting
+                else ""
+            )
             + " ORDER BY COALESCE(notified_us, created_us), lead_id"
         )
         params: dict[str, object] = {"none": NO_TIME, "as_of": as_of_us}
