@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
@@ -27,6 +28,49 @@ SkipInvalid = Annotated[
 ]
 
 
+class SourceFormat(StrEnum):
+    CANONICAL = "canonical"
+    HUBSPOT = "hubspot"
+    SALESFORCE = "salesforce"
+
+
+class Encoding(StrEnum):
+    AUTO = "auto"
+    UTF_8 = "utf-8"
+    CP1250 = "cp1250"
+    CP1252 = "cp1252"
+
+
+FormatOption = Annotated[
+    SourceFormat,
+    typer.Option(
+        "--format",
+        help="What wrote the file: canonical (revpact's own columns), or a HubSpot or "
+        "Salesforce export read through its default mapping (see docs/exports.md).",
+        case_sensitive=False,
+    ),
+]
+MappingOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--mapping",
+        help="A YAML mapping file that changes the format's columns, value maps and defaults "
+        "(see docs/exports.md).",
+        show_default=False,
+        metavar="FILE.yaml",
+    ),
+]
+EncodingOption = Annotated[
+    Encoding,
+    typer.Option(
+        "--encoding",
+        help="The file's encoding; auto reads UTF-8 (with or without BOM) and tells "
+        "Windows-1250 from Windows-1252 exports.",
+        case_sensitive=False,
+    ),
+]
+
+
 def _run(
     label: str,
     file: Path,
@@ -34,6 +78,7 @@ def _run(
     agreement: Path | None,
     db: str | None,
     service: Callable[..., services.ImportReport],
+    **options: Any,
 ) -> None:
     spec = load(agreement)
     engine = store(db)
@@ -50,7 +95,9 @@ def _run(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        report = service(engine, spec, file, skip_invalid=skip_invalid, progress=progress)
+        report = service(
+            engine, spec, file, skip_invalid=skip_invalid, progress=progress, **options
+        )
     console.print(describe(report), highlight=False)
 
 
@@ -58,28 +105,70 @@ def _run(
 @friendly
 def import_leads(
     file: Annotated[
-        Path, typer.Argument(help="Canonical lead CSV.", show_default=False, metavar="FILE.csv")
+        Path,
+        typer.Argument(
+            help="Lead CSV: canonical, or a HubSpot contact / Salesforce lead export.",
+            show_default=False,
+            metavar="FILE.csv",
+        ),
     ],
     skip_invalid: SkipInvalid = False,
+    source_format: FormatOption = SourceFormat.CANONICAL,
+    mapping: MappingOption = None,
+    encoding: EncodingOption = Encoding.AUTO,
     agreement: AgreementOption = None,
     db: DbOption = None,
 ) -> None:
     """Import leads (lead_id,lead_type,stage,requested_follow_up,created_at,notified_at,
-    first_touch_at,owner + any extra columns). Re-importing updates by lead_id."""
-    _run("leads", file, skip_invalid, agreement, db, services.import_leads)
+    first_touch_at,owner + any extra columns), or a CRM export with --format.
+    Re-importing updates by lead_id."""
+    _run(
+        "leads",
+        file,
+        skip_invalid,
+        agreement,
+        db,
+        services.import_leads,
+        **_export_options(source_format, mapping, encoding),
+    )
 
 
 @app.command("deals")
 @friendly
 def import_deals(
-    file: Annotated[Path, typer.Argument(help="Deal CSV.", show_default=False, metavar="FILE.csv")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Deal CSV: canonical, or a HubSpot deal / Salesforce opportunity export.",
+            show_default=False,
+            metavar="FILE.csv",
+        ),
+    ],
     skip_invalid: SkipInvalid = False,
+    source_format: FormatOption = SourceFormat.CANONICAL,
+    mapping: MappingOption = None,
+    encoding: EncodingOption = Encoding.AUTO,
     agreement: AgreementOption = None,
     db: DbOption = None,
 ) -> None:
     """Import deals (deal_id,lead_id,created_at,proposal_at,closed_at,outcome,amount,owner;
-    outcome open, won or lost). Re-importing updates by deal_id."""
-    _run("deals", file, skip_invalid, agreement, db, services.import_deals)
+    outcome open, won or lost), or a CRM export with --format. Re-importing updates by
+    deal_id."""
+    _run(
+        "deals",
+        file,
+        skip_invalid,
+        agreement,
+        db,
+        services.import_deals,
+        **_export_options(source_format, mapping, encoding),
+    )
+
+
+def _export_options(
+    source_format: SourceFormat, mapping: Path | None, encoding: Encoding
+) -> dict[str, Any]:
+    return {"source_format": source_format.value, "mapping": mapping, "encoding": encoding.value}
 
 
 @app.command("revenue")

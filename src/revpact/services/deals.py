@@ -33,6 +33,7 @@ from revpact.errors import InputError
 from revpact.ingest.canonical import RejectedRow
 from revpact.ingest.deals import AMOUNT_SCALE, Deal, minor_units, read_deals
 from revpact.ingest.files import PathOrFile, opened
+from revpact.ingest.formats import export_format, is_translated, read_deal_export
 from revpact.ingest.rejects import RejectsWriter, rejects_path_for
 from revpact.ingest.revenue import read_revenue
 from revpact.services.importing import ImportReport, Progress
@@ -125,13 +126,24 @@ def import_deals(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     rejects_path: str | os.PathLike[str] | None = None,
+    source_format: str = "canonical",
+    mapping: str | os.PathLike[str] | None = None,
+    encoding: str = "auto",
 ) -> ImportReport:
     """Store the deals of a deal file (:mod:`revpact.ingest.deals`), matched by ``deal_id``.
 
-    ``rejects_path`` overrides where ``skip_invalid`` writes the rejected rows.
+    ``rejects_path`` overrides where ``skip_invalid`` writes the rejected rows;
+    ``source_format``, ``mapping`` and ``encoding`` read a CRM export as
+    :func:`revpact.services.importing.import_leads` does.
     """
+    fmt = export_format(source_format, mapping, lead_types=agreement.lead_types())
     with opened(path_or_fp, "the deal file") as (fp, source, path):
-        parsed = read_deals(fp, source=source, agreement=agreement)
+        if is_translated(source_format, mapping, encoding):
+            parsed = read_deal_export(
+                fp, source=source, agreement=agreement, fmt=fmt, encoding=encoding
+            )
+        else:
+            parsed = read_deals(fp, source=source, agreement=agreement)
     rows = [_deal_row(deal) for deal in parsed.deals]
 
     def write(repo: DealRepository) -> tuple[int, int]:

@@ -22,6 +22,7 @@ from revpact.domain.sla import (
 from revpact.errors import InputError
 from revpact.ingest.canonical import ChunkSource, LeadColumns, LeadReader
 from revpact.ingest.files import PathOrFile, opened
+from revpact.ingest.formats import ExportLeadReader, export_format, is_translated
 from revpact.ingest.parallel import ProcessLeadReader
 from revpact.ingest.rejects import RejectsWriter, rejects_path_for
 from revpact.services.deadlines import recompute_deadlines
@@ -63,6 +64,9 @@ def import_leads(
     rejects_path: str | os.PathLike[str] | None = None,
     parallel: bool | None = None,
     now: datetime | None = None,
+    source_format: str = "canonical",
+    mapping: str | os.PathLike[str] | None = None,
+    encoding: str = "auto",
 ) -> ImportReport:
     """Store the leads of a canonical lead file, inserting new ones and updating changed ones.
 
@@ -71,11 +75,22 @@ def import_leads(
     reasons in an ``error`` column, to ``rejects_path`` (default: ``NAME.rejects.csv`` beside
     the input file). ``parallel`` parses a file given by path in a helper process while this
     one writes (default: for files of 32 MiB and more, when the machine has two cores).
+
+    ``source_format`` names a CRM export format (:mod:`revpact.ingest.formats`: ``hubspot``,
+    ``salesforce``), ``mapping`` a mapping file that changes its rules and ``encoding`` the
+    file's (``auto``, ``utf-8``, ``cp1250``, ``cp1252``); problems then name the export's rows,
+    columns and values.
     """
+    translated = is_translated(source_format, mapping, encoding)
+    fmt = export_format(source_format, mapping, lead_types=agreement.lead_types())
     recompute_deadlines(engine, agreement)
     with opened(path_or_fp, "the lead file") as (fp, source, path):
         reader: ChunkSource
-        if isinstance(path_or_fp, str | os.PathLike) and _parallel(parallel, Path(path_or_fp)):
+        if translated:
+            reader = ExportLeadReader(
+                fp, source=source, agreement=agreement, fmt=fmt, encoding=encoding
+            )
+        elif isinstance(path_or_fp, str | os.PathLike) and _parallel(parallel, Path(path_or_fp)):
             reader = ProcessLeadReader(Path(path_or_fp), source=source, agreement=agreement)
         else:
             reader = LeadReader(fp, source=source, agreement=agreement)
