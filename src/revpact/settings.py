@@ -14,6 +14,7 @@ The settings file::
     hubspot_client_secret = "..."            # REVPACT_HUBSPOT_CLIENT_SECRET
     hubspot_mapping = "hubspot-mapping.yaml" # REVPACT_HUBSPOT_MAPPING (optional)
     tolerance_seconds = 300                  # REVPACT_WEBHOOK_TOLERANCE
+    public_url = "https://revpact.example.com"  # REVPACT_PUBLIC_URL: the base URL callers use
 
     [alerts]
     slack_webhook_url = "https://hooks.slack.com/services/..."  # REVPACT_ALERT_WEBHOOK_URL
@@ -54,7 +55,13 @@ __all__ = [
 
 DEFAULT_SETTINGS_FILE: Final = "revpact.toml"
 _SECTIONS: Final = {
-    "webhooks": {"secrets", "hubspot_client_secret", "hubspot_mapping", "tolerance_seconds"},
+    "webhooks": {
+        "secrets",
+        "hubspot_client_secret",
+        "hubspot_mapping",
+        "tolerance_seconds",
+        "public_url",
+    },
     "alerts": {"slack_webhook_url", "email_to", "email_from", "interval_seconds", "enabled"},
     "smtp": {"host", "port", "username", "password", "starttls"},
 }
@@ -68,6 +75,7 @@ class WebhookSettings:
     hubspot_client_secret: str | None = None
     hubspot_mapping: Path | None = None
     tolerance_seconds: int = 300
+    public_url: str | None = None  # behind a proxy: the base URL senders call (HubSpot signs it)
 
 
 @dataclass(frozen=True)
@@ -173,6 +181,7 @@ def load_settings(
             tolerance_seconds=int(
                 number(hooks, "tolerance_seconds", "REVPACT_WEBHOOK_TOLERANCE", 300)
             ),
+            public_url=text(hooks, "public_url", "REVPACT_PUBLIC_URL"),
         ),
         alerts=AlertSettings(
             slack_webhook_url=text(alerts, "slack_webhook_url", "REVPACT_ALERT_WEBHOOK_URL"),

@@ -29,8 +29,12 @@ from revpact.services.accountability import (
     swat_status,
     sync_escalation,
 )
+from revpact.services.alerts import DeliveryReport
+from revpact.services.alerts import deliver as deliver_alerts
+from revpact.services.alerts import scan as scan_alerts
 from revpact.services.deadlines import recompute_deadlines
 from revpact.services.deals import import_deals, import_revenue, monthly_facts
+from revpact.services.events import ReceiveReport, apply_pending, receive
 from revpact.services.follow_up import (
     FollowUpSummary,
     LeadView,
@@ -47,6 +51,7 @@ from revpact.services.scoreboard import year_scoreboard
 
 __all__ = [
     "ActionItem",
+    "DeliveryReport",
     "EscalationStatus",
     "FiledReport",
     "FollowUpSummary",
@@ -55,10 +60,13 @@ __all__ = [
     "MonthReward",
     "OwnerSummary",
     "Progress",
+    "ReceiveReport",
     "RewardStatus",
     "WeekReport",
     "allocate_reward",
+    "apply_pending",
     "complete_action",
+    "deliver_alerts",
     "escalation_status",
     "escalation_to_json",
     "file_swat_report",
@@ -72,9 +80,11 @@ __all__ = [
     "list_actions",
     "list_leads",
     "monthly_facts",
+    "receive",
     "recompute_deadlines",
     "reward_status",
     "reward_status_to_json",
+    "scan_alerts",
     "summary_to_json",
     "swat_status",
     "sync_escalation",

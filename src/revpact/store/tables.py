@@ -203,19 +203,25 @@ events = Table(
     Column("source_key", Text, nullable=False),
     Column("type", Text, nullable=False),
     Column("lead_id", Text, nullable=True),
+    Column("deal_id", Text, nullable=True),
     Column("occurred_us", BigInteger, nullable=False),
     Column("received_us", BigInteger, nullable=False),
     Column("payload", Text, nullable=False),
+    Column("fields", Text, nullable=True),
     Column("applied_us", BigInteger, nullable=True),
     Column("outcome", Text, nullable=True),
     Index("ux_events_source_key", "source", "source_key", unique=True),
     Index("ix_events_lead_id", "lead_id"),
+    Index("ix_events_deal_id", "deal_id"),
+    Index("ix_events_applied_us", "applied_us"),
 )
 """Every webhook event received, exactly once: ``source`` (revpact or hubspot) with
 ``source_key`` (the source's own identity of the event) is unique, so a repeated delivery is
-recognised and ignored. ``payload`` is the event as received (JSON). ``applied_us`` is NULL
-while the event waits (a touch that arrived before its lead); ``outcome`` says what applying
-it did."""
+recognised and ignored. ``payload`` is the event as received and as revpact understood it
+(JSON: ``received``, ``understood``). ``deal_id`` names the deal a deal event is about.
+``fields`` lists (space-separated) the lead or deal fields applying the event set, so that an
+older event never overwrites what a newer one set. ``applied_us`` is NULL while the event
+waits (a touch that arrived before its lead); ``outcome`` says what applying it did."""
 
 alerts = Table(
     "alerts",

@@ -37,15 +37,19 @@ def upgrade() -> None:
         sa.Column("source_key", sa.Text(), nullable=False),
         sa.Column("type", sa.Text(), nullable=False),
         sa.Column("lead_id", sa.Text(), nullable=True),
+        sa.Column("deal_id", sa.Text(), nullable=True),
         sa.Column("occurred_us", sa.BigInteger(), nullable=False),
         sa.Column("received_us", sa.BigInteger(), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("fields", sa.Text(), nullable=True),
         sa.Column("applied_us", sa.BigInteger(), nullable=True),
         sa.Column("outcome", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("event_id", name="pk_events"),
     )
     op.create_index("ux_events_source_key", "events", ["source", "source_key"], unique=True)
     op.create_index("ix_events_lead_id", "events", ["lead_id"])
+    op.create_index("ix_events_deal_id", "events", ["deal_id"])
+    op.create_index("ix_events_applied_us", "events", ["applied_us"])
     op.create_table(
         "alerts",
         sa.Column("lead_id", sa.Text(), nullable=False),
@@ -66,6 +70,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_alerts_next_attempt_us", table_name="alerts")
     op.drop_table("alerts")
+    op.drop_index("ix_events_applied_us", table_name="events")
+    op.drop_index("ix_events_deal_id", table_name="events")
     op.drop_index("ix_events_lead_id", table_name="events")
     op.drop_index("ux_events_source_key", table_name="events")
     op.drop_table("events")

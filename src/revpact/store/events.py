@@ -1,0 +1,272 @@
+"""The events repository: received webhook events, stored once, applied in their time.
+
+Like the other repositories, every method works on a :class:`~sqlalchemy.Connection` inside
+the caller's transaction. :meth:`EventRepository.claim` makes the transaction a writer first:
+on PostgreSQL it takes a transaction-scoped advisory lock per lead and deal the request is
+about (in one sorted order, so two requests never wait on each other in a circle); on SQLite
+it takes the database's write lock at once (a reader that later writes could fail instead of
+waiting). Either way, two deliveries about the same lead are applied one after the other.
+
+Inserting uses ``ON CONFLICT (source, source_key) DO NOTHING``, so a duplicate delivery —
+also one racing in at the same moment — is skipped, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sqlalchemy import Connection, text
+
+__all__ = [
+    "EventRepository",
+    "EventRow",
+    "LeadRow",
+    "StoredEvent",
+]
+
+_DEAL_COLUMNS: Final = (
+    "deal_id, lead_id, created_us, proposal_us, closed_us, outcome, amount_e4, owner"
+)
+_EVENT_COLUMNS: Final = (
+    "event_id, source, source_key, type, lead_id, deal_id, occurred_us, received_us, "
+    "payload, applied_us, outcome"
+)
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """A stored event waiting to be applied (what :meth:`EventRepository.pending` returns)."""
+
+    event_id: int
+    source_key: str
+    type: str
+    lead_id: str | None
+    occurred_us: int
+    payload: str
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """An event as the audit shows it."""
+
+    event_id: int
+    source: str
+    source_key: str
+    type: str
+    lead_id: str | None
+    deal_id: str | None
+    occurred_us: int
+    received_us: int
+    payload: str
+    applied_us: int | None
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class LeadRow:
+    """A stored lead, every column (times as epoch µs or None)."""
+
+    lead_id: str
+    lead_type: str
+    stage: str
+    requested_follow_up: bool
+    owner: str | None
+    attributes: dict[str, Any]
+    created_us: int
+    notified_us: int | None
+    first_touch_us: int | None
+
+
+class EventRepository:
+    """Events (and the lead and deal rows they change) reached through ``conn``."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._postgres = conn.dialect.name == "postgresql"
+
+    # ------------------------------------------------------------------ locking
+
+    def claim(self, subjects: Iterable[str]) -> None:
+        """Serialise with every other transaction about the same ``subjects`` (``lead:ID``,
+        ``deal:ID``); on SQLite, take the write lock now."""
+        if not self._postgres:
+            self._conn.execute(text("UPDATE events SET outcome = outcome WHERE 1 = 0"))
+            return
+        for key in sorted({_lock_key(subject) for subject in subjects}):
+            self._conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+    # ------------------------------------------------------------------ events
+
+    def insert(
+        self,
+        *,
+        source: str,
+        source_key: str,
+        type_: str,
+        lead_id: str | None,
+        deal_id: str | None,
+        occurred_us: int,
+        received_us: int,
+        payload: str,
+    ) -> int | None:
+        """Store an event; its ``event_id``, or None when the source sent it before."""
+        row = self._conn.execute(
+            text(
+                "INSERT INTO events (source, source_key, type, lead_id, deal_id, occurred_us, "
+                "received_us, payload) VALUES (:source, :key, :type, :lead, :deal, :occurred, "
+                ":received, :payload) ON CONFLICT (source, source_key) DO NOTHING "
+                "RETURNING event_id"
+            ),
+            {
+                "source": source,
+                "key": source_key,
+                "type": type_,
+                "lead": lead_id,
+                "deal": deal_id,
+                "occurred": occurred_us,
+                "received": received_us,
+                "payload": payload,
+            },
+        ).first()
+        return None if row is None else int(row[0])
+
+    def settle(
+        self, event_id: int, *, applied_us: int | None, outcome: str, fields: Sequence[str] = ()
+    ) -> None:
+        """Record what applying an event did (``applied_us`` None: it still waits)."""
+        self._conn.execute(
+            text(
+                "UPDATE events SET applied_us = :at, outcome = :outcome, fields = :fields "
+                "WHERE event_id = :id"
+            ),
+            {
+                "at": applied_us,
+                "outcome": outcome,
+                "fields": " ".join(sorted(fields)) or None,
+                "id": event_id,
+            },
+        )
+
+    def pending(self, lead_id: str | None = None) -> list[StoredEvent]:
+        """Events waiting for their lead (only ``lead_id``'s, or those whose lead now exists),
+        in the order they occurred."""
+        where = "e.applied_us IS NULL"
+        params: dict[str, object] = {}
+        if lead_id is None:
+            where += " AND EXISTS (SELECT 1 FROM leads l WHERE l.lead_id = e.lead_id)"
+        else:
+            where += " AND e.lead_id = :lead"
+            params["lead"] = lead_id
+        rows = self._conn.execute(
+            text(
+                "SELECT e.event_id, e.source_key, e.type, e.lead_id, e.occurred_us, e.payload "
+                f"FROM events e WHERE {where} ORDER BY e.occurred_us, e.event_id"
+            ),
+            params,
+        ).all()
+        return [StoredEvent(int(r[0]), r[1], r[2], r[3], int(r[4]), r[5]) for r in rows]
+
+    def fields_set_after(
+        self, *, lead_id: str | None, deal_id: str | None, after_us: int
+    ) -> set[str]:
+        """The fields of the lead (or deal) that applied events newer than ``after_us`` set."""
+        column, subject, types = (
+            ("deal_id", deal_id, ("deal.updated",))
+            if deal_id is not None
+            else ("lead_id", lead_id, ("lead.notified", "lead.updated"))
+        )
+        rows = self._conn.execute(
+            text(
+                f"SELECT fields FROM events WHERE {column} = :subject AND type IN "
+                f"({', '.join(repr(t) for t in types)}) AND applied_us IS NOT NULL "
+                "AND fields IS NOT NULL AND occurred_us > :after"
+            ),
+            {"subject": subject, "after": after_us},
+        ).all()
+        return {name for (fields,) in rows for name in str(fields).split()}
+
+    def listing(self, *, status: str | None, limit: int) -> list[EventRow]:
+        """The newest events first; ``status`` pending, applied or ignored (None: all)."""
+        where = {
+            None: "1 = 1",
+            "pending": "applied_us IS NULL",
+            "ignored": "applied_us IS NOT NULL AND outcome IN ('ignored', 'automated')",
+            "applied": "applied_us IS NOT NULL AND outcome NOT IN ('ignored', 'automated')",
+        }[status]
+        rows = self._conn.execute(
+            text(
+                f"SELECT {_EVENT_COLUMNS} FROM events WHERE {where} "
+                "ORDER BY event_id DESC LIMIT :limit"
+            ),
+            {"limit": limit},
+        ).all()
+        return [
+            EventRow(
+                int(r[0]),
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                int(r[6]),
+                int(r[7]),
+                r[8],
+                None if r[9] is None else int(r[9]),
+                r[10],
+            )
+            for r in rows
+        ]
+
+    # ------------------------------------------------------------------ leads and deals
+
+    def lead(self, lead_id: str) -> LeadRow | None:
+        row = self._conn.execute(
+            text(
+                "SELECT lead_id, lead_type, stage, requested_follow_up, owner, attributes, "
+                "created_us, notified_us, first_touch_us FROM leads WHERE lead_id = :id"
+            ),
+            {"id": lead_id},
+        ).first()
+        if row is None:
+            return None
+        attributes = json.loads(row[5]) if row[5] else {}
+        return LeadRow(
+            lead_id=row[0],
+            lead_type=row[1],
+            stage=row[2],
+            requested_follow_up=bool(row[3]),
+            owner=row[4],
+            attributes=attributes if isinstance(attributes, dict) else {},
+            created_us=int(row[6]),
+            notified_us=None if row[7] is None else int(row[7]),
+            first_touch_us=None if row[8] is None else int(row[8]),
+        )
+
+    def touch(self, lead_id: str, at_us: int) -> bool:
+        """Make ``at_us`` the lead's first touch if it is earlier than the one stored."""
+        result = self._conn.execute(
+            text(
+                "UPDATE leads SET first_touch_us = :at WHERE lead_id = :id "
+                "AND (first_touch_us IS NULL OR first_touch_us > :at)"
+            ),
+            {"at": at_us, "id": lead_id},
+        )
+        return bool(result.rowcount)
+
+    def deal(self, deal_id: str) -> dict[str, Any] | None:
+        row = self._conn.execute(
+            text(f"SELECT {_DEAL_COLUMNS} FROM deals WHERE deal_id = :id"), {"id": deal_id}
+        ).first()
+        if row is None:
+            return None
+        return dict(zip(_DEAL_COLUMNS.split(", "), row, strict=True))
+
+
+def _lock_key(subject: str) -> int:
+    """A stable signed 64-bit key for ``pg_advisory_xact_lock``."""
+    digest = hashlib.sha256(b"revpact-event:" + subject.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
