@@ -6,6 +6,7 @@ import io
 import json
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from revpact.domain.calendar import to_us
 from revpact.ingest.events import Event, parse_events
 from revpact.ingest.hubspot_events import parse_hubspot_events
 from revpact.ingest.hubspot_mapping import DEFAULT_MAPPING
+from revpact.services import import_leads
 from revpact.services.events import EventStatus, ReceiveReport, apply_pending, list_events, receive
 
 NOW = datetime(2020, 3, 2, 16, 0, tzinfo=UTC)
@@ -150,9 +152,8 @@ def test_apply_pending_after_a_csv_import(engine: Engine, agreement: Agreement) 
         touched("t2", "10:40", lead_id="C9"),
     )
     csv = HEADER + f"C1,content,late,true,{at('09:55')},{at('10:00')},,ana\n"
-    services.import_leads(engine, agreement, io.BytesIO(csv.encode()))
-    assert lead(engine, "C1")["first_touch_us"] is None
-    assert apply_pending(engine, agreement, NOW) == 1
+    report = services.import_leads(engine, agreement, io.BytesIO(csv.encode()))
+    assert report.pending_applied == 1  # the import applies what waited for its leads
     assert lead(engine, "C1")["first_touch_us"] == us("10:20")
     assert [e.source_key for e in list_events(engine, status=EventStatus.PENDING)] == ["t2"]
     assert apply_pending(engine, agreement, NOW) == 0
@@ -296,3 +297,45 @@ def test_the_audit_filters_by_status(
     )
     (row,) = list_events(engine, status=status)
     assert {"applied": "e1", "ignored": "bot", "pending": "t"}[status.value] == row.source_key
+
+
+def test_a_lead_import_keeps_the_earlier_webhook_touch_and_applies_waiting_ones(
+    engine: Engine, agreement: Agreement, tmp_path: Path
+) -> None:
+    """The CRM's export may not know yet about a touch a webhook already reported: importing
+    the lead must neither lose that touch nor leave a waiting touch unapplied."""
+    touches = [
+        {
+            "id": f"t-{lead}",
+            "type": "lead.touched",
+            "occurred_at": "2020-03-02T10:20:00-05:00",
+            "lead_id": lead,
+            "channel": "call",
+            "automated": False,
+        }
+        for lead in ("K1", "K2")
+    ]
+    notified = {
+        "id": "n-K1",
+        "type": "lead.notified",
+        "occurred_at": "2020-03-02T10:00:00-05:00",
+        "lead": {"lead_id": "K1", "lead_type": "content", "stage": "late",
+                 "requested_follow_up": True},
+    }  # fmt: skip
+    body = json.dumps([notified, *touches]).encode()
+    report = receive(engine, agreement, "revpact", parse_events(body, agreement), NOW)
+    assert (report.applied, report.pending) == (2, 1)
+    csv_file = tmp_path / "leads.csv"
+    csv_file.write_text(
+        "lead_id,lead_type,stage,requested_follow_up,created_at,notified_at,first_touch_at,owner\n"
+        "K1,content,late,true,2020-03-02T10:00:00-05:00,2020-03-02T10:00:00-05:00,,ana\n"
+        "K2,content,late,true,2020-03-02T10:00:00-05:00,2020-03-02T10:00:00-05:00,"
+        "2020-03-02T11:30:00-05:00,ana\n",
+        encoding="utf-8",
+    )
+    imported = import_leads(engine, agreement, csv_file, now=NOW)
+    assert imported.pending_applied == 1
+    with engine.connect() as conn:
+        touched = dict(conn.execute(text("SELECT lead_id, first_touch_us FROM leads")).all())
+    ten_twenty = to_us(datetime.fromisoformat("2020-03-02T10:20:00-05:00"))
+    assert touched == {"K1": ten_twenty, "K2": ten_twenty}

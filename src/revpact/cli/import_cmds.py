@@ -194,4 +194,6 @@ def describe(report: services.ImportReport) -> str:
     )
     if report.rejected:
         text += f", {report.rejected:,} rejected (see {report.rejects_path})"
+    if report.pending_applied:
+        text += f"; {report.pending_applied:,} waiting webhook events applied"
     return text

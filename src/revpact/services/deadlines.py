@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from collections.abc import Hashable, Sequence
 
 import numpy as np
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from revpact.domain.agreement import Agreement
 from revpact.domain.agreement_sales import CANONICAL_LEAD_FIELDS
@@ -21,13 +23,28 @@ from revpact.store.leads import LeadRepository
 __all__ = ["recompute_deadlines"]
 
 _RECOMPUTE_CHUNK = 50_000
+_ATTEMPTS = 5
 
 
 def recompute_deadlines(engine: Engine, agreement: Agreement) -> int:
     """Recompute ``due``/``applies`` of every lead stored under another SLA; returns how many.
 
     Cheap when nothing changed: the store remembers the fingerprint all deadlines are under.
+    Safe to call from concurrent requests: when another one is recording the fingerprint at
+    the same moment (SQLite refuses the second writer, PostgreSQL the second insert), this
+    one waits a little and looks again, and finds the work done.
     """
+    for attempt in range(_ATTEMPTS):
+        try:
+            return _recompute(engine, agreement)
+        except (OperationalError, IntegrityError):
+            if attempt == _ATTEMPTS - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _recompute(engine: Engine, agreement: Agreement) -> int:
     fingerprint = agreement.sla_fingerprint()
     with engine.begin() as conn:
         repo = LeadRepository(conn)

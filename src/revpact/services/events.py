@@ -26,7 +26,6 @@ after :func:`receive` returned — the transaction has committed by then.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -35,7 +34,6 @@ from typing import Any, Final
 
 import numpy as np
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
 
 from revpact.domain.agreement import Agreement
 from revpact.domain.calendar import to_us
@@ -64,7 +62,6 @@ __all__ = [
 ]
 
 _ATTRIBUTE: Final = "attributes."
-_RECOMPUTE_ATTEMPTS: Final = 5
 
 
 class Outcome(StrEnum):
@@ -112,7 +109,7 @@ def receive(
     """Store ``events`` from ``source`` and apply the new ones, in one transaction."""
     if not events:
         return ReceiveReport(0, 0, 0, 0, 0)
-    _deadlines_current(engine, agreement)
+    recompute_deadlines(engine, agreement)
     now_us = to_us(now)
     outcomes: dict[int, Outcome] = {}
     with engine.begin() as conn:
@@ -152,7 +149,7 @@ def receive(
 def apply_pending(engine: Engine, agreement: Agreement, now: datetime) -> int:
     """Apply the waiting events whose lead now exists (after a lead import); returns how many
     were applied."""
-    _deadlines_current(engine, agreement)
+    recompute_deadlines(engine, agreement)
     outcomes: dict[int, Outcome] = {}
     with engine.begin() as conn:
         repo = EventRepository(conn)
@@ -203,19 +200,6 @@ def _status(row: EventRow) -> EventStatus:
     if row.outcome in _IGNORED:
         return EventStatus.IGNORED
     return EventStatus.APPLIED
-
-
-def _deadlines_current(engine: Engine, agreement: Agreement) -> None:
-    """:func:`recompute_deadlines`, tried again when a concurrent request did the same first
-    (on a fresh store every request finds the fingerprint missing and races to record it)."""
-    for attempt in range(_RECOMPUTE_ATTEMPTS):
-        try:
-            recompute_deadlines(engine, agreement)
-            return
-        except (OperationalError, IntegrityError):
-            if attempt == _RECOMPUTE_ATTEMPTS - 1:
-                raise
-            time.sleep(0.01 * (attempt + 1))
 
 
 def _subjects(events: Sequence[Event]) -> set[str]:

@@ -26,6 +26,8 @@ from revpact.ingest.formats import ExportLeadReader, export_format, is_translate
 from revpact.ingest.parallel import ProcessLeadReader
 from revpact.ingest.rejects import RejectsWriter, rejects_path_for
 from revpact.services.deadlines import recompute_deadlines
+from revpact.services.events import apply_pending
+from revpact.store.events import EventRepository
 from revpact.store.leads import LeadRepository
 
 __all__ = ["ImportReport", "Progress", "import_leads"]
@@ -52,6 +54,7 @@ class ImportReport:
     unchanged: int
     rejected: int
     rejects_path: Path | None  # the rejected rows and why (only with skip_invalid)
+    pending_applied: int = 0  # webhook events that waited for these leads, applied now
 
 
 def import_leads(
@@ -103,6 +106,7 @@ def import_leads(
             with _gc_paused(), engine.begin() as conn:
                 repo = LeadRepository(conn)
                 counts = _store(repo, agreement, reader, rejects, progress)
+                EventRepository(conn).restore_touches()
                 repo.record_import(
                     file_name=source,
                     sha256=reader.sha256,
@@ -116,11 +120,13 @@ def import_leads(
                 rejects.discard()
     if progress is not None:
         progress(reader.rows_read, reader.rows_read)
+    waited = apply_pending(engine, agreement, now or datetime.now(UTC))
     return ImportReport(
         file_name=source,
         sha256=reader.sha256,
         rows=reader.rows_read,
         rejects_path=written,
+        pending_applied=waited,
         **counts,
     )
 

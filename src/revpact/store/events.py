@@ -99,6 +99,22 @@ class EventRepository:
         for key in sorted({_lock_key(subject) for subject in subjects}):
             self._conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
+    def restore_touches(self) -> int:
+        """Give back to each lead the earliest human touch its applied webhook events report,
+        where a lead import just stored a later touch or none (the CRM's export may not know
+        the touch yet); returns how many leads changed."""
+        result = self._conn.execute(
+            text(
+                "UPDATE leads SET first_touch_us = t.first_us FROM ("
+                "SELECT lead_id, MIN(occurred_us) AS first_us FROM events "
+                "WHERE type = 'lead.touched' AND applied_us IS NOT NULL "
+                "AND outcome IN ('applied', 'unchanged') GROUP BY lead_id) AS t "
+                "WHERE leads.lead_id = t.lead_id "
+                "AND (leads.first_touch_us IS NULL OR leads.first_touch_us > t.first_us)"
+            )
+        )
+        return max(int(result.rowcount), 0)
+
     # ------------------------------------------------------------------ events
 
     def insert(
