@@ -82,7 +82,7 @@ def test_serve_runs_the_api_on_the_same_store(workdir: Path) -> None:
         status = httpx.get(f"{url}/status", headers=headers, params={"as_of": "2020-03-02T12:00"})
         assert status.status_code == 200 and status.json()["leads"] == 0
         assert httpx.get(f"{url}/status").status_code == 401
-        assert "/leads/queue" in httpx.get(f"{url}/openapi.json").json()["paths"]
+        assert "/webhooks/events" in httpx.get(f"{url}/openapi.json").json()["paths"]
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -1,0 +1,85 @@
+"""Marketing hands leads over and sales records touches, over HTTP: the clock starts and stops,
+a retried request changes nothing, a member touches only their own leads, and bad records are
+refused naming the field."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import pytest
+from sqlalchemy import Engine
+
+from revpact.api.state import ServerState
+from revpact.domain.roles import Role
+from revpact.services.tokens import create_token
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from live_server import LiveServer
+
+NOW = datetime.fromisoformat("2020-03-02T10:00:00-05:00")  # Monday, Company A's hours
+
+
+@pytest.fixture
+def at_ten(serve: Callable[[ServerState], LiveServer], server_state: ServerState) -> LiveServer:
+    server_state.now = lambda: NOW
+    return serve(server_state)
+
+
+def test_hand_over_then_touch(at_ten: LiveServer, role_tokens: dict[Role, str]) -> None:
+    lead = {"lead_id": "H1", "lead_type": "referral", "owner": "ana@a.example"}
+    with at_ten.client(role_tokens[Role.MARKETING]) as marketing:
+        first = marketing.post("/leads", json=lead)
+        again = marketing.post("/leads", json=lead)
+    assert first.status_code == 201, first.text
+    assert first.json()["applied"] == 1
+    assert first.json()["lead"]["status"] == "open"
+    assert first.json()["lead"]["due_at"] == "2020-03-02T16:00:00+00:00"  # 11:00 EST
+    assert again.json()["duplicates"] == 1 and again.json()["applied"] == 0
+    with at_ten.client(role_tokens[Role.SALES]) as sales:
+        touched = sales.post(
+            "/leads/H1/touches", json={"at": "2020-03-02T10:40:00-05:00", "channel": "call"}
+        )
+        missing = sales.post("/leads/NOPE/touches", json={"channel": "call"})
+    assert touched.status_code == 201, touched.text
+    assert touched.json()["lead"]["status"] == "met"
+    assert touched.json()["lead"]["response_business_seconds"] == 40 * 60
+    assert missing.status_code == 404 and "NOPE" in missing.json()["detail"]
+
+
+def test_a_member_touches_only_their_own_leads(
+    at_ten: LiveServer, role_tokens: dict[Role, str], engine: Engine
+) -> None:
+    with at_ten.client(role_tokens[Role.MARKETING]) as marketing:
+        for lead_id, owner in (("M1", "ana@a.example"), ("M2", "bob@a.example")):
+            body = {"lead_id": lead_id, "lead_type": "content", "owner": owner}
+            assert marketing.post("/leads", json=body).status_code == 201
+    ana = create_token(engine, name="Ana", role=Role.SALES, member="ana@a.example", now=NOW)
+    with at_ten.client(ana.token) as client:
+        own = client.post("/leads/M1/touches", json={"channel": "email"})
+        other = client.post("/leads/M2/touches", json={"channel": "email"})
+    assert own.status_code == 201
+    assert other.status_code == 403 and "bob@a.example" in other.json()["detail"]
+    with at_ten.client(role_tokens[Role.VIEWER]) as viewer:
+        assert viewer.get("/leads/M2").json()["status"] == "open"
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"lead_id": "X1", "lead_type": "webinarr"}, "webinarr"),
+        ({"lead_id": "X1", "lead_type": "content", "notified_at": "2020-03-02T10:00"}, "timezone"),
+        ({"lead_id": "X1"}, "lead_type"),
+        ({"lead_id": "X1", "lead_type": "content", "colour": "red"}, "colour"),
+    ],
+)
+def test_a_bad_record_is_refused_and_names_the_field(
+    at_ten: LiveServer, role_tokens: dict[Role, str], body: dict[str, str], named: str
+) -> None:
+    with at_ten.client(role_tokens[Role.MARKETING]) as marketing:
+        response = marketing.post("/leads", json=body)
+        assert response.status_code == 422
+        assert named in response.text
+        assert marketing.get("/leads/X1").status_code == 404
