@@ -146,6 +146,12 @@ def test_demo_prints_the_scoreboard(workdir: Path, monkeypatch: pytest.MonkeyPat
     assert "escalation" in out and "reward" in out
     assert "2020-01 " in out and "2020-12 " in out and "5,000" in out
     assert "status --month 2020-10" in out
+    # the live server: a signed webhook, the queue, an at-risk alert received, the touch
+    assert "1 received, 0 duplicates, 1 applied" in out
+    assert "LIVE-0001 is open, 50m left" in out
+    assert "At risk: lead LIVE-0001 (internet_sales_ready)" in out
+    assert "Follow up by Thu 31 Dec 2020 16:50 EST" in out
+    assert "GET /leads/LIVE-0001: met after 55m of business time" in out
     for name in ("revpact.yaml", "revpact.db", "leads.csv", "deals.csv", "revenue.csv"):
         assert (workdir / "demo" / name).exists()
     code, out = run(

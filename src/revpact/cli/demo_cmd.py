@@ -7,14 +7,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy import Engine
 
 from revpact import services
 from revpact.agreement_file import company_a_template, parse_agreement
-from revpact.cli.common import console, friendly
+from revpact.cli.common import console, fmt_seconds, fmt_time, friendly
 from revpact.cli.leads_cmds import lead_table, render_summary
 from revpact.cli.scoreboard_view import year_table
 from revpact.demo_data import DEMO_AS_OF, generate_leads, write_leads_csv
 from revpact.demo_deals import demo_revenue, generate_deals, write_deals_csv, write_revenue_csv
+from revpact.demo_live import LEAD_ID, run_live_demo
+from revpact.domain.agreement import Agreement
 from revpact.domain.sla import LeadStatus
 from revpact.errors import RevpactError
 from revpact.store.db import open_store
@@ -86,6 +89,7 @@ def demo(
     console.print(
         year_table(agreement, services.year_scoreboard(engine, agreement, as_of=DEMO_AS_OF))
     )
+    _live(engine, agreement, agreement_file)
     as_of = DEMO_AS_OF.isoformat()
     prog = _program()
     console.print(
@@ -94,9 +98,42 @@ def demo(
         f"  {prog} status --month 2020-10 --agreement {agreement_file} --db {url} "
         f"--as-of {as_of}\n"
         f"  {prog} leads --agreement {agreement_file} --db {url} --as-of {as_of} "
-        "--status breached",
+        "--status breached\n"
+        f"  {prog} serve --agreement {agreement_file} --db {url}   "
+        "# the live server (see docs/api.md)",
         highlight=False,
     )
+
+
+def _live(engine: Engine, agreement: Agreement, agreement_file: Path) -> None:
+    """The live server, end to end: a signed webhook, the queue, an alert, the touch."""
+    with console.status("running the live server on loopback"):
+        seen = run_live_demo(engine, agreement_file, DEMO_AS_OF)
+    zone = agreement.calendar.timezone
+    lead = next((x for x in seen.queue if x["lead_id"] == LEAD_ID), None)
+    lines = [
+        f"[bold]Live[/] — revpact serve on loopback, its clock at {fmt_time(DEMO_AS_OF, zone)}:",
+        f"  POST /webhooks/events, a signed lead.notified for {LEAD_ID}: "
+        + ", ".join(f"{value} {key}" for key, value in seen.webhook.items()),
+    ]
+    if lead is not None:
+        place = seen.queue.index(lead) + 1
+        left = fmt_seconds(lead["business_seconds_left"])
+        lines.append(
+            f"  GET /leads/queue: {LEAD_ID} is {lead['status']}, {left} left, "
+            f"#{place} of {len(seen.queue)} waiting"
+        )
+    for moment in seen.clock:
+        lines.append(f"  clock moves to {fmt_time(moment, zone)}; the scheduler alerts:")
+    lines += [f"    {line}" for text in seen.alerts for line in text.splitlines()]
+    if not seen.alerts:
+        lines.append("    (no alert arrived)")
+    touched = seen.touched
+    lines.append(
+        f"  signed lead.touched, then GET /leads/{LEAD_ID}: {touched.get('status')} after "
+        f"{fmt_seconds(touched.get('response_business_seconds'))} of business time"
+    )
+    console.print("\n".join(lines), highlight=False)
 
 
 def _program() -> str:
