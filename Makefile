@@ -37,6 +37,7 @@ bench: $(DEVSTAMP)
 	$(BIN)/python bench/clock.py
 	$(BIN)/python bench/import_leads.py
 	$(BIN)/python bench/scoreboard.py
+	$(BIN)/python bench/api.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache demo

@@ -1,0 +1,214 @@
+"""Benchmark: the live server over loopback HTTP with 1,000,000 leads in SQLite.
+
+Run with ``.venv/bin/python bench/api.py``. It
+
+1. copies the database that ``bench/scoreboard.py`` builds (1,000,000 leads, 100,000 deals;
+   built on first use) so that the webhooks below do not change it;
+2. starts ``revpact serve``'s application with uvicorn on a free loopback port, its clock fixed
+   at 2020-12-31T16:00-05:00, alerts off, and a viewer token;
+3. times ``GET /leads/queue`` (the sales floor's queue) and ``GET /status`` (every lead's
+   status, compliance and response times per owner), best of five, from an httpx client;
+4. sends 2,000 signed ``lead.notified`` + ``lead.touched`` events to ``POST /webhooks/events``,
+   one event per request and then 100 per request, and delivers the whole lot again (every
+   event a duplicate), timing each;
+5. prints the figures and PASS/FAIL against the targets: the queue under 250 ms, single-event
+   webhooks at 200 events/s or more, batched ones at 2,000 events/s or more.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import shutil
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scoreboard import DB, build
+
+AS_OF = datetime(2020, 12, 31, 16, 0, tzinfo=timezone(timedelta(hours=-5)))
+EVENTS = 2_000
+BATCH = 100
+RUNS = 5
+SECRET = "whsec_bench"
+QUEUE_MS = 250
+SINGLE_PER_S = 200
+BATCH_PER_S = 2_000
+
+
+def main() -> int:
+    from revpact.agreement_file import company_a_template
+    from revpact.api.app import create_app
+    from revpact.api.state import ServerState
+    from revpact.domain.roles import Role
+    from revpact.services.tokens import create_token
+    from revpact.settings import AlertSettings, Settings, WebhookSettings
+    from revpact.store import open_store
+
+    build(DB)
+    work = Path(tempfile.mkdtemp(prefix="revpact-bench-api-"))
+    try:
+        db = work / "api.db"
+        shutil.copyfile(DB, db)
+        agreement = work / "revpact.yaml"
+        agreement.write_text(company_a_template("en"), encoding="utf-8")
+        engine = open_store(f"sqlite:///{db}")
+        token = create_token(engine, name="bench", role=Role.VIEWER, now=AS_OF).token
+        state = ServerState(
+            engine=engine,
+            agreement_path=agreement,
+            settings=Settings(
+                webhooks=WebhookSettings(secrets=(SECRET,)), alerts=AlertSettings(enabled=False)
+            ),
+            now=lambda: AS_OF,
+        )
+        server = uvicorn.Server(
+            uvicorn.Config(create_app(state), host="127.0.0.1", port=0, log_level="warning")
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.01)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        url = f"http://127.0.0.1:{port}"
+        try:
+            figures = measure(url, token)
+        finally:
+            server.should_exit = True
+            thread.join()
+            engine.dispose()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return report(figures)
+
+
+def measure(url: str, token: str) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"}
+    out: dict[str, Any] = {}
+    with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
+        for name, path in (("queue", "/leads/queue"), ("status", "/status")):
+            times = []
+            for _ in range(RUNS):
+                t0 = time.perf_counter()
+                response = client.get(path)
+                times.append(time.perf_counter() - t0)
+                response.raise_for_status()
+            out[name] = (min(times), times, response.json())
+        events = make_events(EVENTS)
+        out["single"] = deliver(client, [[e] for e in events])
+        batched = make_events(EVENTS, prefix="B")
+        out["batch"] = deliver(client, [batched[i : i + BATCH] for i in range(0, EVENTS, BATCH)])
+        out["replay"] = deliver(client, [batched[i : i + BATCH] for i in range(0, EVENTS, BATCH)])
+    return out
+
+
+def make_events(count: int, prefix: str = "S") -> list[dict[str, Any]]:
+    """Half notifications of new leads, half touches of them (a touch follows its lead)."""
+    start = datetime(2020, 12, 31, 14, 0, tzinfo=UTC)
+    events: list[dict[str, Any]] = []
+    for i in range(count // 2):
+        lead_id = f"W{prefix}{i:06d}"
+        at = start + timedelta(seconds=i)
+        events.append(
+            {
+                "id": f"evt_{prefix}_n{i}",
+                "type": "lead.notified",
+                "occurred_at": at.isoformat(),
+                "lead": {
+                    "lead_id": lead_id,
+                    "lead_type": "content",
+                    "stage": "late",
+                    "requested_follow_up": True,
+                    "owner": f"rep{i % 40:02d}",
+                },
+            }
+        )
+        events.append(
+            {
+                "id": f"evt_{prefix}_t{i}",
+                "type": "lead.touched",
+                "occurred_at": (at + timedelta(minutes=20)).isoformat(),
+                "lead_id": lead_id,
+                "channel": "call",
+                "automated": False,
+            }
+        )
+    return events
+
+
+def deliver(
+    client: httpx.Client, requests: list[list[dict[str, Any]]]
+) -> tuple[float, dict[str, int]]:
+    from revpact.domain.signatures import sign_revpact
+
+    totals: dict[str, int] = {}
+    t0 = time.perf_counter()
+    for batch in requests:
+        body = json.dumps(batch if len(batch) > 1 else batch[0]).encode()
+        signature = sign_revpact(body, SECRET, int(AS_OF.timestamp()))  # the server's clock
+        response = client.post(
+            "/webhooks/events",
+            content=body,
+            headers={"Revpact-Signature": signature, "Content-Type": "application/json"},
+        )
+        response.raise_for_status()
+        for key, value in response.json().items():
+            totals[key] = totals.get(key, 0) + int(value)
+    return time.perf_counter() - t0, totals
+
+
+def report(figures: dict[str, Any]) -> int:
+    queue_s, queue_times, queue = figures["queue"]
+    status_s, status_times, status = figures["status"]
+    single_s, single = figures["single"]
+    batch_s, batch = figures["batch"]
+    replay_s, replay = figures["replay"]
+    single_rate, batch_rate, replay_rate = (
+        EVENTS / single_s,
+        EVENTS / batch_s,
+        EVENTS / replay_s,
+    )
+    checks = [
+        (queue_s * 1000 < QUEUE_MS, f"queue under {QUEUE_MS} ms at 1M leads"),
+        (single_rate >= SINGLE_PER_S, f"single-event webhooks >= {SINGLE_PER_S}/s"),
+        (batch_rate >= BATCH_PER_S, f"batched webhooks >= {BATCH_PER_S}/s"),
+        (replay["duplicates"] == EVENTS, "a replay is all duplicates"),
+        (batch["applied"] == EVENTS and single["applied"] == EVENTS, "every event applied once"),
+    ]
+    print(f"database        {DB.name}: {status['leads']:,} leads as of {AS_OF.isoformat()}")
+    print(
+        f"GET /leads/queue {queue_s * 1000:7.1f} ms  best of {RUNS}: "
+        + ", ".join(f"{t * 1000:.1f}" for t in queue_times)
+        + f"  ({len(queue['leads'])} leads)"
+    )
+    print(
+        f"GET /status      {status_s * 1000:7.1f} ms  best of {RUNS}: "
+        + ", ".join(f"{t * 1000:.1f}" for t in status_times)
+    )
+    for label, rate, seconds, totals in (
+        ("webhooks, 1/request  ", single_rate, single_s, single),
+        (f"webhooks, {BATCH}/request", batch_rate, batch_s, batch),
+        (f"replayed, {BATCH}/request", replay_rate, replay_s, replay),
+    ):
+        print(f"{label} {rate:8,.0f} events/s  ({EVENTS:,} in {seconds:.2f} s) {totals}")
+    for ok, what in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {what}")
+    print(
+        f"\nMachine: {platform.machine()}, Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}."
+    )
+    return 0 if all(ok for ok, _ in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
