@@ -23,14 +23,12 @@ import shutil
 import sqlite3
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -48,7 +46,7 @@ BATCH_PER_S = 2_000
 
 def main() -> int:
     from revpact.agreement_file import company_a_template
-    from revpact.api.app import create_app
+    from revpact.api.loopback import running
     from revpact.api.state import ServerState
     from revpact.domain.roles import Role
     from revpact.services.tokens import create_token
@@ -72,21 +70,9 @@ def main() -> int:
             ),
             now=lambda: AS_OF,
         )
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(state), host="127.0.0.1", port=0, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.01)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        url = f"http://127.0.0.1:{port}"
-        try:
+        with running(state) as url:
             figures = measure(url, token)
-        finally:
-            server.should_exit = True
-            thread.join()
-            engine.dispose()
+        engine.dispose()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return report(figures)

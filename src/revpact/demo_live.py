@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from sqlalchemy import Engine
 
-from revpact.api.app import create_app
+from revpact.api.loopback import running
 from revpact.api.state import ServerState
 from revpact.domain.roles import Role
 from revpact.domain.signatures import sign_revpact
@@ -70,7 +69,7 @@ def run_live_demo(engine: Engine, agreement_path: Path, as_of: datetime) -> Live
             now=clock,
         )
         token = create_token(engine, name="demo board", role=Role.VIEWER, now=as_of).token
-        with _server(state) as url, httpx.Client(base_url=url, timeout=30) as client:
+        with running(state) as url, httpx.Client(base_url=url, timeout=30) as client:
             notified = as_of - timedelta(minutes=10)
             seen.webhook = _post_event(
                 client,
@@ -133,25 +132,6 @@ def _wait_for(condition: Callable[[], bool], seconds: float = 15.0) -> None:
     deadline = time.monotonic() + seconds
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.05)
-
-
-@contextmanager
-def _server(state: ServerState) -> Iterator[str]:
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(state), host="127.0.0.1", port=0, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the demo server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
 
 
 @contextmanager
