@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from revpact.agreement_file import load_agreement
 from revpact.domain.agreement import Agreement
+from revpact.errors import RevpactError
 from revpact.settings import Settings
 
 __all__ = ["ServerState", "system_now"]
@@ -47,7 +48,7 @@ class ServerState:
                 try:
                     self._agreement = load_agreement(self.agreement_path)
                     self._stamp = stamp
-                except Exception:
+                except RevpactError:
                     if self._agreement is None:
                         raise
             return self._agreement
