@@ -209,4 +209,4 @@ def test_hubspot_v3_survives_a_plus_turned_into_a_space() -> None:
         if "+" in signature:
             assert isinstance(hs(signature.replace("+", " "), str(ms)), Verified)
             return
-    pytest.skip("no signature with a + in the range tried")
+    pytest.fail("the fixed inputs give no signature with a + in the range tried; widen it")
