@@ -28,12 +28,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import uvicorn
 from aiosmtpd.controller import Controller
 
 from revpact import services
 from revpact.agreement_file import company_a_template, load_agreement
-from revpact.api.app import create_app
+from revpact.api.loopback import running
 from revpact.api.state import ServerState
 from revpact.ingest.canonical import CANONICAL_COLUMNS
 from revpact.settings import AlertSettings, Settings, SmtpSettings
@@ -166,19 +165,11 @@ class _AlertsSetup:
             settings=self.settings,
             now=self.clock,
         )
-        config = uvicorn.Config(
-            create_app(state), host="127.0.0.1", port=0, log_level="warning", lifespan="on"
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        _alerts_wait(lambda: server.started or not thread.is_alive(), "the server to start")
-        assert server.started, "the server did not start"
+        context = running(state)
+        context.__enter__()
 
         def stop() -> None:
-            server.should_exit = True
-            thread.join(timeout=20)
-            assert not thread.is_alive(), "the server did not stop"
+            context.__exit__(None, None, None)  # raises if the server does not stop
             engine.dispose()
 
         return stop

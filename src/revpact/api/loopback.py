@@ -39,3 +39,5 @@ def running(state: ServerState, *, start_timeout: float = 20.0) -> Iterator[str]
     finally:
         server.should_exit = True
         thread.join(timeout=start_timeout)
+        if thread.is_alive():
+            raise RuntimeError("the loopback server did not stop")
