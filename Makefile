@@ -38,6 +38,7 @@ bench: $(DEVSTAMP)
 	$(BIN)/python bench/import_leads.py
 	$(BIN)/python bench/scoreboard.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/versions.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache demo

@@ -61,4 +61,13 @@ def test_the_grants_follow_the_agreement_of_roles() -> None:
     assert roles_with(Permission.RECORD_TOUCHES) == (Role.ADMIN, Role.SALES)
     assert roles_with(Permission.HAND_OVER_LEADS) == (Role.ADMIN, Role.MARKETING)
     assert all(Permission.READ in GRANTS[role] for role in Role)
-    assert GRANTS[Role.VIEWER] == {Permission.READ}
+    assert GRANTS[Role.VIEWER] == {Permission.READ, Permission.SIGN_AGREEMENT}
+    # Everyone signs (as themself); only admins publish; the teams record and open disputes.
+    assert roles_with(Permission.SIGN_AGREEMENT) == tuple(Role)
+    assert roles_with(Permission.PUBLISH_AGREEMENT) == (Role.ADMIN,)
+    assert roles_with(Permission.OPEN_DISPUTES) == (
+        Role.ADMIN,
+        Role.MARKETING,
+        Role.SALES,
+        Role.EXECUTIVE,
+    )

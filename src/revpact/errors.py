@@ -5,6 +5,9 @@
     │                             (``.problems``: each names the field path and the line)
     ├── CalendarError             the business calendar cannot answer (e.g. no business hours)
     ├── InputError                a data file is bad (``.problems``: file, row, column, value)
+    ├── NotFoundError             no such version, feedback item, meeting or dispute
+    ├── RefusedError              the agreement's rules forbid it (signing for someone else,
+    │                             an old version, deciding off the panel, editing a record)
     └── StoreError                the database cannot be opened or migrated
 
 The CLI prints ``str(error)`` and exits with status 1 (2 for usage errors); nothing else
@@ -19,6 +22,8 @@ __all__ = [
     "AgreementError",
     "CalendarError",
     "InputError",
+    "NotFoundError",
+    "RefusedError",
     "RevpactError",
     "StoreError",
 ]
@@ -46,6 +51,14 @@ class CalendarError(RevpactError):
 
 class InputError(_ProblemsError):
     """A data file is bad; nothing from it was stored."""
+
+
+class NotFoundError(RevpactError):
+    """What was asked for does not exist (the API answers 404)."""
+
+
+class RefusedError(RevpactError):
+    """The agreement's rules forbid the action; nothing was stored (the API answers 409)."""
 
 
 class StoreError(RevpactError):

@@ -152,8 +152,24 @@ def test_demo_prints_the_scoreboard(workdir: Path, monkeypatch: pytest.MonkeyPat
     assert "At risk: lead LIVE-0001 (internet_sales_ready)" in out
     assert "Follow up by Thu 31 Dec 2020 16:50 EST" in out
     assert "GET /leads/LIVE-0001: met after 55m of business time" in out
-    for name in ("revpact.yaml", "revpact.db", "leads.csv", "deals.csv", "revenue.csv"):
+    # the living agreement: two versions, each signed by everyone, months under each
+    assert "amended as v2" in out and "signed by all 12" in out
+    assert "2020-01..2020-06 under v1" in out and "2020-07..2020-12 under v2" in out
+    # the rhythm: feedback states, meeting compliance, the dispute, the next agenda
+    assert "13 items, 1 open, 1 overdue, 9 on time, 2 late" in out
+    assert "held 45 of 48 (missed 2020-W14, 2020-W33, 2020-W51)" in out
+    assert "held 12 of 12" in out
+    assert "decision #2 of 2, by emily.carter@company-a.example on 2020-11-02" in out
+    assert "Weekly sales & marketing leadership meeting — Monday 2020-12-28 09:30" in out
+    names = ("revpact.yaml", "revpact.db", "leads.csv", "deals.csv", "revenue.csv")
+    documents = ("meetings.ics", "agreement.html", "agreement.md", "agreement.pdf")
+    for name in names + documents:
         assert (workdir / "demo" / name).exists()
+    code, out = run("agreement", "status", "--db", "sqlite:///demo/revpact.db", "--json")
+    state = json.loads(out)
+    assert state["in_force"]["number"] == 2 and not state["pending"]
+    assert len(state["signers"]) == 12
+    assert all(s["signed_at"] for s in state["signers"])
     code, out = run(
         "status",
         "--agreement",

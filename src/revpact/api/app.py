@@ -13,7 +13,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from revpact import __version__
-from revpact.api import alert_loop, reads, tokens_routes, webhooks, writes
+from revpact.api import (
+    agreement_routes,
+    alert_loop,
+    disputes_routes,
+    feedback_routes,
+    meetings_routes,
+    reads,
+    tokens_routes,
+    webhooks,
+    writes,
+)
 from revpact.api.state import ServerState
 
 __all__ = ["create_app"]
@@ -40,4 +50,8 @@ def create_app(state: ServerState) -> FastAPI:
     app.include_router(writes.router)
     app.include_router(tokens_routes.router)
     app.include_router(webhooks.router)
+    app.include_router(agreement_routes.router)
+    app.include_router(feedback_routes.router)
+    app.include_router(meetings_routes.router)
+    app.include_router(disputes_routes.router)
     return app

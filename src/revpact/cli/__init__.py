@@ -12,11 +12,16 @@ import typer
 from revpact.cli import (
     agreement_cmds,
     demo_cmd,
+    dispute_cmds,
     escalation_cmds,
+    feedback_cmds,
     import_cmds,
     leads_cmds,
+    meetings_cmds,
+    render_cmd,
     rewards_cmds,
     server_cmds,
+    versions_cmds,
 )
 
 __all__ = ["app", "main"]
@@ -31,12 +36,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 agreement_cmds.register(app)
+versions_cmds.register(agreement_cmds.agreement_app, app)
+render_cmd.register(agreement_cmds.agreement_app)
+app.add_typer(agreement_cmds.agreement_app, name="agreement")
 app.add_typer(import_cmds.app, name="import")
 leads_cmds.register(app)
 demo_cmd.register(app)
 app.add_typer(escalation_cmds.app, name="escalation")
 app.add_typer(rewards_cmds.app, name="rewards")
 server_cmds.register(app)
+app.add_typer(feedback_cmds.app, name="feedback")
+app.add_typer(meetings_cmds.app, name="meetings")
+app.add_typer(dispute_cmds.app, name="dispute")
 
 
 def main() -> None:

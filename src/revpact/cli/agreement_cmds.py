@@ -12,7 +12,12 @@ from revpact.cli.common import agreement_path, console, err_console, friendly
 from revpact.domain.durations import format_duration
 from revpact.errors import RevpactError
 
-__all__ = ["register"]
+__all__ = ["agreement_app", "register"]
+
+agreement_app = typer.Typer(
+    no_args_is_help=True,
+    help="The living agreement: publish versions, see what changed and who signed, render it.",
+)
 
 PathArgument = Annotated[
     Path | None,

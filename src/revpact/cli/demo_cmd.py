@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -13,13 +15,21 @@ from revpact import services
 from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.cli.common import console, fmt_seconds, fmt_time, friendly
 from revpact.cli.leads_cmds import lead_table, render_summary
+from revpact.cli.meetings_cmds import print_agenda
+from revpact.cli.render_cmd import signature_page
 from revpact.cli.scoreboard_view import year_table
+from revpact.demo_agreement import amended_text, publish_demo_versions
 from revpact.demo_data import DEMO_AS_OF, generate_leads, write_leads_csv
 from revpact.demo_deals import demo_revenue, generate_deals, write_deals_csv, write_revenue_csv
 from revpact.demo_live import LEAD_ID, run_live_demo
+from revpact.demo_rhythm import record_demo_rhythm
 from revpact.domain.agreement import Agreement
+from revpact.domain.calendar import from_us
 from revpact.domain.sla import LeadStatus
 from revpact.errors import RevpactError
+from revpact.render import render_agreement
+from revpact.services import agreement_versions, disputes, feedback, meetings
+from revpact.services.feedback import FeedbackState
 from revpact.store.db import open_store
 
 __all__ = ["register"]
@@ -75,6 +85,7 @@ def demo(
         f"{deals_file}, {revenue.rows:,} months of revenue from {revenue_file}",
         highlight=False,
     )
+    agreement = _versions(engine, agreement_file, "pl" if lang == "pl" else "en")
     render_summary(agreement, services.follow_up_summary(engine, agreement, as_of=DEMO_AS_OF))
 
     waiting = [
@@ -89,6 +100,8 @@ def demo(
     console.print(
         year_table(agreement, services.year_scoreboard(engine, agreement, as_of=DEMO_AS_OF))
     )
+    _rhythm(engine, agreement, directory)
+    _document(engine, directory, "pl" if lang == "pl" else "en")
     _live(engine, agreement, agreement_file)
     as_of = DEMO_AS_OF.isoformat()
     prog = _program()
@@ -99,8 +112,90 @@ def demo(
         f"--as-of {as_of}\n"
         f"  {prog} leads --agreement {agreement_file} --db {url} --as-of {as_of} "
         "--status breached\n"
+        f"  {prog} agreement status --db {url}\n"
+        f"  {prog} agreement diff v1 v2 --db {url}\n"
+        f"  {prog} feedback list --agreement {agreement_file} --db {url} --as-of {as_of}\n"
+        f"  {prog} meetings compliance --agreement {agreement_file} --db {url} "
+        f"--as-of {as_of}\n"
+        f"  {prog} dispute show 1 --agreement {agreement_file} --db {url}\n"
+        f"  {prog} agreement render --lang {lang} --format html --db {url}\n"
         f"  {prog} serve --agreement {agreement_file} --db {url}   "
         "# the live server (see docs/api.md)",
+        highlight=False,
+    )
+
+
+def _versions(engine: Engine, agreement_file: Path, lang: str) -> Agreement:
+    """Publish v1 and its June amendment, each signed by everyone; the file becomes v2."""
+    text = agreement_file.read_text(encoding="utf-8")
+    with console.status("publishing and signing the agreement"):
+        done = publish_demo_versions(engine, text, lang, datetime.now(UTC))
+    agreement_file.write_text(amended_text(text, lang), encoding="utf-8")
+    zone = done.v2.agreement.calendar.timezone
+    changes = "; ".join(str(c) for c in done.changes)
+    console.print(
+        f"[bold]Agreement[/] — {done.v1.label} published and signed by all "
+        f"{len(done.v1.agreement.signatories)}: in force from "
+        f"{fmt_time(done.v1_in_force, zone)}; amended as {done.v2.label} ({changes}), signed by "
+        f"all {len(done.v2.agreement.signatories)}: in force from "
+        f"{fmt_time(done.v2_in_force, zone)}. Each lead and month is measured under the version "
+        "in force at its start.",
+        highlight=False,
+    )
+    return done.v2.agreement
+
+
+def _rhythm(engine: Engine, agreement: Agreement, directory: Path) -> None:
+    """The year's feedback, meetings and dispute; the calendar file and the next agenda."""
+    now = datetime.now(UTC)
+    with console.status("recording the year's feedback, meetings and dispute"):
+        done = record_demo_rhythm(engine, agreement, until=DEMO_AS_OF, now=now)
+        items = feedback.list_feedback(engine, as_of=DEMO_AS_OF)
+        report = meetings.compliance_report(engine, agreement, as_of=DEMO_AS_OF)
+        ics = directory / "meetings.ics"
+        ics.write_bytes(meetings.schedule_ics(engine, agreement, as_of=DEMO_AS_OF, now=now))
+        dispute = disputes.get_dispute(engine, done.dispute_id)
+        # The period ends before the next Monday: show the year's last weekly meeting's.
+        last_monday = (DEMO_AS_OF - timedelta(days=DEMO_AS_OF.weekday())).replace(hour=8)
+        agenda = meetings.next_agenda(engine, agreement, kind="weekly", as_of=last_monday)
+    states = Counter(item.state for item in items)
+    lines = [
+        f"[bold]Rhythm[/] — feedback: {len(items)} items, "
+        + ", ".join(f"{states.get(s, 0)} {s.value.replace('_', ' ')}" for s in FeedbackState)
+        + f" (due within {fmt_seconds(agreement.communication.feedback.within)})"
+    ]
+    for c in report.meetings:
+        missed = f" (missed {', '.join(c.missed)})" if c.missed else ""
+        excused = f"; {len(c.excused)} on closed days" if c.excused else ""
+        lines.append(f"  {c.name}: held {len(c.held)} of {c.due}{missed}{excused}")
+    lines.append(f"  the series as a calendar file: {ics}")
+    current = dispute.current
+    if current is not None:
+        day = fmt_time(from_us(current.decided_us), agreement.calendar.timezone, style="%Y-%m-%d")
+        lines += [
+            f"  dispute #{dispute.id}: {dispute.topic}",
+            f"    decision #{current.number} of {len(dispute.decisions)}, by "
+            f"{current.decided_by} on {day}: {current.text}",
+        ]
+    console.print("\n".join(lines), highlight=False, markup=True)
+    console.print()
+    print_agenda(agenda, agreement.currency)
+
+
+def _document(engine: Engine, directory: Path, lang: str) -> None:
+    """The signed agreement as the document people hang up: HTML, Markdown and PDF."""
+    version = agreement_versions.versions(engine)[-1]
+    page = signature_page(engine, version)
+    written = []
+    with console.status("rendering the agreement"):
+        for fmt in ("html", "md", "pdf"):
+            target = directory / f"agreement.{fmt}"
+            target.write_bytes(
+                render_agreement(version.agreement, lang=lang, fmt=fmt, signatures=page)
+            )
+            written.append(str(target))
+    console.print(
+        f"[bold]Document[/] — {version.label} with its signature page: " + ", ".join(written),
         highlight=False,
     )
 

@@ -116,12 +116,29 @@ def _k(value: Decimal) -> str:
     return f"{value / 1000:,.0f}"
 
 
+def versions_caption(board: YearScoreboard) -> str:
+    """Which agreement version each run of months is measured under ("" when unpublished)."""
+    runs: list[tuple[str, str, str]] = []
+    for score in board.months:
+        if score.version is None:
+            return ""
+        label = f"v{score.version.number} ({score.version.hash[:8]})"
+        month = f"{score.month:%Y-%m}"
+        if runs and runs[-1][0] == label:
+            runs[-1] = (label, runs[-1][1], month)
+        else:
+            runs.append((label, month, month))
+    parts = [f"{first}..{last} under {label}" for label, first, last in runs]
+    return "; measured " + ", ".join(parts) if parts else ""
+
+
 def year_table(spec: Agreement, board: YearScoreboard) -> Table:
     """The months side by side, a row each; amounts in thousands, so it fits 80 columns."""
     table = Table(
         title=f"Scoreboard — {spec.company}, {spec.period.start} to {spec.period.end}",
         title_justify="left",
-        caption=f"amounts in thousands of {spec.currency}; level = escalation step (days)",
+        caption=f"amounts in thousands of {spec.currency}; level = escalation step (days)"
+        + versions_caption(board),
         caption_justify="left",
         box=None,
         padding=(0, 0, 0, 2),

@@ -235,6 +235,14 @@ class Agreement(Frozen):
                     (("signatories", index, "email"), f"{person.email} is listed twice")
                 )
             seen.add(email)
+        for index, member in enumerate(self.conflict_resolution.members):
+            if member.casefold() not in seen:
+                problems.append(
+                    (
+                        ("conflict_resolution", "members", index),
+                        f"{member} is not the e-mail of a signatory",
+                    )
+                )
         return problems
 
     # --- what the rest of revpact asks ----------------------------------------------------------

@@ -49,13 +49,17 @@ class ConflictMode(StrEnum):
 
 
 class ConflictResolution(Frozen):
-    """Who decides when the teams cannot agree, and how each side is heard."""
+    """Who decides when the teams cannot agree, and how each side is heard.
+
+    ``members`` names, by signatory e-mail, who holds each seat of ``panel`` (or, with a sole
+    arbiter, that one person): only they can record a decision in revpact."""
 
     mode: ConflictMode = ConflictMode.PANEL
     panel: tuple[Text, ...] = ()
     presentation: Duration
     binding: bool = True
     sole_arbiter: Text | None = None
+    members: tuple[Text, ...] = ()
 
     @model_validator(mode="after")
     def _who_decides(self) -> ConflictResolution:
@@ -66,6 +70,17 @@ class ConflictResolution(Frozen):
             problems.append((("sole_arbiter",), "mode is sole_arbiter, so name the arbiter's role"))
         if self.presentation <= 0:
             problems.append((("presentation",), "must be more than 0s; write e.g. 15m"))
+        if self.members:
+            wanted = len(self.panel) if self.mode is ConflictMode.PANEL else 1
+            if len(self.members) != wanted:
+                who = "the panel has" if self.mode is ConflictMode.PANEL else "a sole arbiter is"
+                problems.append(
+                    (
+                        ("members",),
+                        f"lists {len(self.members)} people but {who} {wanted}; name one "
+                        "signatory's e-mail per seat, in the order of panel",
+                    )
+                )
         raise_problems("ConflictResolution", problems)
         return self
 

@@ -1,8 +1,10 @@
 """Who may do what: the roles of API tokens and what each is granted, declared once as data.
 
-Viewers read; marketing and sales write their own records (leads handed over, touches);
-executives decide disputes; admins publish agreements and manage tokens, and may do what the
-others do. Every route names the permission it needs; a test walks every route with every role.
+Viewers read; marketing and sales write their own records (leads handed over, touches,
+feedback, meetings held, disputes opened); executives decide disputes (when the token's member
+sits on the panel); everyone signs the agreement, as the token's member only; admins publish
+agreements and manage tokens, and may do what the others do. Every route names the permission
+it needs; a test walks every route with every role.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ class Permission(StrEnum):
     HAND_OVER_LEADS = "hand_over_leads"  # marketing notifies sales of a lead
     RECORD_TOUCHES = "record_touches"  # sales records a first touch
     GIVE_FEEDBACK = "give_feedback"  # either team raises or answers feedback
+    SIGN_AGREEMENT = "sign_agreement"  # a member signs, as themself only (the token's member)
+    RECORD_MEETINGS = "record_meetings"  # a meeting of the agreement's rhythm was held
+    OPEN_DISPUTES = "open_disputes"  # take a conflict to the panel, name a representative
     DECIDE_DISPUTES = "decide_disputes"
     PUBLISH_AGREEMENT = "publish_agreement"
     MANAGE_TOKENS = "manage_tokens"
@@ -34,12 +39,36 @@ class Permission(StrEnum):
 
 
 GRANTS: Final[Mapping[Role, frozenset[Permission]]] = {
-    Role.VIEWER: frozenset({Permission.READ}),
+    Role.VIEWER: frozenset({Permission.READ, Permission.SIGN_AGREEMENT}),
     Role.MARKETING: frozenset(
-        {Permission.READ, Permission.HAND_OVER_LEADS, Permission.GIVE_FEEDBACK}
+        {
+            Permission.READ,
+            Permission.HAND_OVER_LEADS,
+            Permission.GIVE_FEEDBACK,
+            Permission.SIGN_AGREEMENT,
+            Permission.RECORD_MEETINGS,
+            Permission.OPEN_DISPUTES,
+        }
     ),
-    Role.SALES: frozenset({Permission.READ, Permission.RECORD_TOUCHES, Permission.GIVE_FEEDBACK}),
-    Role.EXECUTIVE: frozenset({Permission.READ, Permission.DECIDE_DISPUTES}),
+    Role.SALES: frozenset(
+        {
+            Permission.READ,
+            Permission.RECORD_TOUCHES,
+            Permission.GIVE_FEEDBACK,
+            Permission.SIGN_AGREEMENT,
+            Permission.RECORD_MEETINGS,
+            Permission.OPEN_DISPUTES,
+        }
+    ),
+    Role.EXECUTIVE: frozenset(
+        {
+            Permission.READ,
+            Permission.DECIDE_DISPUTES,
+            Permission.SIGN_AGREEMENT,
+            Permission.RECORD_MEETINGS,
+            Permission.OPEN_DISPUTES,
+        }
+    ),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -14,7 +14,7 @@ whole; with ``N`` months in the period, "annual" means "the period's" and ``N`` 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -79,6 +79,7 @@ __all__ = [
     "MonthFacts",
     "MonthRewardScore",
     "MonthScore",
+    "MonthVersion",
     "RateScore",
     "RevenueScore",
     "SharedGoalsScore",
@@ -126,6 +127,15 @@ class MonthScore:
     team_goals_met: bool  # all four team goals met (no data counts as not met)
     escalation: EscalationState
     reward: MonthRewardScore
+    version: MonthVersion | None = None  # the agreement version the month is measured under
+
+
+@dataclass(frozen=True)
+class MonthVersion:
+    """The published agreement version in force on a month's first day."""
+
+    number: int
+    hash: str
 
 
 @dataclass(frozen=True)
@@ -193,28 +203,42 @@ def _and(*values: bool | None) -> bool | None:
     return None if None in values else True
 
 
-def build_year(agreement: Agreement, facts: Sequence[MonthFacts]) -> YearScoreboard:
-    """Score every month of ``facts`` (see the module docstring for what they must be)."""
+def build_year(
+    agreement: Agreement,
+    facts: Sequence[MonthFacts],
+    governing: Callable[[date], tuple[Agreement, MonthVersion | None]] | None = None,
+) -> YearScoreboard:
+    """Score every month of ``facts`` (see the module docstring for what they must be).
+
+    ``governing`` names the agreement version in force on each month's first day: that
+    month's team goals (lead value, follow-up, close rate, sales cycle) and its reward pool
+    are measured under it, so an amendment never rewrites an earlier month. The company's
+    revenue goals and the escalation ladder run over the whole period under ``agreement``
+    (the version in force for the latest month). Without it every month is under ``agreement``.
+    """
     period = _checked(agreement, facts)
     n, start = len(period), agreement.period.start
     goals = agreement.company_goals
     run_rate_index = month_index(goals.target_run_rate_by, period[0])
-    monthly = agreement.rewards.monthly
     annual = agreement.rewards.annual
     complete = len(facts) == n
 
     partial: list[tuple[MonthFacts, RevenueScore, CompanyGoalsStatus, SharedGoalsScore]] = []
     revenues: list[Decimal] = []
     teams: list[tuple[LeadValueScore, FollowUpScore, RateScore, CycleScore]] = []
+    versions: list[tuple[Agreement, MonthVersion | None]] = []
     for fact in facts:
+        month_agreement, version = (agreement, None) if governing is None else governing(fact.month)
+        versions.append((month_agreement, version))
         revenues.append(fact.revenue)
         revenue = revenue_score(goals, revenues, run_rate_index, n)
         status = company_goals_status(goals, revenues, run_rate_index, n)
         end = min(month_end(fact.month), agreement.period.end)
-        lead = lead_value_score(agreement.marketing, fact)
-        follow = follow_up_score(agreement.sales, fact)
-        close = close_rate_score(agreement.sales, fact, start=start, end=end)
-        cycle = sales_cycle_score(agreement.sales, fact.won_cycle, start=start, end=end)
+        sales = month_agreement.sales
+        lead = lead_value_score(month_agreement.marketing, fact)
+        follow = follow_up_score(sales, fact)
+        close = close_rate_score(sales, fact, start=start, end=end)
+        cycle = sales_cycle_score(sales, fact.won_cycle, start=start, end=end)
         met: dict[SharedGoal, bool | None] = {
             SharedGoal.REVENUE_TRAJECTORY: revenue.met,
             SharedGoal.LEAD_VALUE: lead.met,
@@ -232,8 +256,8 @@ def build_year(agreement: Agreement, facts: Sequence[MonthFacts]) -> YearScorebo
         agreement.consequences, [(fact.month, shared.met) for fact, _, _, shared in partial]
     )
     scores: list[MonthScore] = []
-    for (fact, revenue, status, shared), (lead, follow, close, cycle), state in zip(
-        partial, teams, ladder, strict=True
+    for (fact, revenue, status, shared), (lead, follow, close, cycle), state, (_, version) in zip(
+        partial, teams, ladder, versions, strict=True
     ):
         team_met = lead.met and follow.met_goal is True and close.met is True and cycle.met is True
         scores.append(
@@ -249,6 +273,7 @@ def build_year(agreement: Agreement, facts: Sequence[MonthFacts]) -> YearScorebo
                 team_goals_met=team_met,
                 escalation=state,
                 reward=MonthRewardScore(pool=None, earned=False, amount=Decimal(0)),
+                version=version,
             )
         )
 
@@ -262,8 +287,9 @@ def build_year(agreement: Agreement, facts: Sequence[MonthFacts]) -> YearScorebo
             annual_team_goals=team_year,
             company_financial_goals=financial,
         )
-        earned = monthly is not None and conditions_met(monthly.requires, flags) is True
-        pool = monthly.pool if monthly is not None else None
+        month_monthly = versions[index][0].rewards.monthly
+        earned = month_monthly is not None and conditions_met(month_monthly.requires, flags) is True
+        pool = month_monthly.pool if month_monthly is not None else None
         reward = MonthRewardScore(pool, earned, pool if earned and pool else Decimal(0))
         scores[index] = replace(score, reward=reward)
 
@@ -291,8 +317,12 @@ def month_to_json(score: MonthScore) -> dict[str, Any]:
     """The month as JSON-ready data: money and ratios as exact Decimal strings, null if unknown."""
     revenue, lead, follow = score.revenue, score.lead_value, score.follow_up
     close, cycle, ladder = score.close_rate, score.sales_cycle, score.escalation
+    version = score.version
     return {
         "month": f"{score.month:%Y-%m}",
+        "agreement_version": (
+            None if version is None else {"number": version.number, "hash": version.hash}
+        ),
         "revenue": {
             "actual": _s(revenue.actual),
             "target": _s(revenue.target),

@@ -1,4 +1,12 @@
-"""Stored deadlines follow the agreement: recomputed when its SLA fingerprint changes."""
+"""Stored deadlines follow the agreement: recomputed when its SLA fingerprint changes.
+
+Each lead is measured under the agreement version in force at its notification
+(:class:`~revpact.domain.versions.AgreementTimeline`); while no version is in force, under the
+agreement file. Each lead's row carries the SLA fingerprint it was computed under and the store
+remembers the whole timeline's, so an amendment that changes the calendar or the follow-up rule
+recomputes only the leads it governs — those notified after it came into force — and one that
+does not touch them recomputes nothing.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,7 @@ import time
 from collections.abc import Hashable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -18,7 +27,8 @@ from revpact.domain.sla import (
     due_many,
 )
 from revpact.ingest.canonical import AppliesCache, Factor
-from revpact.store.leads import LeadRepository
+from revpact.services.agreement_versions import governing_timeline
+from revpact.store.leads import LeadRepository, StaleLead
 
 __all__ = ["recompute_deadlines"]
 
@@ -45,47 +55,68 @@ def recompute_deadlines(engine: Engine, agreement: Agreement) -> int:
 
 
 def _recompute(engine: Engine, agreement: Agreement) -> int:
-    fingerprint = agreement.sla_fingerprint()
+    timeline = governing_timeline(engine, agreement)
+    marker = timeline.fingerprint()
     with engine.begin() as conn:
         repo = LeadRepository(conn)
-        if repo.deadlines_fingerprint() == fingerprint:
+        if repo.deadlines_fingerprint() == marker:
             return 0
-        calendar, rule = agreement.business_calendar(), agreement.follow_up_rule()
-        applies_of = AppliesCache(agreement.sales.follow_up)
-        extra = [f for f in applies_of.fields if f not in CANONICAL_LEAD_FIELDS]
-        total, after = 0, None
-        while batch := repo.stale(fingerprint, after=after, limit=_RECOMPUTE_CHUNK):
-            values: dict[str, Sequence[Hashable]] = {
-                "lead_type": [b.lead_type for b in batch],
-                "stage": [b.stage for b in batch],
-                "requested_follow_up": [b.requested_follow_up for b in batch],
-                "owner": [b.owner for b in batch],
-            }
-            if extra:
-                decoded = [json.loads(b.attributes) for b in batch]
-                for name in extra:
-                    values[name] = [_hashable(attrs.get(name)) for attrs in decoded]
-            names = list(dict.fromkeys(["lead_type", *applies_of.fields]))
-            combos = Factor.of(list(zip(*(values[name] for name in names), strict=True)))
-            notified = np.array(
-                [NO_TIME if b.notified_us is None else b.notified_us for b in batch], np.int64
-            )
-            # A lead never notified cannot be measured: it stays out of the SLA.
-            applies = applies_of.column(combos, names) & (notified != NO_TIME)
-            due = due_many(calendar, rule, notified, applies)
-            repo.refresh_deadlines(
-                zip(
-                    due.tolist(),
-                    applies.astype(np.int8).tolist(),
-                    itertools.repeat(fingerprint),
-                    [b.lead_id for b in batch],
-                    strict=False,
+        # Span i governs the leads notified in [bounds[i], bounds[i + 1]); each lead's row
+        # carries the SLA fingerprint of its span, so only the leads whose span's SLA changed
+        # are recomputed.
+        bounds: list[int | None] = [None, *timeline.starts_us(), None]
+        total = 0
+        for index, span in enumerate(timeline.spans):
+            fingerprint = span.agreement.sla_fingerprint()
+            after = None
+            while batch := repo.stale(
+                fingerprint,
+                after=after,
+                limit=_RECOMPUTE_CHUNK,
+                notified_from=bounds[index],
+                notified_until=bounds[index + 1],
+            ):
+                notified = np.array(
+                    [NO_TIME if b.notified_us is None else b.notified_us for b in batch], np.int64
                 )
-            )
-            total += len(batch)
-            after = batch[-1].lead_id
-        repo.set_deadlines_fingerprint(fingerprint)
+                due, applies = _deadlines(span.agreement, batch, notified)
+                repo.refresh_deadlines(
+                    zip(
+                        due.tolist(),
+                        applies.astype(np.int8).tolist(),
+                        itertools.repeat(fingerprint),
+                        [b.lead_id for b in batch],
+                        strict=False,
+                    )
+                )
+                total += len(batch)
+                after = batch[-1].lead_id
+        repo.set_deadlines_fingerprint(marker)
     return total
+
+
+def _deadlines(
+    agreement: Agreement, batch: Sequence[StaleLead], notified: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Due times and whether the SLA applies, for leads governed by ``agreement``."""
+    calendar, rule = agreement.business_calendar(), agreement.follow_up_rule()
+    applies_of = AppliesCache(agreement.sales.follow_up)
+    extra = [f for f in applies_of.fields if f not in CANONICAL_LEAD_FIELDS]
+    values: dict[str, Sequence[Hashable]] = {
+        "lead_type": [b.lead_type for b in batch],
+        "stage": [b.stage for b in batch],
+        "requested_follow_up": [b.requested_follow_up for b in batch],
+        "owner": [b.owner for b in batch],
+    }
+    if extra:
+        decoded = [json.loads(b.attributes) for b in batch]
+        for name in extra:
+            values[name] = [_hashable(attrs.get(name)) for attrs in decoded]
+    names = list(dict.fromkeys(["lead_type", *applies_of.fields]))
+    combos = Factor.of(list(zip(*(values[name] for name in names), strict=True)))
+    # A lead never notified cannot be measured: it stays out of the SLA.
+    applies = applies_of.column(combos, names) & (notified != NO_TIME)
+    return due_many(calendar, rule, notified, applies), applies
 
 
 def _hashable(value: object) -> Hashable:

@@ -134,6 +134,7 @@ def receive(
         for event_id, event in sorted(new, key=lambda pair: (pair[1].occurred_us, pair[0])):
             if event_id not in outcomes:
                 applier.apply(event_id, event)
+        LeadRepository(conn).settle_fingerprint(agreement.sla_fingerprint())
     mine = [outcomes[event_id] for event_id, _ in new]
     ignored = sum(outcome in _IGNORED for outcome in mine)
     pending = sum(outcome is Outcome.PENDING for outcome in mine)
@@ -163,6 +164,7 @@ def apply_pending(engine: Engine, agreement: Agreement, now: datetime) -> int:
                 stored.source_key, stored.type, stored.occurred_us, stored.lead_id, stored.payload
             )
             applier.apply(stored.event_id, event)
+        LeadRepository(conn).settle_fingerprint(agreement.sla_fingerprint())
     return sum(outcome is not Outcome.PENDING for outcome in outcomes.values())
 
 

@@ -23,7 +23,9 @@ from revpact.domain.sla import (
     evaluate_many,
     status_code,
 )
+from revpact.domain.versions import AgreementTimeline
 from revpact.errors import RevpactError
+from revpact.services.agreement_versions import governing_timeline
 from revpact.services.deadlines import recompute_deadlines
 from revpact.store.leads import LeadRepository, SlaArrays
 
@@ -57,6 +59,7 @@ class LeadView:
     status: LeadStatus
     response_business_seconds: int | None  # None until touched, or when excluded
     business_seconds_left: int | None  # only for open and at-risk leads
+    agreement_version: int | None = None  # the version in force at notification (None: none)
 
 
 def list_leads(
@@ -77,12 +80,13 @@ def list_leads(
     the database can tell are still waiting for a touch before their due time.
     """
     recompute_deadlines(engine, agreement)
+    timeline = governing_timeline(engine, agreement)
     as_of_us = to_us(as_of)
     with engine.connect() as conn:
         leads = LeadRepository(conn).load(
             as_of_us=as_of_us, owner=owner, lead_id=lead_id, waiting=waiting
         )
-    results = _evaluate(agreement, leads, as_of_us)
+    results = _evaluate(timeline, leads, as_of_us)
     excluded_code = status_code(LeadStatus.EXCLUDED)
     touched = (leads.first_touch_us != NO_TIME) & (leads.first_touch_us <= as_of_us)
     columns = {
@@ -93,6 +97,7 @@ def list_leads(
         "status": results.status,
         "response_business_seconds": results.response_s,
         "business_seconds_left": results.left_s,
+        "notified_us": leads.notified_us,
     }
     texts: dict[str, list[Any]] = {
         "lead_id": leads.lead_id,
@@ -122,6 +127,7 @@ def list_leads(
             [STATUS_CODES[c] for c in columns["status"].tolist()],
             _counts(columns["response_business_seconds"]),
             _counts(columns["business_seconds_left"]),
+            version_numbers(timeline, columns["notified_us"]),
             strict=True,
         )
     ]
@@ -150,16 +156,47 @@ def find_lead(engine: Engine, agreement: Agreement, lead_id: str, *, as_of: date
     raise RevpactError(f'no lead "{lead_id}" as of {as_of.isoformat()}')
 
 
-def _evaluate(agreement: Agreement, leads: SlaArrays, as_of_us: int) -> ManyResults:
+def _evaluate(timeline: AgreementTimeline, leads: SlaArrays, as_of_us: int) -> ManyResults:
+    """Each lead evaluated under the version in force at its notification (its calendar and
+    at-risk threshold; its due time is already stored under the same version)."""
+    starts = np.array(timeline.starts_us(), np.int64)
+    if not len(starts):
+        return _evaluate_under(timeline.spans[0].agreement, leads, slice(None), as_of_us)
+    span = np.searchsorted(starts, leads.notified_us, side="right")
+    n = len(span)
+    out = ManyResults(np.zeros(n, np.int8), np.full(n, -1, np.int64), np.full(n, -1, np.int64))
+    for index in np.unique(span).tolist():
+        chosen = np.flatnonzero(span == index)
+        part = _evaluate_under(timeline.spans[index].agreement, leads, chosen, as_of_us)
+        out.status[chosen], out.response_s[chosen], out.left_s[chosen] = (
+            part.status,
+            part.response_s,
+            part.left_s,
+        )
+    return out
+
+
+def _evaluate_under(
+    agreement: Agreement, leads: SlaArrays, rows: slice | npt.NDArray[np.intp], as_of_us: int
+) -> ManyResults:
     return evaluate_many(
         agreement.business_calendar(),
         agreement.follow_up_rule(),
-        applies=leads.applies,
-        notified_us=leads.notified_us,
-        due_us=leads.due_us,
-        touch_us=leads.first_touch_us,
+        applies=leads.applies[rows],
+        notified_us=leads.notified_us[rows],
+        due_us=leads.due_us[rows],
+        touch_us=leads.first_touch_us[rows],
         as_of_us=as_of_us,
     )
+
+
+def version_numbers(timeline: AgreementTimeline, notified_us: Int64Array) -> list[int | None]:
+    """The number of the version each lead is measured under (None: no version published)."""
+    if not timeline.published:
+        return [None] * len(notified_us)
+    span = np.searchsorted(np.array(timeline.starts_us(), np.int64), notified_us, side="right")
+    numbers = [s.number for s in timeline.spans]
+    return [numbers[i] for i in span.tolist()]
 
 
 def _datetimes(us: Int64Array) -> list[datetime | None]:
@@ -207,10 +244,11 @@ class FollowUpSummary:
 def follow_up_summary(engine: Engine, agreement: Agreement, *, as_of: datetime) -> FollowUpSummary:
     """Counts per status, compliance and response times, overall and per owner."""
     recompute_deadlines(engine, agreement)
+    timeline = governing_timeline(engine, agreement)
     as_of_us = to_us(as_of)
     with engine.connect() as conn:
         leads = LeadRepository(conn).load_sla(as_of_us=as_of_us)
-    results = _evaluate(agreement, leads, as_of_us)
+    results = _evaluate(timeline, leads, as_of_us)
     status, response = results.status.astype(np.int64), results.response_s
     names = sorted({o for o in leads.owner if o is not None})
     code_of: dict[str | None, int] = {name: j for j, name in enumerate(names)}
@@ -280,6 +318,7 @@ def lead_view_to_json(view: LeadView) -> dict[str, object]:
         "due_at": _iso(view.due_at),
         "response_business_seconds": view.response_business_seconds,
         "business_seconds_left": view.business_seconds_left,
+        "agreement_version": view.agreement_version,
     }
 
 

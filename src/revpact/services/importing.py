@@ -183,6 +183,7 @@ def _store(
         )
     if bulk:
         repo.create_indexes()
+    repo.settle_fingerprint(fingerprint)
     inserted = repo.count() - before
     return {
         "inserted": inserted,

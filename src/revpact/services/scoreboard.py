@@ -3,16 +3,23 @@ scored by :func:`revpact.domain.scoreboard.build_year`."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
 from revpact.domain.agreement import Agreement
 from revpact.domain.calendar import to_us
-from revpact.domain.scoreboard import CycleStats, MonthFacts, YearScoreboard, build_year
+from revpact.domain.scoreboard import (
+    CycleStats,
+    MonthFacts,
+    MonthVersion,
+    YearScoreboard,
+    build_year,
+)
 from revpact.domain.scoreboard_facts import months_between
 from revpact.errors import RevpactError
+from revpact.services.agreement_versions import governing_timeline
 from revpact.services.deadlines import recompute_deadlines
 from revpact.services.deals import DealMonth, month_ranges, monthly_facts
 from revpact.store.follow_up import FollowUpRepository
@@ -40,7 +47,19 @@ def year_scoreboard(engine: Engine, agreement: Agreement, *, as_of: datetime) ->
     deals = monthly_facts(engine, agreement, months)
     follow_up = _follow_up_by_month(engine, agreement, months, as_of)
     facts = [_facts(d, *counts) for d, counts in zip(deals, follow_up, strict=True)]
-    return build_year(agreement, facts)
+    timeline = governing_timeline(engine, agreement)
+    if not timeline.published:
+        return build_year(agreement, facts)
+
+    def governing(month: date) -> tuple[Agreement, MonthVersion | None]:
+        span = timeline.at(datetime.combine(month, time(0), zone))
+        version = span.version
+        return span.agreement, (
+            None if version is None else MonthVersion(version.number, version.hash)
+        )
+
+    latest = governing(months[-1])[0] if months else timeline.current.agreement
+    return build_year(latest, facts, governing)
 
 
 def _facts(d: DealMonth, met: int, breached: int, waiting: int) -> MonthFacts:

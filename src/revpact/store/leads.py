@@ -212,6 +212,14 @@ class LeadRepository:
         self._conn.execute(delete(store_state).where(store_state.c.key == "sla_fingerprint"))
         self._conn.execute(insert(store_state).values(key="sla_fingerprint", value=fingerprint))
 
+    def settle_fingerprint(self, written: str) -> None:
+        """After leads were written with deadlines under ``written``: when the store's
+        deadlines are known to be under another SLA, forget that, so the next
+        :func:`~revpact.services.deadlines.recompute_deadlines` recomputes the new rows."""
+        known = self.deadlines_fingerprint()
+        if known is not None and known != written:
+            self._conn.execute(delete(store_state).where(store_state.c.key == "sla_fingerprint"))
+
     def has_stale(self, fingerprint: str) -> bool:
         """Whether any lead's deadline was computed under another SLA than ``fingerprint``."""
         found = self._conn.execute(
@@ -219,17 +227,33 @@ class LeadRepository:
         ).first()
         return found is not None
 
-    def stale(self, fingerprint: str, *, after: str | None, limit: int) -> list[StaleLead]:
-        """Up to ``limit`` leads (ids after ``after``) with a deadline not under ``fingerprint``."""
+    def stale(
+        self,
+        fingerprint: str,
+        *,
+        after: str | None,
+        limit: int,
+        notified_from: int | None = None,
+        notified_until: int | None = None,
+    ) -> list[StaleLead]:
+        """Up to ``limit`` leads (ids after ``after``) with a deadline not under ``fingerprint``,
+        among those notified in ``[notified_from, notified_until)`` (None: unbounded; leads never
+        notified count as notified before any moment)."""
+        where = ["sla_fingerprint <> :fp"]
+        params: dict[str, object] = {"fp": fingerprint, "limit": limit}
+        if notified_from is not None:
+            where.append("notified_us >= :notified_from")
+            params["notified_from"] = notified_from
+        if notified_until is not None:
+            where.append("(notified_us IS NULL OR notified_us < :notified_until)")
+            params["notified_until"] = notified_until
+        if after is not None:
+            where.append("lead_id > :after")
+            params["after"] = after
         sql = (
             "SELECT lead_id, lead_type, stage, requested_follow_up, owner, attributes, notified_us "
-            "FROM leads WHERE sla_fingerprint <> :fp"
-            + ("" if after is None else " AND lead_id > :after")
-            + " ORDER BY lead_id LIMIT :limit"
+            f"FROM leads WHERE {' AND '.join(where)} ORDER BY lead_id LIMIT :limit"
         )
-        params: dict[str, object] = {"fp": fingerprint, "limit": limit}
-        if after is not None:
-            params["after"] = after
         return [
             StaleLead(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6])
             for r in self._conn.execute(text(sql), params)

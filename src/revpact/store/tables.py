@@ -26,16 +26,26 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "APPEND_ONLY",
+    "agreement_versions",
     "alerts",
     "api_tokens",
     "deals",
+    "dispute_decisions",
+    "dispute_presentations",
+    "dispute_representatives",
+    "disputes",
     "escalation_actions",
     "events",
+    "feedback",
+    "feedback_answers",
     "imports",
     "leads",
+    "meetings_held",
     "metadata",
     "revenue",
     "reward_allocations",
+    "signatures",
     "store_state",
     "swat_reports",
 ]
@@ -244,3 +254,156 @@ key makes each alert exist once; ``sent_us`` is set once the receiver accepted i
 then ``next_attempt_us`` says when to try again (backoff after each failed ``attempts``). A row
 with neither was given up (``last_error`` says why). The index on ``next_attempt_us`` serves
 the scheduler's "which alerts are due" query, which stays small while the table grows."""
+
+# --- the living agreement (migration 0005): every table below is append-only -----------------
+
+agreement_versions = Table(
+    "agreement_versions",
+    metadata,
+    Column("hash", Text, primary_key=True),
+    Column("number", Integer, nullable=False),
+    Column("canonical", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("published_us", BigInteger, nullable=False),
+    Column("published_by", Text, nullable=True),
+    Index("ux_agreement_versions_number", "number", unique=True),
+)
+"""Each published version of the agreement, kept forever: ``hash`` is the SHA-256 of
+``canonical`` (the validated content as canonical JSON), ``number`` counts versions from 1,
+``source`` is the YAML file as published (comments included, for rendering and reading)."""
+
+signatures = Table(
+    "signatures",
+    metadata,
+    Column("signature_id", Integer, primary_key=True, autoincrement=True),
+    Column("version_hash", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("signed_us", BigInteger, nullable=False),
+    Column("via", Text, nullable=False),
+    Index("ux_signatures_version_email", "version_hash", "email", unique=True),
+)
+"""One signature per (version, signatory): bound to the version's hash, with the time and how
+it was given (``cli``, or ``token:<id>`` through the API)."""
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("feedback_id", Integer, primary_key=True, autoincrement=True),
+    Column("from_team", Text, nullable=False),
+    Column("to_team", Text, nullable=False),
+    Column("topic", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("raised_by", Text, nullable=True),
+    Column("raised_us", BigInteger, nullable=False),
+    Column("due_us", BigInteger, nullable=False),
+    Column("clock", Text, nullable=False),
+    Column("version_hash", Text, nullable=True),
+    Index("ix_feedback_raised_us", "raised_us"),
+)
+"""Feedback one team gives the other; ``due_us`` computed when raised, under the version in
+force then (``version_hash``; NULL: no version was in force) and its ``clock`` (wall or
+business)."""
+
+feedback_answers = Table(
+    "feedback_answers",
+    metadata,
+    Column("answer_id", Integer, primary_key=True, autoincrement=True),
+    Column("feedback_id", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("answered_by", Text, nullable=True),
+    Column("answered_us", BigInteger, nullable=False),
+    Index("ux_feedback_answers_feedback_id", "feedback_id", unique=True),
+)
+"""The answer to a feedback item (one each)."""
+
+meetings_held = Table(
+    "meetings_held",
+    metadata,
+    Column("record_id", Integer, primary_key=True, autoincrement=True),
+    Column("meeting_id", Text, nullable=False),
+    Column("cadence", Text, nullable=False),
+    Column("held_us", BigInteger, nullable=False),
+    Column("attendees", Text, nullable=False),
+    Column("minutes", Text, nullable=False),
+    Column("recorded_us", BigInteger, nullable=False),
+    Column("recorded_by", Text, nullable=True),
+    Column("version_hash", Text, nullable=True),
+    Column("supersedes", Integer, nullable=True),
+    Index("ix_meetings_held_held_us", "held_us"),
+    Index("ux_meetings_held_supersedes", "supersedes", unique=True),
+)
+"""A meeting of the agreement's rhythm that was held: ``attendees`` a JSON list, ``minutes``
+a JSON object of its parts (what worked, what did not, improvements; each team's 30-day plan).
+A correction is a new record that names the record it ``supersedes`` (each is corrected
+at most once)."""
+
+disputes = Table(
+    "disputes",
+    metadata,
+    Column("dispute_id", Integer, primary_key=True, autoincrement=True),
+    Column("topic", Text, nullable=False),
+    Column("raised_by", Text, nullable=False),
+    Column("opened_us", BigInteger, nullable=False),
+    Column("mode", Text, nullable=False),
+    Column("deciders", Text, nullable=False),
+    Column("presentation_s", Integer, nullable=False),
+    Column("binding", Boolean, nullable=False),
+    Column("version_hash", Text, nullable=True),
+)
+"""A conflict taken to the panel (or the sole arbiter): ``deciders`` a JSON list of the
+e-mails who may decide it, ``presentation_s`` each side's time-box and ``binding`` whether the
+decision binds both teams, all fixed from the version in force when it was opened."""
+
+dispute_representatives = Table(
+    "dispute_representatives",
+    metadata,
+    Column("dispute_id", Integer, nullable=False),
+    Column("team", Text, nullable=False),
+    Column("member", Text, nullable=False),
+    Column("named_us", BigInteger, nullable=False),
+    PrimaryKeyConstraint("dispute_id", "team"),
+)
+"""Each team's representative for a dispute (once per team)."""
+
+dispute_presentations = Table(
+    "dispute_presentations",
+    metadata,
+    Column("presentation_id", Integer, primary_key=True, autoincrement=True),
+    Column("dispute_id", Integer, nullable=False),
+    Column("team", Text, nullable=False),
+    Column("presenter", Text, nullable=False),
+    Column("seconds", Integer, nullable=False),
+    Column("recorded_us", BigInteger, nullable=False),
+    Index("ux_dispute_presentations_dispute_team", "dispute_id", "team", unique=True),
+)
+"""A side's presentation to the panel and how long it took (the agreement time-boxes it; an
+overrun is recorded, not refused). One per team."""
+
+dispute_decisions = Table(
+    "dispute_decisions",
+    metadata,
+    Column("decision_id", Integer, primary_key=True, autoincrement=True),
+    Column("dispute_id", Integer, nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("decision", Text, nullable=False),
+    Column("decided_by", Text, nullable=False),
+    Column("decided_us", BigInteger, nullable=False),
+    Column("supersedes", Integer, nullable=True),
+    Index("ux_dispute_decisions_dispute_number", "dispute_id", "number", unique=True),
+)
+"""Binding decisions, numbered 1, 2, ... within their dispute; a later one names the one it
+``supersedes`` (the current one) and never edits it."""
+
+APPEND_ONLY = (
+    "agreement_versions",
+    "signatures",
+    "feedback",
+    "feedback_answers",
+    "meetings_held",
+    "disputes",
+    "dispute_representatives",
+    "dispute_presentations",
+    "dispute_decisions",
+)
+"""The tables whose rows the database itself refuses to change or delete (triggers)."""

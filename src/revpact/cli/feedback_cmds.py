@@ -1,0 +1,226 @@
+"""``revpact feedback``: feedback one team gives the other, due within the agreement's window."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.markup import escape
+from rich.table import Table
+
+from revpact.cli.common import (
+    AgreementOption,
+    AsOfOption,
+    DbOption,
+    JsonOption,
+    console,
+    fmt_time,
+    friendly,
+    load,
+    parse_as_of,
+    store,
+)
+from revpact.domain.agreement import Agreement, FeedbackTopic, Side
+from revpact.errors import RevpactError
+from revpact.services.agreement_versions import versions
+from revpact.services.feedback import (
+    FeedbackState,
+    FeedbackView,
+    add_feedback,
+    answer_feedback,
+    feedback_to_json,
+    get_feedback,
+    list_feedback,
+)
+
+__all__ = ["AtOption", "app", "parse_at"]
+
+app = typer.Typer(
+    help="Feedback between the teams: raise it, answer it within the agreement's window "
+    "(24h for Company A), and see what is open, overdue, answered on time or late.",
+    no_args_is_help=True,
+)
+
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="When it happened (ISO 8601; no offset = the calendar's zone). Default: now.",
+        show_default=False,
+    ),
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option("--by", help="Who, e.g. a signatory's e-mail (optional).", show_default=False),
+]
+
+STATE_STYLE = {
+    FeedbackState.OPEN: "yellow",
+    FeedbackState.OVERDUE: "bold red",
+    FeedbackState.ON_TIME: "green",
+    FeedbackState.LATE: "red",
+}
+
+
+def parse_at(value: str | None, agreement: Agreement) -> datetime:
+    """``--at``: ISO 8601, read in the calendar's zone without an offset; default now."""
+    if value is None:
+        return datetime.now(UTC)
+    try:
+        return parse_as_of(value, agreement)
+    except RevpactError:
+        raise RevpactError(
+            f'--at "{value}" is not an ISO 8601 moment; write e.g. 2020-06-30T17:00-04:00'
+        ) from None
+
+
+def _state(state: FeedbackState) -> str:
+    return f"[{STATE_STYLE[state]}]{state.value}[/]"
+
+
+def _print_item(view: FeedbackView, zone: str, verb: str) -> None:
+    console.print(
+        f"{verb} feedback {view.id} ({view.from_team} → {view.to_team}, {view.topic}): "
+        f"due {fmt_time(view.due_at, zone, style='%Y-%m-%d %H:%M %Z')} ({view.clock} clock), "
+        f"{_state(view.state)}",
+        highlight=False,
+    )
+
+
+@app.command("add")
+@friendly
+def add(
+    text: Annotated[str, typer.Argument(help="The feedback.")],
+    from_team: Annotated[
+        Side, typer.Option("--from", help="The team giving the feedback.", show_default=False)
+    ],
+    topic: Annotated[
+        FeedbackTopic, typer.Option("--topic", help="What it is about.", show_default=False)
+    ],
+    to_team: Annotated[
+        Side | None,
+        typer.Option(
+            "--to", help="The team it is for (default: the other team).", show_default=False
+        ),
+    ] = None,
+    by: ByOption = None,
+    at: AtOption = None,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """Raise feedback for the other team; it is due within the agreement's window."""
+    spec = load(agreement)
+    target = to_team or (Side.SALES if from_team is Side.MARKETING else Side.MARKETING)
+    view = add_feedback(
+        store(db),
+        spec,
+        from_team=from_team.value,
+        to_team=target.value,
+        topic=topic.value,
+        text=text,
+        by=by,
+        at=parse_at(at, spec),
+    )
+    _print_item(view, spec.calendar.timezone, "raised")
+
+
+@app.command("answer")
+@friendly
+def answer(
+    feedback_id: Annotated[int, typer.Argument(help="The feedback item's id.")],
+    text: Annotated[str, typer.Argument(help="The answer.")],
+    by: ByOption = None,
+    at: AtOption = None,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """Answer a feedback item (once: the answer is a record)."""
+    spec = load(agreement)
+    view = answer_feedback(store(db), feedback_id, text=text, by=by, at=parse_at(at, spec))
+    _print_item(view, spec.calendar.timezone, "answered")
+
+
+@app.command("list")
+@friendly
+def list_(
+    state: Annotated[
+        list[FeedbackState] | None,
+        typer.Option("--state", help="Only items in this state (repeatable).", show_default=False),
+    ] = None,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """Feedback raised by --as-of, oldest first, with its due time and state."""
+    spec = load(agreement)
+    moment = parse_as_of(as_of, spec)
+    views = list_feedback(store(db), as_of=moment, states=state or None)
+    if as_json:
+        payload = {"as_of": moment.isoformat(), "feedback": [feedback_to_json(v) for v in views]}
+        typer.echo(json.dumps(payload, indent=1, ensure_ascii=False))
+        return
+    zone = spec.calendar.timezone
+    table = Table(
+        title=f"Feedback as of {fmt_time(moment, zone, style='%Y-%m-%d %H:%M %Z')} ({zone})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    for column in ("id", "from → to", "topic", "raised", "due", "state", "answered", "text"):
+        table.add_column(column, overflow="fold" if column == "text" else "ellipsis")
+    for v in views:
+        table.add_row(
+            str(v.id),
+            f"{v.from_team} → {v.to_team}",
+            v.topic,
+            fmt_time(v.raised_at, zone),
+            fmt_time(v.due_at, zone),
+            _state(v.state),
+            fmt_time(v.answered_at, zone),
+            escape(v.text),
+        )
+    console.print(table)
+    if not views:
+        console.print("no feedback", highlight=False)
+
+
+@app.command("show")
+@friendly
+def show(
+    feedback_id: Annotated[int, typer.Argument(help="The feedback item's id.")],
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """One feedback item: what was raised, when it is due, under which version, the answer."""
+    spec = load(agreement)
+    engine = store(db)
+    view = get_feedback(engine, feedback_id, as_of=parse_as_of(as_of, spec))
+    if as_json:
+        typer.echo(json.dumps(feedback_to_json(view), indent=1, ensure_ascii=False))
+        return
+    zone = spec.calendar.timezone
+    style = "%Y-%m-%d %H:%M %Z"
+    labels = {v.hash: v.label for v in versions(engine)}
+    version = "the agreement file (no version in force)"
+    if view.version is not None:
+        version = labels.get(view.version, view.version[:12])
+    lines = [
+        f"feedback {view.id}: {view.from_team} → {view.to_team}, {view.topic}",
+        f"  {escape(view.text)}",
+        f"raised   {fmt_time(view.raised_at, zone, style=style)}"
+        + (f" by {escape(view.raised_by)}" if view.raised_by else ""),
+        f"due      {fmt_time(view.due_at, zone, style=style)} ({view.clock} clock, {version})",
+        f"state    {_state(view.state)}",
+    ]
+    if view.answer is not None:
+        lines.append(
+            f"answered {fmt_time(view.answered_at, zone, style=style)}"
+            + (f" by {escape(view.answered_by)}" if view.answered_by else "")
+        )
+        lines.append(f"  {escape(view.answer)}")
+    console.print("\n".join(lines), highlight=False)

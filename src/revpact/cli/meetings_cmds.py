@@ -1,0 +1,500 @@
+"""``revpact meetings``: the agreement's meeting rhythm — the schedule (and its calendar file),
+records of meetings held, the next meeting's agenda, and how often each meeting was held."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich import box
+from rich.markup import escape
+from rich.table import Table
+
+from revpact.cli.common import (
+    AgreementOption,
+    AsOfOption,
+    DbOption,
+    JsonOption,
+    console,
+    fmt_time,
+    friendly,
+    load,
+    owner_names,
+    parse_as_of,
+    store,
+)
+from revpact.domain.agreement import Agreement, Cadence
+from revpact.domain.durations import format_duration
+from revpact.domain.meetings import notes_template, the_meeting
+from revpact.errors import RevpactError
+from revpact.services import meetings as service
+
+__all__ = ["app", "print_agenda"]
+
+app = typer.Typer(
+    help="The meeting rhythm: the schedule and its calendar file, meetings held, the next "
+    "agenda, and whether each meeting was held as often as agreed.",
+    no_args_is_help=True,
+)
+
+KindOption = Annotated[
+    str | None,
+    typer.Option(
+        "--kind",
+        help="weekly, monthly or a meeting id (default: every meeting).",
+        show_default=False,
+    ),
+]
+OneKindOption = Annotated[
+    str,
+    typer.Option("--kind", help="weekly, monthly or a meeting id."),
+]
+
+
+def _moment(value: str, spec: Agreement, option: str) -> datetime:
+    """An ISO 8601 moment; without an offset it is read in the calendar's zone."""
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+    except ValueError:
+        raise RevpactError(
+            f'{option} "{value}" is not an ISO 8601 moment; write e.g. 2020-03-09T09:30'
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(spec.calendar.timezone))
+    return moment
+
+
+def _money(value: Decimal | None, currency: str) -> str:
+    return "—" if value is None else f"{value:,.0f} {currency}"
+
+
+def _value(value: Decimal | None, unit: str, currency: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "money":
+        return _money(value, currency)
+    if unit == "ratio":
+        return f"{value:.1%}"
+    return f"{value:.1f} d"
+
+
+def _verdict(met: bool | None) -> str:
+    return "—" if met is None else ("[green]met[/]" if met else "[red]missed[/]")
+
+
+# --- schedule -----------------------------------------------------------------------------------
+
+
+@app.command("schedule")
+@friendly
+def schedule(
+    ics: Annotated[
+        Path | None,
+        typer.Option("--ics", help="Write the series to this iCalendar (.ics) file instead."),
+    ] = None,
+    kind: KindOption = None,
+    count: Annotated[
+        int, typer.Option("--count", min=1, help="How many upcoming occurrences to list.")
+    ] = 10,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """The upcoming meetings (occurrences on closed days are skipped), or the whole series as
+    an iCalendar file that calendar programs import."""
+    spec = load(agreement)
+    moment = parse_as_of(as_of, spec)
+    engine = store(db)
+    if ics is not None:
+        data = service.schedule_ics(engine, spec, as_of=moment, now=datetime.now(UTC), kind=kind)
+        try:
+            ics.write_bytes(data)
+        except OSError as exc:
+            raise RevpactError(f"cannot write {ics}: {exc.strerror or exc}") from None
+        console.print(f"wrote {ics}", highlight=False)
+        return
+    found = service.schedule(engine, spec, as_of=moment, kind=kind, count=count)
+    if as_json:
+        typer.echo(json.dumps(service.schedule_to_json(found), indent=1))
+        return
+    upcoming = found.upcoming(count)
+    for m in found.meetings:
+        if m.rrule is None:
+            console.print(
+                f"[yellow]{m.meeting.id} has no weekday: or time: in the agreement; "
+                "it is not scheduled[/]",
+                highlight=False,
+            )
+    if not upcoming:
+        console.print(
+            f"No meetings after {fmt_time(moment, found.timezone)} in the agreement's period "
+            f"({found.period[0]} .. {found.period[1]}).",
+            highlight=False,
+        )
+        return
+    skipped = any(o.closed for _, o in upcoming)
+    table = Table(
+        title=f"Upcoming meetings ({found.timezone}; {found.version})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        caption="skipped: the day is closed; the meeting is not moved" if skipped else None,
+        caption_justify="left",
+    )
+    for column in ("when", "meeting", "length", "who", "note"):
+        table.add_column(column, no_wrap=column != "note")
+    for m, o in upcoming:
+        who = f"{m.meeting.attendees.value} ({len(m.attendees)})"
+        note = "[yellow]skipped[/]" if o.closed else ""
+        table.add_row(
+            fmt_time(o.start, found.timezone, style="%a %Y-%m-%d %H:%M"),
+            m.meeting.id,
+            format_duration(m.meeting.duration),
+            who,
+            note,
+        )
+    console.print(table)
+
+
+# --- record and list ----------------------------------------------------------------------------
+
+
+@app.command("record")
+@friendly
+def record(
+    kind: OneKindOption,
+    held_at: Annotated[
+        str,
+        typer.Option("--held-at", help="When it was held (ISO 8601; no offset = calendar zone)."),
+    ],
+    attendees: Annotated[
+        str,
+        typer.Option("--attendees", help="Who attended: signatories' e-mails, comma-separated."),
+    ],
+    notes: Annotated[
+        Path,
+        typer.Option(
+            "--notes", help="The notes, a markdown file with the parts the meeting needs."
+        ),
+    ],
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who records it (a signatory's e-mail).")
+    ] = None,
+    corrects: Annotated[
+        int | None,
+        typer.Option("--corrects", help="The id of the record this one corrects (supersedes)."),
+    ] = None,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """Record a meeting that was held. Records are never changed: a correction is a new record
+    (--corrects ID)."""
+    spec = load(agreement)
+    saved = service.record_meeting(
+        store(db),
+        spec,
+        kind=kind,
+        held_at=_moment(held_at, spec, "--held-at"),
+        attendees=attendees.split(","),
+        notes=notes,
+        by=by,
+        supersedes=corrects,
+        now=datetime.now(UTC),
+    )
+    what = f" (corrects record {saved.supersedes})" if saved.supersedes else ""
+    console.print(
+        f"recorded {saved.meeting_id} held {fmt_time(saved.held_at, spec.calendar.timezone)} "
+        f"as record {saved.id}{what}: {len(saved.attendees)} attendees, "
+        f"{len(saved.minutes)} parts",
+        highlight=False,
+    )
+
+
+@app.command("list")
+@friendly
+def list_held(
+    kind: KindOption = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Include records that a correction superseded.")
+    ] = False,
+    as_json: JsonOption = False,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """The meetings held, as recorded, oldest first."""
+    spec = load(agreement)
+    found = service.list_records(store(db), kind=kind, current_only=not show_all)
+    if as_json:
+        typer.echo(json.dumps({"records": [service.record_to_json(r) for r in found]}, indent=1))
+        return
+    if not found:
+        console.print("No meetings recorded yet; `revpact meetings record` records one.")
+        return
+    zone = spec.calendar.timezone
+    names, domain = owner_names([r.recorded_by for r in found])
+    caption = f"e-mails @{domain}" if domain else None
+    table = Table(
+        title=f"Meetings held ({zone})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        caption=caption,
+        caption_justify="left",
+    )
+    for column in ("id", "meeting", "held", "people", "recorded by", "note"):
+        table.add_column(column, no_wrap=column in {"id", "held", "note"})
+    for r in found:
+        note = (
+            f"[yellow]superseded by {r.superseded_by}[/]"
+            if r.superseded_by
+            else (f"corrects {r.supersedes}" if r.supersedes else "")
+        )
+        table.add_row(
+            str(r.id),
+            r.meeting_id,
+            fmt_time(r.held_at, zone),
+            str(len(r.attendees)),
+            names[r.recorded_by],
+            note,
+        )
+    console.print(table)
+
+
+@app.command("notes")
+@friendly
+def notes(
+    kind: OneKindOption,
+    agreement: AgreementOption = None,
+) -> None:
+    """Print an empty notes file with the headings a meeting's record needs."""
+    spec = load(agreement)
+    is_cadence = kind in {c.value for c in Cadence}
+    cadence = Cadence(kind) if is_cadence else the_meeting(spec.meetings, kind).cadence
+    typer.echo(notes_template(cadence, spec.language), nl=False)
+
+
+# --- compliance ---------------------------------------------------------------------------------
+
+
+@app.command("compliance")
+@friendly
+def compliance(
+    kind: KindOption = None,
+    from_first_record: Annotated[
+        bool,
+        typer.Option(
+            "--from-first-record",
+            help="Count from each meeting's first record instead of the period's start.",
+        ),
+    ] = False,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """Whether each meeting was held as agreed: the ISO weeks (weekly) or months (monthly) it
+    was due and missed."""
+    spec = load(agreement)
+    moment = parse_as_of(as_of, spec)
+    report = service.compliance_report(
+        store(db), spec, as_of=moment, kind=kind, from_first_record=from_first_record
+    )
+    if as_json:
+        typer.echo(json.dumps(service.compliance_to_json(report), indent=1))
+        return
+    table = Table(
+        title=f"Meeting rhythm as of {fmt_time(moment, report.timezone)} ({report.version})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    for column in ("meeting", "counted", "due", "held", "missed", "excused", "rate"):
+        table.add_column(column, no_wrap=True, justify="left" if column == "meeting" else "right")
+    for c in report.meetings:
+        unit = "weeks" if c.cadence is Cadence.WEEKLY else "months"
+        table.add_row(
+            c.meeting_id,
+            f"{c.since:%m-%d}..{c.until:%m-%d}",
+            f"{c.due} {unit}",
+            str(len(c.held)),
+            f"[red]{len(c.missed)}[/]" if c.missed else "[green]0[/]",
+            str(len(c.excused)),
+            "—" if c.rate is None else f"{c.rate:.0%}",
+        )
+    console.print(table)
+    for c in report.meetings:
+        for label, units in (("missed", c.missed), ("excused (closed day)", c.excused)):
+            if units:
+                console.print(f"{c.meeting_id} {label}: {', '.join(units)}", highlight=False)
+        if c.pending:
+            console.print(
+                f"{c.meeting_id} not held yet in {', '.join(c.pending)} (not over)",
+                highlight=False,
+            )
+
+
+# --- agenda -------------------------------------------------------------------------------------
+
+
+@app.command("agenda")
+@friendly
+def agenda(
+    kind: OneKindOption,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """The next meeting's agenda, with last week's (month's) results, missed follow-ups by
+    owner, open feedback and escalation actions, or the coming month's targets and plans."""
+    spec = load(agreement)
+    moment = parse_as_of(as_of, spec)
+    found = service.next_agenda(store(db), spec, kind=kind, as_of=moment)
+    if as_json:
+        typer.echo(json.dumps(service.agenda_to_json(found), indent=1))
+        return
+    print_agenda(found, spec.currency)
+
+
+def print_agenda(found: service.Agenda, currency: str) -> None:
+    zone = found.timezone
+    start = fmt_time(found.starts_at, zone, style="%A %Y-%m-%d %H:%M")
+    end = fmt_time(found.ends_at, zone, style="%H:%M")
+    console.print(
+        f"[bold]{escape(found.meeting.name)}[/] — {start}-{end} ({zone})", highlight=False
+    )
+    names = ", ".join(p.name for p in found.attendees)
+    console.print(f"Attendees: {escape(names)}", highlight=False)
+    console.print(f"Agreement: {found.version}", highlight=False)
+    console.print()
+    console.print("[bold]Agenda[/]")
+    for number, item in enumerate(found.items, start=1):
+        console.print(f"  {number}. {escape(item)}", highlight=False)
+    if found.weekly is not None:
+        _print_weekly(found.weekly, currency, zone)
+    if found.monthly is not None:
+        _print_monthly(found.monthly, currency)
+    if found.feedback is not None:
+        _print_feedback(found, zone)
+    if found.actions is not None:
+        _print_actions(found)
+    console.print()
+    headings = ", ".join(f'"{h}"' for h in found.notes_headings)
+    console.print(f"Notes for the record: {headings}", highlight=False)
+
+
+def _scorecard_table(card: service.Scorecard, title: str, currency: str) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    for column in ("goal", "team", "actual", "target", ""):
+        table.add_column(column, justify="left" if column in {"goal", "team"} else "right")
+    for g in card.goals:
+        table.add_row(
+            g.label,
+            g.team,
+            _value(g.actual, g.unit, currency),
+            _value(g.target, g.unit, currency),
+            _verdict(g.met),
+        )
+    return table
+
+
+def _print_weekly(review: service.WeeklyReview, currency: str, zone: str) -> None:
+    console.print()
+    state = "" if review.complete else " (so far: the week is not over)"
+    console.print(
+        f"[bold]Last week: {review.week}[/] ({review.first_day} .. {review.last_day}){state}",
+        highlight=False,
+    )
+    card = review.scorecard
+    if card is None:
+        console.print("  No scoreboard: the week is before the agreement's period.")
+    else:
+        title = f"Month to date, {card.month:%B %Y}, as of {fmt_time(card.as_of, zone)}"
+        console.print(_scorecard_table(card, title, currency))
+    follow = review.follow_up
+    compliance = "—" if follow.compliance is None else f"{follow.compliance:.1%}"
+    counts = ", ".join(f"{s.value} {n}" for s, n in follow.counts.items() if n)
+    console.print(
+        f"Follow-up of the week's {follow.notified} leads: {compliance} on time "
+        f"(target {follow.target:.0%}){'; ' + counts if counts else ''}",
+        highlight=False,
+    )
+    if follow.breaches:
+        table = Table(title="Follow-up deadlines missed in the week", title_justify="left")
+        for column in ("owner", "missed", "leads"):
+            table.add_column(column, overflow="fold")
+        for b in follow.breaches:
+            table.add_row(b.owner or "(nobody)", str(len(b.lead_ids)), ", ".join(b.lead_ids))
+        console.print(table)
+    else:
+        console.print("[green]No follow-up deadline was missed in the week.[/]")
+
+
+def _print_monthly(review: service.MonthlyReview, currency: str) -> None:
+    console.print()
+    card = review.scorecard
+    if card is None:
+        console.print(f"[bold]Last month ({review.month:%B %Y})[/]: before the agreement's period.")
+    else:
+        state = "" if card.complete else " (so far: the month is not over)"
+        title = f"KPIs and goals of both teams, {card.month:%B %Y}{state}"
+        console.print(_scorecard_table(card, title, currency))
+    coming = review.coming
+    if coming is not None:
+        table = Table(
+            title=f"Expected in {coming.month:%B %Y}", title_justify="left", box=box.SIMPLE_HEAD
+        )
+        table.add_column("goal")
+        table.add_column("target", justify="right")
+        table.add_row("Revenue", _money(coming.revenue, currency))
+        table.add_row("Lead value", _money(coming.lead_value, currency))
+        table.add_row("Follow-up compliance", f"{coming.follow_up_compliance:.0%}")
+        table.add_row("Close rate", f"{coming.close_rate:.1%}")
+        table.add_row("Sales cycle", f"{coming.sales_cycle_days:.1f} d")
+        console.print(table)
+    for slot in review.plans:
+        console.print(f"[bold]{escape(slot.heading)}[/]: to be written at the meeting")
+        if slot.previous:
+            console.print(f"  last plan: {escape(slot.previous)}", highlight=False)
+
+
+def _print_feedback(found: service.Agenda, zone: str) -> None:
+    console.print()
+    items = found.feedback or ()
+    if not items:
+        console.print("[green]No open or overdue feedback.[/]")
+        return
+    table = Table(title="Open and overdue feedback", title_justify="left", box=box.SIMPLE_HEAD)
+    for column in ("id", "from → to", "topic", "due", "state", "text"):
+        table.add_column(column, overflow="fold")
+    for f in items:
+        state = "[red]overdue[/]" if f.state.value == "overdue" else f.state.value
+        table.add_row(
+            str(f.id),
+            f"{f.from_team} → {f.to_team}",
+            f.topic,
+            fmt_time(f.due_at, zone),
+            state,
+            escape(f.text),
+        )
+    console.print(table)
+
+
+def _print_actions(found: service.Agenda) -> None:
+    console.print()
+    actions = found.actions or ()
+    if not actions:
+        console.print("[green]No open escalation action.[/]")
+        return
+    table = Table(title="Open escalation actions", title_justify="left", box=box.SIMPLE_HEAD)
+    for column in ("month", "level", "#", "action", "owner", "due"):
+        table.add_column(column, overflow="fold" if column == "action" else "ellipsis")
+    for a in actions:
+        table.add_row(
+            f"{a.month:%Y-%m}", str(a.level), str(a.seq), a.text, a.owner.value, a.due.isoformat()
+        )
+    console.print(table)

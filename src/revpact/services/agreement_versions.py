@@ -1,0 +1,389 @@
+"""Publishing, signing and the state of the agreement's versions (the living document).
+
+The rules are the domain's (:mod:`revpact.domain.versions`); this module reads and appends the
+records. The log of publications and signatures only moves forward in time: a record dated
+(``at``) before the newest one already stored is refused, so what was in force at any moment
+the log already covers can never change after the fact.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from revpact.agreement_file import parse_agreement
+from revpact.domain.agreement import Agreement, Signatory
+from revpact.domain.calendar import from_us, to_us
+from revpact.domain.versions import (
+    AgreementTimeline,
+    Change,
+    SignatureRecord,
+    VersionRecord,
+    VersionState,
+    canonical_json,
+    diff,
+    required_signatories,
+    timeline_of,
+    version_hash,
+    version_states,
+)
+from revpact.errors import NotFoundError, RefusedError, StoreError
+from revpact.store.versions import SignatureRow, VersionRepository, VersionRow
+
+__all__ = [
+    "AgreementStatus",
+    "Published",
+    "Signed",
+    "change_to_json",
+    "changes_between",
+    "governing_timeline",
+    "publish",
+    "resolve_version",
+    "sign",
+    "signatures_of",
+    "status",
+    "status_to_json",
+    "versions",
+]
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(source: str, expected_hash: str) -> Agreement:
+    agreement = parse_agreement(source, "published version")
+    if version_hash(agreement) != expected_hash:
+        raise StoreError(
+            f"the stored version {expected_hash[:12]} no longer hashes to its id; "
+            "the store was changed outside revpact"
+        )
+    return agreement
+
+
+def _record(row: VersionRow) -> VersionRecord:
+    return VersionRecord(
+        number=row.number,
+        hash=row.hash,
+        published_us=row.published_us,
+        agreement=_parsed(row.source, row.hash),
+        published_by=row.published_by,
+    )
+
+
+def _signature(row: SignatureRow) -> SignatureRecord:
+    return SignatureRecord(row.version_hash, row.email, row.name, row.signed_us, row.via)
+
+
+def _load(engine: Engine) -> tuple[list[VersionRecord], list[SignatureRecord]]:
+    with engine.connect() as conn:
+        repo = VersionRepository(conn)
+        return [_record(r) for r in repo.all()], [_signature(s) for s in repo.signatures()]
+
+
+def versions(engine: Engine) -> list[VersionRecord]:
+    """Every published version, oldest first."""
+    return _load(engine)[0]
+
+
+def governing_timeline(engine: Engine, fallback: Agreement) -> AgreementTimeline:
+    """Which agreement governed each instant: the versions in force, or — while no version
+    has come into force — ``fallback`` (the agreement file) for everything."""
+    found, sigs = _load(engine)
+    timeline = timeline_of(found, sigs) if found else None
+    return timeline if timeline is not None else AgreementTimeline.unpublished(fallback)
+
+
+_NUMBER = re.compile(r"v?(\d+)", re.IGNORECASE)
+_HASH = re.compile(r"[0-9a-f]{4,64}")
+
+
+def resolve_version(found: list[VersionRecord], ref: str) -> VersionRecord:
+    """The version ``ref`` names: ``v2`` or ``2``, ``latest``, or a hash (or its first 4+
+    characters)."""
+    text = ref.strip()
+    if not found:
+        raise NotFoundError("no version has been published yet; run `revpact agreement publish`")
+    if text.lower() == "latest":
+        return found[-1]
+    number = _NUMBER.fullmatch(text)
+    if number:
+        for version in found:
+            if version.number == int(number[1]):
+                return version
+    if _HASH.fullmatch(text.lower()):
+        matches = [v for v in found if v.hash.startswith(text.lower())]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise NotFoundError(f'"{ref}" starts the hash of several versions; give more of it')
+    known = ", ".join(v.label for v in found)
+    raise NotFoundError(f'no version "{ref}"; published: {known}')
+
+
+def changes_between(
+    engine: Engine, old: str, new: str
+) -> tuple[VersionRecord, VersionRecord, list[Change]]:
+    """The two versions named and what changed from the first to the second."""
+    found = versions(engine)
+    before, after = resolve_version(found, old), resolve_version(found, new)
+    return before, after, diff(before.agreement, after.agreement)
+
+
+def _check_moment(repo: VersionRepository, at: datetime, now: datetime, what: str) -> int:
+    at_us = to_us(at)
+    if at_us > to_us(now):
+        raise RefusedError(f"{what} cannot be dated in the future ({at.isoformat()})")
+    latest = repo.latest_us()
+    if latest is not None and at_us < latest:
+        raise RefusedError(
+            f"{what} cannot be dated {at.isoformat()}, before the newest record of the "
+            f"agreement's log ({from_us(latest).isoformat()}); the log only moves forward"
+        )
+    return at_us
+
+
+@dataclass(frozen=True)
+class Published:
+    version: VersionRecord
+    created: bool  # False: this content was already the latest version
+    previous: VersionRecord | None
+    changes: list[Change]
+
+
+def publish(
+    engine: Engine,
+    agreement: Agreement,
+    source: str,
+    *,
+    at: datetime,
+    now: datetime,
+    by: str | None = None,
+) -> Published:
+    """Store ``agreement`` (validated, with the YAML ``source`` it came from) as a new version.
+
+    Publishing the content of the latest version again changes nothing; the content of an
+    older version is refused (it keeps its number and signatures; amend it instead).
+    """
+    digest = version_hash(agreement)
+    with engine.begin() as conn:
+        repo = VersionRepository(conn)
+        rows = repo.all()
+        previous = _record(rows[-1]) if rows else None
+        existing = next((r for r in rows if r.hash == digest), None)
+        if existing is not None:
+            if previous is not None and existing.hash == previous.hash:
+                return Published(previous, False, previous, [])
+            raise RefusedError(
+                f"this content is v{existing.number} ({digest[:12]}), which v{rows[-1].number} "
+                "replaced; a version is published once — to return to it, publish it with a "
+                "change that says so (e.g. in its title)"
+            )
+        at_us = _check_moment(repo, at, now, "a publication")
+        row = VersionRow(
+            hash=digest,
+            number=(rows[-1].number + 1) if rows else 1,
+            canonical=canonical_json(agreement),
+            source=source,
+            published_us=at_us,
+            published_by=by,
+        )
+        try:
+            repo.add(row)
+        except IntegrityError:
+            raise RefusedError(
+                "another version was published at the same moment; look again with "
+                "`revpact agreement status`"
+            ) from None
+    version = _record(row)
+    changes = diff(previous.agreement, agreement) if previous else []
+    return Published(version, True, previous, changes)
+
+
+@dataclass(frozen=True)
+class Signed:
+    version: VersionRecord
+    signatory: Signatory
+    signed_us: int
+    in_force: bool  # the version is now fully signed
+
+
+def _signatory(agreement: Agreement, email: str) -> Signatory | None:
+    wanted = email.strip().casefold()
+    return next((p for p in agreement.signatories if p.email.casefold() == wanted), None)
+
+
+def sign(
+    engine: Engine,
+    email: str,
+    *,
+    version: str | None,
+    at: datetime,
+    now: datetime,
+    via: str,
+) -> Signed:
+    """Record ``email``'s signature of the latest version (``version``, when given, must name
+    it). Refused for an old version, someone not on its roster, or a second signature."""
+    with engine.begin() as conn:
+        repo = VersionRepository(conn)
+        found = [_record(r) for r in repo.all()]
+        if not found:
+            raise RefusedError("no version has been published yet; nothing to sign")
+        latest = found[-1]
+        target = latest if version is None else resolve_version(found, version)
+        if target.hash != latest.hash:
+            raise RefusedError(
+                f"{target.label} is not the latest version: {latest.label} replaced it on "
+                f"{from_us(latest.published_us):%Y-%m-%d}; read its changes with `revpact "
+                f"agreement diff v{target.number} v{latest.number}` and sign that"
+            )
+        person = _signatory(target.agreement, email)
+        if person is None:
+            raise RefusedError(
+                f"{email} is not a signatory of {target.label}; the roster is the agreement's "
+                "signatories"
+            )
+        sigs = [_signature(s) for s in repo.signatures()]
+        mine = next(
+            (
+                s
+                for s in sigs
+                if s.version_hash == target.hash and s.email.casefold() == person.email.casefold()
+            ),
+            None,
+        )
+        if mine is not None:
+            raise RefusedError(
+                f"{person.name} <{person.email}> already signed {target.label} on "
+                f"{from_us(mine.signed_us).isoformat()}; a signature is given once"
+            )
+        at_us = _check_moment(repo, at, now, "a signature")
+        row = SignatureRow(target.hash, person.email, person.name, at_us, via)
+        try:
+            repo.sign(row)
+        except IntegrityError:
+            raise RefusedError(f"{person.email} already signed {target.label}") from None
+        sigs.append(_signature(row))
+    state = next(s for s in version_states(found, sigs) if s.version.hash == target.hash)
+    return Signed(target, person, at_us, state.in_force_from_us is not None)
+
+
+@dataclass(frozen=True)
+class SignerState:
+    signatory: Signatory
+    required: bool
+    signed_us: int | None
+    via: str | None
+
+
+@dataclass(frozen=True)
+class AgreementStatus:
+    versions: list[VersionState]
+    in_force: VersionRecord | None  # at ``now``
+    latest: VersionRecord | None
+    signers: list[SignerState]  # the latest version's roster
+    changes_since_in_force: list[Change]  # what signers of the latest version are agreeing to
+
+    @property
+    def pending(self) -> bool:
+        """The latest version is not (yet) the one in force."""
+        return self.latest is not None and (
+            self.in_force is None or self.in_force.hash != self.latest.hash
+        )
+
+
+def status(engine: Engine, *, now: datetime) -> AgreementStatus:
+    """Which version is in force at ``now``, and who has and has not signed the latest."""
+    found, sigs = _load(engine)
+    states = version_states(found, sigs)
+    now_us = to_us(now)
+    in_force = None
+    for state in states:
+        start, until = state.in_force_from_us, state.in_force_until_us
+        if start is not None and start <= now_us and (until is None or now_us < until):
+            in_force = state.version
+    latest = found[-1] if found else None
+    signers: list[SignerState] = []
+    changes: list[Change] = []
+    if latest is not None:
+        required = {p.email.casefold() for p in required_signatories(latest.agreement)}
+        signed = {s.email.casefold(): s for s in sigs if s.version_hash == latest.hash}
+        for person in latest.agreement.signatories:
+            mine = signed.get(person.email.casefold())
+            signers.append(
+                SignerState(
+                    person,
+                    person.email.casefold() in required,
+                    None if mine is None else mine.signed_us,
+                    None if mine is None else mine.via,
+                )
+            )
+        base = in_force if in_force is not None else (found[-2] if len(found) > 1 else None)
+        if base is not None and base.hash != latest.hash:
+            changes = diff(base.agreement, latest.agreement)
+    return AgreementStatus(states, in_force, latest, signers, changes)
+
+
+def signatures_of(engine: Engine, version: VersionRecord) -> list[SignatureRecord]:
+    """The signatures given to ``version``, in the order they were given."""
+    return [s for s in _load(engine)[1] if s.version_hash == version.hash]
+
+
+# --- JSON twins ---------------------------------------------------------------------------
+
+
+def change_to_json(change: Change) -> dict[str, Any]:
+    return {
+        "section": change.section,
+        "path": change.path,
+        "before": change.before,
+        "after": change.after,
+        "text": str(change),
+    }
+
+
+def status_to_json(state: AgreementStatus, zone: str) -> dict[str, Any]:
+    def version(v: VersionRecord | None) -> dict[str, Any] | None:
+        if v is None:
+            return None
+        return {
+            "number": v.number,
+            "hash": v.hash,
+            "published_at": from_us(v.published_us).isoformat(),
+            "published_by": v.published_by,
+        }
+
+    def at(us: int | None) -> str | None:
+        return None if us is None else from_us(us).isoformat()
+
+    return {
+        "in_force": version(state.in_force),
+        "latest": version(state.latest),
+        "pending": state.pending,
+        "versions": [
+            {
+                **(version(s.version) or {}),
+                "fully_signed_at": at(s.fully_signed_us),
+                "in_force_from": at(s.in_force_from_us),
+                "in_force_until": at(s.in_force_until_us),
+            }
+            for s in state.versions
+        ],
+        "signers": [
+            {
+                "name": s.signatory.name,
+                "email": s.signatory.email,
+                "team": s.signatory.team.value,
+                "role": s.signatory.role,
+                "required": s.required,
+                "signed_at": at(s.signed_us),
+                "via": s.via,
+            }
+            for s in state.signers
+        ],
+        "changes_to_sign": [change_to_json(c) for c in state.changes_since_in_force],
+        "time_zone": zone,
+    }

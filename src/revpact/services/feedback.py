@@ -1,0 +1,240 @@
+"""Feedback between the teams: raise it, answer it, and see what is open, overdue or late.
+
+An item is due ``communication.feedback.within`` after it was raised, on the ``clock`` of the
+agreement version in force when it was raised (:func:`revpact.domain.feedback.due_of`). The
+due time, the clock and that version's hash are stored with the item, so a later amendment
+never moves a deadline already set. Items and answers are append-only records: an item is
+answered once, and nothing is edited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from revpact.domain.agreement import Agreement
+from revpact.domain.calendar import from_us, to_us
+from revpact.domain.feedback import (
+    FeedbackState,
+    check_answer,
+    check_text,
+    due_of,
+    parse_topic,
+    state_of,
+    teams,
+)
+from revpact.errors import NotFoundError, RefusedError
+from revpact.services.agreement_versions import governing_timeline
+from revpact.store.feedback import AnswerRow, FeedbackRepository, FeedbackRow
+
+__all__ = [
+    "FeedbackState",
+    "FeedbackView",
+    "add_feedback",
+    "answer_feedback",
+    "feedback_to_json",
+    "get_feedback",
+    "list_feedback",
+    "recipient_of",
+]
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    """A feedback item as of a moment. ``version`` is the hash of the agreement version in
+    force when it was raised (None: no version was in force; the file governed). ``answer``,
+    ``answered_by`` and ``answered_at`` are None until it is answered (as of that moment)."""
+
+    id: int
+    from_team: str
+    to_team: str
+    topic: str
+    text: str
+    raised_by: str | None
+    raised_at: datetime
+    due_at: datetime
+    clock: str
+    version: str | None
+    answer: str | None
+    answered_by: str | None
+    answered_at: datetime | None
+    state: FeedbackState
+
+
+def _view(item: FeedbackRow, answer: AnswerRow | None, as_of_us: int) -> FeedbackView:
+    given = answer if answer is not None and answer.answered_us <= as_of_us else None
+    return FeedbackView(
+        id=item.feedback_id,
+        from_team=item.from_team,
+        to_team=item.to_team,
+        topic=item.topic,
+        text=item.text,
+        raised_by=item.raised_by,
+        raised_at=from_us(item.raised_us),
+        due_at=from_us(item.due_us),
+        clock=item.clock,
+        version=item.version_hash,
+        answer=None if given is None else given.text,
+        answered_by=None if given is None else given.answered_by,
+        answered_at=None if given is None else from_us(given.answered_us),
+        state=state_of(
+            due_us=item.due_us,
+            answered_us=None if given is None else given.answered_us,
+            as_of_us=as_of_us,
+        ),
+    )
+
+
+def list_feedback(
+    engine: Engine, *, as_of: datetime, states: Collection[FeedbackState] | None = None
+) -> list[FeedbackView]:
+    """Items raised by ``as_of``, oldest first, in ``states`` (default: all); an answer
+    given after ``as_of`` counts as not yet given."""
+    as_of_us = to_us(as_of)
+    with engine.connect() as conn:
+        rows = FeedbackRepository(conn).raised_by_time(as_of_us)
+    views = [_view(item, answer, as_of_us) for item, answer in rows]
+    if states is None:
+        return views
+    wanted = {FeedbackState(s) for s in states}
+    return [v for v in views if v.state in wanted]
+
+
+def get_feedback(engine: Engine, feedback_id: int, *, as_of: datetime) -> FeedbackView:
+    """One item as of ``as_of`` (NotFoundError when there is none, or it was raised later)."""
+    as_of_us = to_us(as_of)
+    with engine.connect() as conn:
+        repo = FeedbackRepository(conn)
+        item = repo.get(feedback_id)
+        answer = None if item is None else repo.answer_of(feedback_id)
+    if item is None:
+        raise NotFoundError(f"no feedback {feedback_id}")
+    if item.raised_us > as_of_us:
+        raise NotFoundError(
+            f"feedback {feedback_id} was raised at {from_us(item.raised_us).isoformat()}, "
+            f"after {as_of.isoformat()}"
+        )
+    return _view(item, answer, as_of_us)
+
+
+def recipient_of(engine: Engine, feedback_id: int) -> str:
+    """The team item ``feedback_id`` was raised for: the team that answers it."""
+    with engine.connect() as conn:
+        item = FeedbackRepository(conn).get(feedback_id)
+    if item is None:
+        raise NotFoundError(f"no feedback {feedback_id}")
+    return item.to_team
+
+
+def _by(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    return check_text(value, "by")
+
+
+def add_feedback(
+    engine: Engine,
+    file_agreement: Agreement,
+    *,
+    from_team: str,
+    to_team: str,
+    topic: str,
+    text: str,
+    by: str | None,
+    at: datetime,
+) -> FeedbackView:
+    """Raise a feedback item at ``at``: due under the agreement version in force then
+    (``file_agreement`` while no version is in force)."""
+    source, target = teams(from_team, to_team)
+    subject = parse_topic(topic)
+    body = check_text(text, "text")
+    who = _by(by)
+    raised_us = to_us(at)
+    in_force = governing_timeline(engine, file_agreement).at(at)
+    due = due_of(in_force.agreement, raised_us)
+    with engine.begin() as conn:
+        feedback_id = FeedbackRepository(conn).add(
+            from_team=source.value,
+            to_team=target.value,
+            topic=subject.value,
+            text=body,
+            raised_by=who,
+            raised_us=raised_us,
+            due_us=due.due_us,
+            clock=due.clock.value,
+            version_hash=in_force.hash,
+        )
+    item = FeedbackRow(
+        feedback_id,
+        source.value,
+        target.value,
+        subject.value,
+        body,
+        who,
+        raised_us,
+        due.due_us,
+        due.clock.value,
+        in_force.hash,
+    )
+    return _view(item, None, raised_us)
+
+
+def answer_feedback(
+    engine: Engine, feedback_id: int, *, text: str, by: str | None, at: datetime
+) -> FeedbackView:
+    """Answer item ``feedback_id`` at ``at``. Refused when it was already answered or ``at``
+    is before it was raised."""
+    body = check_text(text, "text")
+    who = _by(by)
+    answered_us = to_us(at)
+    with engine.begin() as conn:
+        repo = FeedbackRepository(conn)
+        item = repo.get(feedback_id)
+        if item is None:
+            raise NotFoundError(f"no feedback {feedback_id}")
+        previous = repo.answer_of(feedback_id)
+        check_answer(
+            feedback_id=feedback_id,
+            raised_us=item.raised_us,
+            answered_us=answered_us,
+            previous_answer_us=None if previous is None else previous.answered_us,
+            previous_by=None if previous is None else previous.answered_by,
+        )
+        answer = AnswerRow(feedback_id, body, who, answered_us)
+        try:
+            repo.add_answer(answer)
+        except IntegrityError:
+            raise RefusedError(
+                f"feedback {feedback_id} was answered at the same moment by someone else; "
+                f"see `revpact feedback show {feedback_id}`"
+            ) from None
+    return _view(item, answer, answered_us)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def feedback_to_json(view: FeedbackView) -> dict[str, Any]:
+    """An item as JSON (times ISO 8601 in UTC), the same for the CLI and the API."""
+    return {
+        "id": view.id,
+        "from_team": view.from_team,
+        "to_team": view.to_team,
+        "topic": view.topic,
+        "text": view.text,
+        "raised_by": view.raised_by,
+        "raised_at": view.raised_at.isoformat(),
+        "due_at": view.due_at.isoformat(),
+        "clock": view.clock,
+        "version": view.version,
+        "answer": view.answer,
+        "answered_by": view.answered_by,
+        "answered_at": _iso(view.answered_at),
+        "state": view.state.value,
+    }

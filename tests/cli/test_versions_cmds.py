@@ -1,0 +1,81 @@
+"""``revpact agreement publish|diff|status|versions`` and ``revpact sign`` from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from revpact.agreement_file import company_a_template
+from revpact.cli import app
+
+EN = company_a_template("en")
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args), input=input)
+    return result.exit_code, result.output
+
+
+def test_publish_sign_amend_and_status(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    agreement = tmp_path / "revpact.yaml"
+    agreement.write_text(EN, encoding="utf-8")
+    code, out = run("agreement", "publish", str(agreement), "--at", "2019-12-16T10:00", "--db", db)
+    assert code == 0, out
+    assert "as v1" in out and "Signing is open: 11 signatories" in out
+    code, out = run("agreement", "publish", str(agreement), "--db", db)
+    assert code == 0 and "nothing changed" in out
+    people = [
+        line.split("email: ")[1].split(",")[0]
+        for line in EN.splitlines()
+        if line.startswith("  - {name:")
+    ]
+    assert len(people) == 11
+    for index, email in enumerate(people):
+        code, out = run(
+            "sign", "--as", email, "--at", f"2019-12-17T10:{index:02d}", "--yes", "--db", db
+        )
+        assert code == 0, out
+    assert "Everyone has signed" in out and "is in force" in out
+    code, out = run("agreement", "status", "--json", "--db", db)
+    state = json.loads(out)
+    assert state["in_force"]["number"] == 1 and not state["pending"]
+    # An amendment: the roster's signatures of v1 do not carry over.
+    agreement.write_text(EN.replace("pool: 5000", "pool: 6000"), encoding="utf-8")
+    code, out = run("agreement", "publish", str(agreement), "--at", "2020-06-01", "--db", db)
+    assert code == 0 and "as v2" in out and "rewards.monthly.pool: 5000 → 6000" in out
+    code, out = run("agreement", "status", "--as-of", "2020-06-02", "--db", db)
+    assert code == 0
+    assert "In force: v1" in out and "0 of 11 required signatures" in out
+    assert "rewards.monthly.pool: 5000 → 6000" in out  # what the signers are asked to agree to
+    # The signer sees the changes before signing and may decline.
+    code, out = run("sign", "--as", people[0], "--db", db, input="n\n")
+    assert code == 1 and "rewards.monthly.pool: 5000 → 6000" in out
+    code, out = run("sign", "--as", people[0], "--version", "v1", "--yes", "--db", db)
+    assert code == 1 and "not the latest version" in out
+    assert "rewards.monthly.pool" not in out  # refused before anything is shown
+    code, out = run("sign", "--as", "nobody@company-a.example", "--yes", "--db", db)
+    assert code == 1 and "not a signatory" in out
+    code, out = run("sign", "--as", people[0], "--db", db, input="y\n")
+    assert code == 0 and "signed v2" in out
+    code, out = run("agreement", "diff", "v1", "v2", "--json", "--db", db)
+    assert [c["text"] for c in json.loads(out)["changes"]] == ["rewards.monthly.pool: 5000 → 6000"]
+    code, out = run("agreement", "versions", "--db", db)
+    assert code == 0 and "v1" in out and "v2" in out
+
+
+def test_status_before_anything_is_published(tmp_path: Path) -> None:
+    code, out = run("agreement", "status", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert code == 1 and "no version has been published yet" in out
+
+
+def test_an_invalid_file_is_not_published(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    agreement = tmp_path / "revpact.yaml"
+    agreement.write_text(EN.replace("within: 1h ", "within: soon "), encoding="utf-8")
+    code, out = run("agreement", "publish", str(agreement), "--db", db)
+    assert code == 1 and "sales.follow_up.within" in out
+    code, out = run("agreement", "status", "--db", db)
+    assert "no version has been published yet" in out

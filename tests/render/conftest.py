@@ -1,0 +1,20 @@
+"""Fixtures of the rendering tests: Company A's agreement in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from revpact.agreement_file import company_a_template, parse_agreement
+from revpact.domain.agreement import Agreement
+
+
+@pytest.fixture(scope="session")
+def polish() -> Agreement:
+    """Company A's agreement, as the Polish template writes it."""
+    return parse_agreement(company_a_template("pl"))
+
+
+@pytest.fixture(scope="session")
+def company_a(agreement: Agreement, polish: Agreement) -> dict[str, Agreement]:
+    """Company A's agreement by language."""
+    return {"en": agreement, "pl": polish}
