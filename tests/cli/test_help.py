@@ -31,6 +31,25 @@ def test_the_expected_commands_exist() -> None:
     names = {" ".join(path) for path, _ in COMMANDS}
     expected = {"init", "validate", "import", "import leads", "import deals", "import revenue"}
     assert expected | {"leads", "status", "demo"} <= names
+    living = {
+        "agreement publish",
+        "agreement diff",
+        "agreement status",
+        "agreement render",
+        "sign",
+        "feedback add",
+        "feedback answer",
+        "feedback list",
+        "meetings schedule",
+        "meetings record",
+        "meetings agenda",
+        "meetings compliance",
+        "dispute open",
+        "dispute represent",
+        "dispute present",
+        "dispute decide",
+    }
+    assert living <= names, living - names
 
 
 @pytest.mark.parametrize(

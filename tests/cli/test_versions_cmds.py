@@ -79,3 +79,43 @@ def test_an_invalid_file_is_not_published(tmp_path: Path) -> None:
     assert code == 1 and "sales.follow_up.within" in out
     code, out = run("agreement", "status", "--db", db)
     assert "no version has been published yet" in out
+
+
+def test_no_command_changes_an_audit_record(tmp_path: Path) -> None:
+    """Versions, signatures, feedback, meetings and decisions are only ever added: repeating or
+    rewriting one from the command line is refused and leaves the record as it was."""
+    import typer.main
+
+    groups = getattr(typer.main.get_command(app), "commands", {})
+    for group in ("agreement", "feedback", "meetings", "dispute"):
+        names = list(getattr(groups[group], "commands", {}))
+        assert len(names) >= 3, (group, names)
+        for name in names:
+            assert not any(word in name for word in ("edit", "update", "delete", "remove")), name
+
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    agreement = tmp_path / "revpact.yaml"
+    agreement.write_text(EN, encoding="utf-8")
+    common = ("--agreement", str(agreement), "--db", db)
+    assert run("agreement", "publish", str(agreement), "--at", "2020-01-02", "--db", db)[0] == 0
+    kevin = "kevin.tran@company-a.example"
+    assert run("sign", "--as", kevin, "--at", "2020-01-03", "--yes", "--db", db)[0] == 0
+    code, out = run("sign", "--as", kevin, "--at", "2020-01-04", "--yes", "--db", db)
+    assert code == 1 and "already signed v1" in out
+    agreement.write_text(EN.replace("pool: 5000", "pool: 6000"), encoding="utf-8")
+    assert run("agreement", "publish", str(agreement), "--at", "2020-01-05", "--db", db)[0] == 0
+    agreement.write_text(EN, encoding="utf-8")  # v1's content again: not a way to rewrite v2
+    code, out = run("agreement", "publish", str(agreement), "--db", db)
+    assert code == 1 and "this content is v1" in out
+    code, out = run(
+        "feedback", "add", "--from", "sales", "--topic", "process", "x", "--at", "2020-01-06T10:00",
+        *common,
+    )  # fmt: skip
+    assert code == 0, out
+    assert run("feedback", "answer", "1", "first", "--at", "2020-01-06T11:00", *common)[0] == 0
+    code, out = run("feedback", "answer", "1", "second", "--at", "2020-01-06T12:00", *common)
+    assert code == 1 and "already answered" in out
+    code, out = run("feedback", "show", "1", "--json", *common)
+    assert json.loads(out)["answer"] == "first"
+    code, out = run("agreement", "status", "--json", "--db", db)
+    assert json.loads(out)["latest"]["number"] == 2

@@ -262,8 +262,9 @@ def show(
     console.print(hearing)
     if d.decisions:
         chain = Table(title="Decisions", title_justify="left", box=box.SIMPLE_HEAD)
-        for column in ("#", "decided", "by", "supersedes", "", "decision"):
-            chain.add_column(column, overflow="fold" if column == "decision" else "ellipsis")
+        chain.add_column("#", justify="right")
+        chain.add_column("decided", no_wrap=True)
+        chain.add_column("decision", overflow="fold")
         current = d.current
         for decision in d.decisions:
             later = d.superseded_by(decision.id)
@@ -274,12 +275,10 @@ def show(
                 if later
                 else ""
             )
+            replaces = "" if decision.supersedes is None else f", supersedes #{decision.supersedes}"
             chain.add_row(
                 str(decision.id),
-                _when(decision.decided_us, zone),
-                decision.decided_by,
-                "—" if decision.supersedes is None else f"#{decision.supersedes}",
-                status,
-                escape(decision.text),
+                f"{_when(decision.decided_us, zone)}\n{status}",
+                f"[dim]by {escape(decision.decided_by)}{replaces}[/]\n{escape(decision.text)}",
             )
         console.print(chain)

@@ -21,6 +21,7 @@ from revpact.cli.common import (
     friendly,
     load,
     parse_as_of,
+    short_time_style,
     store,
 )
 from revpact.domain.agreement import Agreement, FeedbackTopic, Side
@@ -169,18 +170,20 @@ def list_(
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
-    for column in ("id", "from → to", "topic", "raised", "due", "state", "answered", "text"):
-        table.add_column(column, overflow="fold" if column == "text" else "ellipsis")
+    moments = [m for v in views for m in (v.raised_at, v.due_at, v.answered_at)]
+    style = short_time_style(moments, moment, zone)
+    table.add_column("id", justify="right")
+    table.add_column("raised → due", no_wrap=True)
+    table.add_column("state", no_wrap=True)
+    table.add_column("feedback", overflow="fold")
     for v in views:
+        answered = f"\n{fmt_time(v.answered_at, zone, style=style)}" if v.answered_at else ""
+        raised, due = (fmt_time(t, zone, style=style) for t in (v.raised_at, v.due_at))
         table.add_row(
             str(v.id),
-            f"{v.from_team} → {v.to_team}",
-            v.topic,
-            fmt_time(v.raised_at, zone),
-            fmt_time(v.due_at, zone),
-            _state(v.state),
-            fmt_time(v.answered_at, zone),
-            escape(v.text),
+            f"{raised}\n→ {due}",
+            _state(v.state) + answered,
+            f"[dim]{v.from_team} → {v.to_team}, {v.topic}[/]\n{escape(v.text)}",
         )
     console.print(table)
     if not views:
