@@ -165,6 +165,18 @@ def test_demo_prints_the_scoreboard(workdir: Path, monkeypatch: pytest.MonkeyPat
     documents = ("meetings.ics", "agreement.html", "agreement.md", "agreement.pdf")
     for name in names + documents:
         assert (workdir / "demo" / name).exists()
+    code, out = run(
+        "status",
+        "--month",
+        "2020-10",
+        "--agreement",
+        "demo/revpact.yaml",
+        "--db",
+        "sqlite:///demo/revpact.db",
+        "--as-of",
+        "2020-12-31T16:00:00-05:00",
+    )
+    assert code == 0 and "Scoreboard — Company A, October 2020 (agreement v2," in out
     code, out = run("agreement", "status", "--db", "sqlite:///demo/revpact.db", "--json")
     state = json.loads(out)
     assert state["in_force"]["number"] == 2 and not state["pending"]

@@ -46,7 +46,14 @@ def _change(value: Decimal | None, kind: str, *, lower_is_better: bool = False) 
 def month_table(spec: Agreement, score: MonthScore, change: Trend) -> Table:
     """Every goal of one month: actual, target, met or missed, and the change since last month."""
     cur = spec.currency
-    table = Table(title=f"Scoreboard — {spec.company}, {score.month:%B %Y}", title_justify="left")
+    under = (
+        ""
+        if score.version is None
+        else f" (agreement v{score.version.number}, {score.version.hash[:8]})"
+    )
+    table = Table(
+        title=f"Scoreboard — {spec.company}, {score.month:%B %Y}{under}", title_justify="left"
+    )
     for column in ("goal", "actual", "target", "", "vs last month"):
         table.add_column(column, justify="left" if column == "goal" else "right")
     r = score.revenue
