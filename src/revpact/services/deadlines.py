@@ -26,6 +26,7 @@ from revpact.domain.sla import (
     NO_TIME,
     due_many,
 )
+from revpact.domain.versions import AgreementTimeline
 from revpact.ingest.canonical import AppliesCache, Factor
 from revpact.services.agreement_versions import governing_timeline
 from revpact.store.leads import LeadRepository, StaleLead
@@ -36,7 +37,9 @@ _RECOMPUTE_CHUNK = 50_000
 _ATTEMPTS = 5
 
 
-def recompute_deadlines(engine: Engine, agreement: Agreement) -> int:
+def recompute_deadlines(
+    engine: Engine, agreement: Agreement, timeline: AgreementTimeline | None = None
+) -> int:
     """Recompute ``due``/``applies`` of every lead stored under another SLA; returns how many.
 
     Cheap when nothing changed: the store remembers the fingerprint all deadlines are under.
@@ -46,7 +49,7 @@ def recompute_deadlines(engine: Engine, agreement: Agreement) -> int:
     """
     for attempt in range(_ATTEMPTS):
         try:
-            return _recompute(engine, agreement)
+            return _recompute(engine, timeline or governing_timeline(engine, agreement))
         except (OperationalError, IntegrityError):
             if attempt == _ATTEMPTS - 1:
                 raise
@@ -54,8 +57,7 @@ def recompute_deadlines(engine: Engine, agreement: Agreement) -> int:
     raise AssertionError("unreachable")
 
 
-def _recompute(engine: Engine, agreement: Agreement) -> int:
-    timeline = governing_timeline(engine, agreement)
+def _recompute(engine: Engine, timeline: AgreementTimeline) -> int:
     marker = timeline.fingerprint()
     with engine.begin() as conn:
         repo = LeadRepository(conn)

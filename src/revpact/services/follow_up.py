@@ -79,8 +79,8 @@ def list_leads(
     ``owner`` keeps one owner's leads, ``lead_id`` one lead; ``waiting`` reads only the leads
     the database can tell are still waiting for a touch before their due time.
     """
-    recompute_deadlines(engine, agreement)
     timeline = governing_timeline(engine, agreement)
+    recompute_deadlines(engine, agreement, timeline)
     as_of_us = to_us(as_of)
     with engine.connect() as conn:
         leads = LeadRepository(conn).load(
@@ -243,8 +243,8 @@ class FollowUpSummary:
 
 def follow_up_summary(engine: Engine, agreement: Agreement, *, as_of: datetime) -> FollowUpSummary:
     """Counts per status, compliance and response times, overall and per owner."""
-    recompute_deadlines(engine, agreement)
     timeline = governing_timeline(engine, agreement)
+    recompute_deadlines(engine, agreement, timeline)
     as_of_us = to_us(as_of)
     with engine.connect() as conn:
         leads = LeadRepository(conn).load_sla(as_of_us=as_of_us)

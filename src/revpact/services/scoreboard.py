@@ -18,6 +18,7 @@ from revpact.domain.scoreboard import (
     build_year,
 )
 from revpact.domain.scoreboard_facts import months_between
+from revpact.domain.versions import AgreementTimeline
 from revpact.errors import RevpactError
 from revpact.services.agreement_versions import governing_timeline
 from revpact.services.deadlines import recompute_deadlines
@@ -44,10 +45,10 @@ def year_scoreboard(engine: Engine, agreement: Agreement, *, as_of: datetime) ->
             "pass a later --as-of"
         )
     months = list(months_between(start, min(local, end)))
-    deals = monthly_facts(engine, agreement, months)
-    follow_up = _follow_up_by_month(engine, agreement, months, as_of)
-    facts = [_facts(d, *counts) for d, counts in zip(deals, follow_up, strict=True)]
     timeline = governing_timeline(engine, agreement)
+    deals = monthly_facts(engine, agreement, months)
+    follow_up = _follow_up_by_month(engine, agreement, timeline, months, as_of)
+    facts = [_facts(d, *counts) for d, counts in zip(deals, follow_up, strict=True)]
     if not timeline.published:
         return build_year(agreement, facts)
 
@@ -81,13 +82,17 @@ def _facts(d: DealMonth, met: int, breached: int, waiting: int) -> MonthFacts:
 
 
 def _follow_up_by_month(
-    engine: Engine, agreement: Agreement, months: list[date], as_of: datetime
+    engine: Engine,
+    agreement: Agreement,
+    timeline: AgreementTimeline,
+    months: list[date],
+    as_of: datetime,
 ) -> list[tuple[int, int, int]]:
     """(met, breached, open or at risk) of the leads notified in each month, as of ``as_of``.
 
     One SQL aggregate over the stored deadlines, which are brought up to date first.
     """
-    recompute_deadlines(engine, agreement)
+    recompute_deadlines(engine, agreement, timeline)
     with engine.connect() as conn:
         counts = FollowUpRepository(conn).by_month(
             month_ranges(agreement, months), as_of_us=to_us(as_of)
