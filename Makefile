@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,15 @@ lint: $(DEVSTAMP)
 typecheck: $(DEVSTAMP)
 	$(BIN)/mypy
 
-test: lint typecheck
+# The browser tests (tests/browser) drive Debian's chromium through its chromedriver: installed
+# from the distribution when missing, never a downloaded browser.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+browser:
+	@test -x /usr/bin/chromium && test -x /usr/bin/chromedriver || \
+	  { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
+
+test: lint typecheck browser
 	$(BIN)/pytest -q
 
 bench: $(DEVSTAMP)
@@ -38,6 +46,7 @@ bench: $(DEVSTAMP)
 	$(BIN)/python bench/import_leads.py
 	$(BIN)/python bench/scoreboard.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/versions.py
 
 clean:

@@ -14,8 +14,9 @@ EN = company_a_template("en")
 
 
 def run(*args: str, input: str | None = None) -> tuple[int, str]:
+    """Exit code and output, its lines joined (Rich wraps long lines at the terminal's width)."""
     result = CliRunner().invoke(app, list(args), input=input)
-    return result.exit_code, result.output
+    return result.exit_code, " ".join(result.output.split())
 
 
 def test_publish_sign_amend_and_status(tmp_path: Path) -> None:

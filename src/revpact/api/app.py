@@ -25,6 +25,7 @@ from revpact.api import (
     writes,
 )
 from revpact.api.state import ServerState
+from revpact.web import router as dashboard
 
 __all__ = ["create_app"]
 
@@ -54,4 +55,5 @@ def create_app(state: ServerState) -> FastAPI:
     app.include_router(feedback_routes.router)
     app.include_router(meetings_routes.router)
     app.include_router(disputes_routes.router)
+    app.include_router(dashboard)
     return app

@@ -19,6 +19,7 @@ from revpact.cli import (
     leads_cmds,
     meetings_cmds,
     render_cmd,
+    report_cmds,
     rewards_cmds,
     server_cmds,
     versions_cmds,
@@ -48,6 +49,7 @@ server_cmds.register(app)
 app.add_typer(feedback_cmds.app, name="feedback")
 app.add_typer(meetings_cmds.app, name="meetings")
 app.add_typer(dispute_cmds.app, name="dispute")
+app.add_typer(report_cmds.app, name="report")
 
 
 def main() -> None:

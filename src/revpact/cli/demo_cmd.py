@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 import typer
 from sqlalchemy import Engine
@@ -16,7 +17,6 @@ from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.cli.common import console, fmt_seconds, fmt_time, friendly
 from revpact.cli.leads_cmds import lead_table, render_summary
 from revpact.cli.meetings_cmds import print_agenda
-from revpact.cli.render_cmd import signature_page
 from revpact.cli.scoreboard_view import year_table
 from revpact.demo_agreement import amended_text, publish_demo_versions
 from revpact.demo_data import DEMO_AS_OF, generate_leads, write_leads_csv
@@ -30,6 +30,8 @@ from revpact.errors import RevpactError
 from revpact.render import render_agreement
 from revpact.services import agreement_versions, disputes, feedback, meetings
 from revpact.services.feedback import FeedbackState
+from revpact.services.report import write_demo_packs
+from revpact.services.signature_pages import signature_page
 from revpact.store.db import open_store
 
 __all__ = ["register"]
@@ -102,6 +104,8 @@ def demo(
     )
     _rhythm(engine, agreement, directory)
     _document(engine, directory, "pl" if lang == "pl" else "en")
+    packs = write_demo_packs(engine, agreement, directory, lang, DEMO_AS_OF)
+    console.print("[bold]Meeting packs[/] — " + ", ".join(map(str, packs)), highlight=False)
     _live(engine, agreement, agreement_file)
     as_of = DEMO_AS_OF.isoformat()
     prog = _program()
@@ -119,8 +123,12 @@ def demo(
         f"--as-of {as_of}\n"
         f"  {prog} dispute show 1 --agreement {agreement_file} --db {url}\n"
         f"  {prog} agreement render --lang {lang} --format html --db {url}\n"
+        f"  {prog} report weekly --week 2020-W52 --agreement {agreement_file} --db {url}\n"
+        f"  {prog} token create --name demo --role viewer --db {url}   # prints a token once\n"
         f"  {prog} serve --agreement {agreement_file} --db {url}   "
-        "# the live server (see docs/api.md)",
+        "# the live server (see docs/api.md)\n"
+        f"  then open http://127.0.0.1:8000/dashboard?as_of={quote(as_of)} and sign in with "
+        "the token (docs/dashboard.md)",
         highlight=False,
     )
 

@@ -9,7 +9,6 @@ before publishing it.
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -29,11 +28,11 @@ from revpact.cli.common import (
     store,
 )
 from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import from_us
 from revpact.domain.versions import VersionRecord, version_hash
 from revpact.errors import RevpactError
-from revpact.render import FORMATS, LANGUAGES, SignatureLine, SignaturePage, render_agreement
-from revpact.services.agreement_versions import resolve_version, signatures_of, status, versions
+from revpact.render import FORMATS, LANGUAGES, SignaturePage, render_agreement
+from revpact.services.agreement_versions import resolve_version, versions
+from revpact.services.signature_pages import signature_page
 from revpact.store.db import resolve_database_url
 
 __all__ = ["register", "render", "signature_page"]
@@ -58,31 +57,6 @@ def _store_with_versions(db: str | None) -> Engine | None:
         if database in ("", ":memory:") or not Path(database).exists():
             return None
     return store(db)
-
-
-def signature_page(engine: Engine, version: VersionRecord) -> SignaturePage:
-    """The signature page of a published version: every signatory and when they signed."""
-    signed = {s.email.casefold(): s.signed_us for s in signatures_of(engine, version)}
-    lines = []
-    for person in version.agreement.signatories:
-        at = signed.get(person.email.casefold())
-        lines.append(
-            SignatureLine(
-                name=person.name,
-                email=person.email,
-                team=str(person.team),
-                role=person.role,
-                signed_at=None if at is None else from_us(at),
-            )
-        )
-    in_force = status(engine, now=datetime.now(UTC)).in_force
-    return SignaturePage(
-        version_number=version.number,
-        version_hash=version.hash,
-        published_at=from_us(version.published_us),
-        lines=tuple(lines),
-        in_force=in_force is not None and in_force.hash == version.hash,
-    )
 
 
 def _note_unpublished_changes(explicit: Path | None, version: VersionRecord) -> None:

@@ -39,6 +39,7 @@ from revpact.store.accountability import (
     AllocationRow,
     ReportRow,
 )
+from revpact.store.revision import bump_revision
 
 __all__ = [
     "ActionItem",
@@ -187,7 +188,10 @@ def _record(engine: Engine, months: list[MonthScore]) -> list[ActionItem]:
         for seq, action in enumerate(score.escalation.actions, start=1)
     ]
     with engine.begin() as conn:
-        return [_item(row) for row in AccountabilityRepository(conn).add_missing_actions(rows)]
+        added = AccountabilityRepository(conn).add_missing_actions(rows)
+        if added:
+            bump_revision(conn)
+        return [_item(row) for row in added]
 
 
 def sync_escalation(engine: Engine, agreement: Agreement, *, as_of: datetime) -> list[ActionItem]:
@@ -210,6 +214,8 @@ def complete_action(
     key = f"{parse_month(month):%Y-%m}"
     with engine.begin() as conn:
         row = AccountabilityRepository(conn).mark_done(key, level, seq, to_us(at))
+        if row is not None:
+            bump_revision(conn)
     if row is None:
         raise RevpactError(
             f"no action {seq} of level {level} was issued in {key}; "
@@ -314,6 +320,7 @@ def file_swat_report(
     row = ReportRow(wanted, to_us(as_of), path.name, digest, filed_by)
     with engine.begin() as conn:
         replaced = AccountabilityRepository(conn).put_report(row, body)
+        bump_revision(conn)
     return FiledReport(wanted, path.name, digest, from_us(row.filed_us), replaced)
 
 
@@ -395,6 +402,7 @@ def allocate_reward(
     ]
     with engine.begin() as conn:
         AccountabilityRepository(conn).replace_allocation(f"{first:%Y-%m}", rows)
+        bump_revision(conn)
     return MonthReward(first, pool, split, from_us(at))
 
 

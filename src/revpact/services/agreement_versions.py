@@ -34,6 +34,7 @@ from revpact.domain.versions import (
     version_states,
 )
 from revpact.errors import NotFoundError, RefusedError, StoreError
+from revpact.store.revision import bump_revision
 from revpact.store.versions import SignatureRow, VersionRepository, VersionRow
 
 __all__ = [
@@ -198,6 +199,7 @@ def publish(
                 "another version was published at the same moment; look again with "
                 "`revpact agreement status`"
             ) from None
+        bump_revision(conn)
     version = _record(row)
     changes = diff(previous.agreement, agreement) if previous else []
     return Published(version, True, previous, changes)
@@ -266,6 +268,7 @@ def sign(
             repo.sign(row)
         except IntegrityError:
             raise RefusedError(f"{person.email} already signed {target.label}") from None
+        bump_revision(conn)
         sigs.append(_signature(row))
     state = next(s for s in version_states(found, sigs) if s.version.hash == target.hash)
     return Signed(target, person, at_us, state.in_force_from_us is not None)

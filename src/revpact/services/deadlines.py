@@ -30,6 +30,7 @@ from revpact.domain.versions import AgreementTimeline
 from revpact.ingest.canonical import AppliesCache, Factor
 from revpact.services.agreement_versions import governing_timeline
 from revpact.store.leads import LeadRepository, StaleLead
+from revpact.store.revision import bump_revision
 
 __all__ = ["recompute_deadlines"]
 
@@ -94,6 +95,7 @@ def _recompute(engine: Engine, timeline: AgreementTimeline) -> int:
                 total += len(batch)
                 after = batch[-1].lead_id
         repo.set_deadlines_fingerprint(marker)
+        bump_revision(conn)
     return total
 
 

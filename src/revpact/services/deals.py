@@ -38,6 +38,7 @@ from revpact.ingest.rejects import RejectsWriter, rejects_path_for
 from revpact.ingest.revenue import read_revenue
 from revpact.services.importing import ImportReport, Progress
 from revpact.store.deals import DealRepository, MonthRange
+from revpact.store.revision import bump_revision
 
 __all__ = [
     "DealMonth",
@@ -206,6 +207,7 @@ def _import(
     try:
         with engine.begin() as conn:
             inserted, changed = write(DealRepository(conn))
+            bump_revision(conn)
             if rejects is not None:
                 rejects.write(file.rejected)
             written = rejects.finish() if rejects is not None else None

@@ -49,6 +49,7 @@ from revpact.services.deadlines import recompute_deadlines
 from revpact.store.deals import DEAL_COLUMNS, DealRepository
 from revpact.store.events import EventRepository, EventRow, LeadRow
 from revpact.store.leads import LeadRepository
+from revpact.store.revision import bump_revision
 
 __all__ = [
     "EventStatus",
@@ -135,6 +136,8 @@ def receive(
             if event_id not in outcomes:
                 applier.apply(event_id, event)
         LeadRepository(conn).settle_fingerprint(agreement.sla_fingerprint())
+        if new:
+            bump_revision(conn)
     mine = [outcomes[event_id] for event_id, _ in new]
     ignored = sum(outcome in _IGNORED for outcome in mine)
     pending = sum(outcome is Outcome.PENDING for outcome in mine)
@@ -165,6 +168,7 @@ def apply_pending(engine: Engine, agreement: Agreement, now: datetime) -> int:
             )
             applier.apply(stored.event_id, event)
         LeadRepository(conn).settle_fingerprint(agreement.sla_fingerprint())
+        bump_revision(conn)
     return sum(outcome is not Outcome.PENDING for outcome in outcomes.values())
 
 

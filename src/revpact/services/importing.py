@@ -29,6 +29,7 @@ from revpact.services.deadlines import recompute_deadlines
 from revpact.services.events import apply_pending
 from revpact.store.events import EventRepository
 from revpact.store.leads import LeadRepository
+from revpact.store.revision import bump_revision
 
 __all__ = ["ImportReport", "Progress", "import_leads"]
 
@@ -114,6 +115,7 @@ def import_leads(
                     at_us=to_us(now or datetime.now(UTC)),
                     **counts,
                 )
+                bump_revision(conn)
                 written = rejects.finish() if rejects is not None else None
         finally:
             if rejects is not None:

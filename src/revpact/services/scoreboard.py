@@ -1,5 +1,9 @@
 """The month-by-month scoreboard: deal, revenue, lead and follow-up facts from SQL aggregates,
-scored by :func:`revpact.domain.scoreboard.build_year`."""
+scored by :func:`revpact.domain.scoreboard.build_year`.
+
+The facts come through :mod:`revpact.services.cache`, keyed on the store's revision: a second
+call answers without a pass over the leads until a write changes something.
+"""
 
 from __future__ import annotations
 
@@ -21,9 +25,9 @@ from revpact.domain.scoreboard_facts import months_between
 from revpact.domain.versions import AgreementTimeline
 from revpact.errors import RevpactError
 from revpact.services.agreement_versions import governing_timeline
+from revpact.services.cache import deal_facts, follow_up_facts
 from revpact.services.deadlines import recompute_deadlines
-from revpact.services.deals import DealMonth, month_ranges, monthly_facts
-from revpact.store.follow_up import FollowUpRepository
+from revpact.services.deals import DealMonth
 
 __all__ = ["year_scoreboard"]
 
@@ -46,7 +50,8 @@ def year_scoreboard(engine: Engine, agreement: Agreement, *, as_of: datetime) ->
         )
     months = list(months_between(start, min(local, end)))
     timeline = governing_timeline(engine, agreement)
-    deals = monthly_facts(engine, agreement, months)
+    recompute_deadlines(engine, agreement, timeline)  # before the cache reads the revision
+    deals = deal_facts(engine, agreement, months)
     follow_up = _follow_up_by_month(engine, agreement, timeline, months, as_of)
     facts = [_facts(d, *counts) for d, counts in zip(deals, follow_up, strict=True)]
     if not timeline.published:
@@ -90,11 +95,8 @@ def _follow_up_by_month(
 ) -> list[tuple[int, int, int]]:
     """(met, breached, open or at risk) of the leads notified in each month, as of ``as_of``.
 
-    One SQL aggregate over the stored deadlines, which are brought up to date first.
+    SQL aggregates over the stored deadlines, which are brought up to date first (cached).
     """
     recompute_deadlines(engine, agreement, timeline)
-    with engine.connect() as conn:
-        counts = FollowUpRepository(conn).by_month(
-            month_ranges(agreement, months), as_of_us=to_us(as_of)
-        )
+    counts = follow_up_facts(engine, agreement, months, as_of_us=to_us(as_of))
     return [(c.met, c.breached, c.waiting) for c in counts]
