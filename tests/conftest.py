@@ -9,8 +9,10 @@ rows.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -65,3 +67,35 @@ def engine(database_url: str) -> Iterator[Engine]:
 def agreement() -> Agreement:
     """Company A's agreement, as the English template writes it."""
     return parse_agreement(company_a_template("en"))
+
+
+@dataclass(frozen=True)
+class DemoBuild:
+    """``revpact demo`` run once: what it printed, and a way to get a copy of what it built."""
+
+    output: str
+    exit_code: int
+    _folder: Path
+
+    def copy_to(self, target: Path) -> Path:
+        """A fresh copy of the demo folder at ``target`` (tests may change their copy)."""
+        shutil.copytree(self._folder, target)
+        return target
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
+    """Company A's demo, built once per test run as a user runs it (``revpact demo`` in a
+    folder, 140 columns wide so the year's table fits); tests take copies of its folder."""
+    from typer.testing import CliRunner
+
+    from revpact.cli import app
+
+    home = tmp_path_factory.mktemp("demo-build")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(home)
+        patch.setenv("COLUMNS", "140")
+        patch.delenv("REVPACT_AGREEMENT", raising=False)
+        patch.delenv("REVPACT_DATABASE_URL", raising=False)
+        result = CliRunner().invoke(app, ["demo"])
+    return DemoBuild(result.output, result.exit_code, home / "demo")

@@ -10,28 +10,28 @@ signed in with a viewer's token through the login form.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from browser_site import DEMO_MOMENT, Clock, Site, sign_in, start_chromium
 from selenium.webdriver import Chrome as WebDriver
-from typer.testing import CliRunner
 
 from revpact.api.loopback import running
 from revpact.api.state import ServerState
-from revpact.cli import app as cli
 from revpact.domain.roles import Role
 from revpact.services.tokens import create_token
 from revpact.settings import AlertSettings, Settings
 from revpact.store import open_store
 from revpact.web.site import TOKEN_COOKIE
 
+if TYPE_CHECKING:
+    from conftest import DemoBuild  # tests/conftest.py: the session's demo build
+
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    folder: Path = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(cli, ["demo", "--dir", str(folder)])
-    assert result.exit_code == 0, result.output
+def site(tmp_path_factory: pytest.TempPathFactory, demo_build: DemoBuild) -> Iterator[Site]:
+    assert demo_build.exit_code == 0, demo_build.output
+    folder = demo_build.copy_to(tmp_path_factory.mktemp("site") / "demo")
     engine = open_store(f"sqlite:///{folder / 'revpact.db'}")
     clock = Clock(DEMO_MOMENT)
     state = ServerState(

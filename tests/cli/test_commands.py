@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
 
 from revpact.cli import app
+
+if TYPE_CHECKING:
+    from conftest import DemoBuild  # tests/conftest.py: the session's demo build
 
 LEADS = """\
 lead_id,lead_type,stage,requested_follow_up,created_at,notified_at,first_touch_at,owner,region
@@ -136,10 +140,11 @@ def test_bad_options_are_explained(workdir: Path) -> None:
     assert code == 1 and "ISO 8601" in out
 
 
-def test_demo_prints_the_scoreboard(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLUMNS", "140")  # the year's table is ten columns wide
-    code, out = run("demo")
+def test_demo_prints_the_scoreboard(workdir: Path, demo_build: DemoBuild) -> None:
+    # `revpact demo` as a user runs it, 140 columns wide (the year's table is ten columns wide)
+    code, out = demo_build.exit_code, demo_build.output
     assert code == 0, out
+    demo_build.copy_to(workdir / "demo")
     assert "Follow-up SLA" in out and "compliance" in out
     assert "at_risk" in out
     assert "Scoreboard — Company A, 2020-01-01 to 2020-12-31" in out

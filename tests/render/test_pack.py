@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pypdf
 import pytest
@@ -16,6 +17,9 @@ from typer.testing import CliRunner
 
 from revpact.cli import app
 from revpact.render.pack import format_figure, pack_labels
+
+if TYPE_CHECKING:
+    from conftest import DemoBuild  # tests/conftest.py: the session's demo build
 
 pytestmark = pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
 
@@ -25,12 +29,10 @@ SECTIONS = ("results", "moves", "follow_up", "feedback", "escalation", "agenda")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Company A's demo year, built once for the module."""
-    directory = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(app, ["demo", "--dir", str(directory)])
-    assert result.exit_code == 0, result.output
-    yield directory
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_build: DemoBuild) -> Iterator[Path]:
+    """A copy of Company A's demo year (built once per test run)."""
+    assert demo_build.exit_code == 0, demo_build.output
+    yield demo_build.copy_to(tmp_path_factory.mktemp("pack") / "demo")
 
 
 def _store(demo: Path) -> list[str]:
