@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
+from revpact.web.page_parts import AsOfError, strict_moment
 from revpact.web.site import PageRequest
 
 __all__ = ["Moment", "requested_moment"]
@@ -26,14 +26,9 @@ class Moment:
 
 
 def requested_moment(req: PageRequest) -> Moment:
-    """``?as_of=`` made aware, else ``req.now``."""
-    raw = (req.query.get("as_of") or "").strip()
-    if not raw:
-        return Moment(req.now, False)
+    """``?as_of=`` made aware, else ``req.now`` (read by :func:`strict_moment`, leniently)."""
     try:
-        at = datetime.fromisoformat(raw.replace(" ", "+") if "T" in raw else raw)
-    except ValueError:
-        return Moment(req.now, False, raw)
-    if at.tzinfo is None or at.utcoffset() is None:
-        at = at.replace(tzinfo=ZoneInfo(req.agreement.calendar.timezone))
-    return Moment(at, True)
+        at, asked = strict_moment(req)
+    except AsOfError:
+        return Moment(req.now, False, (req.query.get("as_of") or "").strip())
+    return Moment(at, asked)
