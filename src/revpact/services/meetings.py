@@ -78,6 +78,7 @@ __all__ = [
     "compliance_to_json",
     "list_records",
     "next_agenda",
+    "period_follow_up",
     "record_meeting",
     "record_to_json",
     "schedule",
@@ -542,9 +543,12 @@ class WeekFollowUp:
     breaches: tuple[OwnerBreaches, ...]
 
 
-def _week_follow_up(
+def period_follow_up(
     engine: Engine, agreement: Agreement, first: datetime, end: datetime, as_of: datetime
 ) -> WeekFollowUp:
+    """The leads notified in ``[first, end)`` by status as of ``as_of``, and the deadlines
+    that fell in it and were missed, by owner (most first). The weekly agenda and the
+    meeting packs both show it."""
     views = list_leads(engine, agreement, as_of=as_of)
     counts: Counter[LeadStatus] = Counter()
     by_owner: dict[str | None, list[str]] = {}
@@ -691,7 +695,7 @@ def next_agenda(engine: Engine, file_agreement: Agreement, *, kind: str, as_of: 
             last_day=last_day,
             complete=as_of >= end,
             scorecard=_scorecard(engine, file_agreement, _month_of(at, zone), at),
-            follow_up=_week_follow_up(engine, file_agreement, start, end, at),
+            follow_up=period_follow_up(engine, file_agreement, start, end, at),
         )
     else:
         last_month = (occurrence.day.replace(day=1) - timedelta(days=1)).replace(day=1)

@@ -26,7 +26,6 @@ Everything is as of the period's last moment, or ``now`` while the period is sti
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -47,12 +46,15 @@ from revpact.domain.scoreboard import (
     month_to_json,
 )
 from revpact.domain.scoreboard_facts import month_end
-from revpact.domain.sla import STATUS_CODES, LeadStatus
 from revpact.errors import NotFoundError, RevpactError
 from revpact.services.accountability import ActionItem, WeekReport, escalation_status
 from revpact.services.feedback import FeedbackState, FeedbackView, feedback_to_json, list_feedback
-from revpact.services.follow_up import list_leads
-from revpact.services.meetings import next_agenda
+from revpact.services.meetings import (
+    OwnerBreaches,
+    WeekFollowUp,
+    next_agenda,
+    period_follow_up,
+)
 from revpact.services.scoreboard import year_scoreboard
 from revpact.store.deals import DealRepository
 
@@ -166,23 +168,8 @@ class MovesPart:
     current_by_type: tuple[LeadTypeValue, ...]
 
 
-@dataclass(frozen=True)
-class OwnerBreaches:
-    """The follow-up deadlines one owner missed in the period (``owner`` None: nobody's)."""
-
-    owner: str | None
-    lead_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class FollowUpPart:
-    """The leads notified in the period by status, and the deadlines missed in it by owner."""
-
-    notified: int
-    counts: dict[LeadStatus, int]
-    compliance: Decimal | None
-    target: Decimal
-    breaches: tuple[OwnerBreaches, ...]
+FollowUpPart = WeekFollowUp
+"""The leads notified in the period by status, and the deadlines missed in it by owner."""
 
 
 @dataclass(frozen=True)
@@ -423,7 +410,7 @@ def _week_activity(
             for kind, unit in values.items()
         )
         decided = total.proposals_won + total.proposals_lost
-        follow = _follow_up(engine, agreement, start, end, as_of)
+        follow = period_follow_up(engine, agreement, start, end, as_of)
         found.append(
             _Activity(
                 won_amount=Decimal(total.won_amount_e4) / 10_000,
@@ -455,33 +442,6 @@ def _week_moves(
         items=items,
         previous_by_type=before.by_type,
         current_by_type=now.by_type,
-    )
-
-
-def _follow_up(
-    engine: Engine, agreement: Agreement, start: datetime, end: datetime, as_of: datetime
-) -> FollowUpPart:
-    """The leads notified in ``[start, end)`` by status as of ``as_of``, and the deadlines
-    that fell in it and were missed, by owner (most first)."""
-    counts: Counter[LeadStatus] = Counter()
-    by_owner: dict[str | None, list[str]] = {}
-    for view in list_leads(engine, agreement, as_of=as_of):
-        notified, due = view.notified_at, view.due_at
-        if notified is not None and start <= notified < end:
-            counts[view.status] += 1
-        if view.status is LeadStatus.BREACHED and due is not None and start <= due < end:
-            by_owner.setdefault(view.owner, []).append(view.lead_id)
-    decided = counts[LeadStatus.MET] + counts[LeadStatus.BREACHED]
-    breaches = sorted(
-        (OwnerBreaches(owner, tuple(ids)) for owner, ids in by_owner.items()),
-        key=lambda b: (-len(b.lead_ids), b.owner is None, b.owner or ""),
-    )
-    return FollowUpPart(
-        notified=sum(counts.values()),
-        counts={s: counts[s] for s in STATUS_CODES},
-        compliance=Decimal(counts[LeadStatus.MET]) / decided if decided else None,
-        target=agreement.sales.follow_up.compliance_target,
-        breaches=tuple(breaches),
     )
 
 
@@ -571,7 +531,7 @@ def _pack(
         period=period,
         results=_results(agreement, score, year, period.as_of),
         moves=moves,
-        follow_up=_follow_up(engine, agreement, period.start, period.end, period.as_of),
+        follow_up=period_follow_up(engine, agreement, period.start, period.end, period.as_of),
         feedback=_feedback(engine, period),
         escalation=_escalation(engine, agreement, period.as_of),
         agenda=_agenda(engine, agreement, cadence, period.as_of),
