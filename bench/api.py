@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import json
 import platform
-import shutil
 import sqlite3
 import sys
-import tempfile
 import time
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,49 +30,20 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scoreboard import DB, build
+from scoreboard import DB
+from served import AS_OF, SECRET, served_copy
 
-AS_OF = datetime(2020, 12, 31, 16, 0, tzinfo=timezone(timedelta(hours=-5)))
 EVENTS = 2_000
 BATCH = 100
 RUNS = 5
-SECRET = "whsec_bench"
 QUEUE_MS = 250
 SINGLE_PER_S = 200
 BATCH_PER_S = 2_000
 
 
 def main() -> int:
-    from revpact.agreement_file import company_a_template
-    from revpact.api.loopback import running
-    from revpact.api.state import ServerState
-    from revpact.domain.roles import Role
-    from revpact.services.tokens import create_token
-    from revpact.settings import AlertSettings, Settings, WebhookSettings
-    from revpact.store import open_store
-
-    build(DB)
-    work = Path(tempfile.mkdtemp(prefix="revpact-bench-api-"))
-    try:
-        db = work / "api.db"
-        shutil.copyfile(DB, db)
-        agreement = work / "revpact.yaml"
-        agreement.write_text(company_a_template("en"), encoding="utf-8")
-        engine = open_store(f"sqlite:///{db}")
-        token = create_token(engine, name="bench", role=Role.VIEWER, now=AS_OF).token
-        state = ServerState(
-            engine=engine,
-            agreement_path=agreement,
-            settings=Settings(
-                webhooks=WebhookSettings(secrets=(SECRET,)), alerts=AlertSettings(enabled=False)
-            ),
-            now=lambda: AS_OF,
-        )
-        with running(state) as url:
-            figures = measure(url, token)
-        engine.dispose()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with served_copy("api") as (url, token):
+        figures = measure(url, token)
     return report(figures)
 
 
