@@ -33,12 +33,14 @@ __all__ = [
     "FollowUpSummary",
     "LeadView",
     "OwnerSummary",
+    "evaluate_leads",
     "find_lead",
     "follow_up_summary",
     "lead_queue",
     "lead_view_to_json",
     "list_leads",
     "summary_to_json",
+    "version_numbers",
 ]
 
 Int64Array = npt.NDArray[np.int64]
@@ -86,7 +88,7 @@ def list_leads(
         leads = LeadRepository(conn).load(
             as_of_us=as_of_us, owner=owner, lead_id=lead_id, waiting=waiting
         )
-    results = _evaluate(timeline, leads, as_of_us)
+    results = evaluate_leads(timeline, leads, as_of_us)
     excluded_code = status_code(LeadStatus.EXCLUDED)
     touched = (leads.first_touch_us != NO_TIME) & (leads.first_touch_us <= as_of_us)
     columns = {
@@ -156,7 +158,7 @@ def find_lead(engine: Engine, agreement: Agreement, lead_id: str, *, as_of: date
     raise RevpactError(f'no lead "{lead_id}" as of {as_of.isoformat()}')
 
 
-def _evaluate(timeline: AgreementTimeline, leads: SlaArrays, as_of_us: int) -> ManyResults:
+def evaluate_leads(timeline: AgreementTimeline, leads: SlaArrays, as_of_us: int) -> ManyResults:
     """Each lead evaluated under the version in force at its notification (its calendar and
     at-risk threshold; its due time is already stored under the same version)."""
     starts = np.array(timeline.starts_us(), np.int64)
@@ -248,7 +250,7 @@ def follow_up_summary(engine: Engine, agreement: Agreement, *, as_of: datetime) 
     as_of_us = to_us(as_of)
     with engine.connect() as conn:
         leads = LeadRepository(conn).load_sla(as_of_us=as_of_us)
-    results = _evaluate(timeline, leads, as_of_us)
+    results = evaluate_leads(timeline, leads, as_of_us)
     status, response = results.status.astype(np.int64), results.response_s
     names = sorted({o for o in leads.owner if o is not None})
     code_of: dict[str | None, int] = {name: j for j, name in enumerate(names)}

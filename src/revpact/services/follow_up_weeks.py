@@ -23,7 +23,7 @@ from revpact.domain.calendar import to_us
 from revpact.domain.sla import NO_TIME, STATUS_CODES, LeadStatus, status_code
 from revpact.services.agreement_versions import governing_timeline
 from revpact.services.deadlines import recompute_deadlines
-from revpact.services.follow_up import _evaluate  # the one evaluation the summary uses too
+from revpact.services.follow_up import evaluate_leads  # the one evaluation the summary uses
 from revpact.store.leads import LeadRepository
 
 __all__ = ["WeekFollowUp", "week_to_json", "weekly_follow_up"]
@@ -74,7 +74,7 @@ def weekly_follow_up(
     as_of_us = to_us(as_of)
     with engine.connect() as conn:
         leads = LeadRepository(conn).load_sla(as_of_us=as_of_us)
-    results = _evaluate(timeline, leads, as_of_us)
+    results = evaluate_leads(timeline, leads, as_of_us)
     notified = leads.notified_us != NO_TIME
     status = results.status.astype(np.int64)[notified]
     response = results.response_s[notified]

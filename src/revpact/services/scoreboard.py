@@ -22,7 +22,6 @@ from revpact.domain.scoreboard import (
     build_year,
 )
 from revpact.domain.scoreboard_facts import months_between
-from revpact.domain.versions import AgreementTimeline
 from revpact.errors import RevpactError
 from revpact.services.agreement_versions import governing_timeline
 from revpact.services.cache import deal_facts, follow_up_facts
@@ -52,7 +51,7 @@ def year_scoreboard(engine: Engine, agreement: Agreement, *, as_of: datetime) ->
     timeline = governing_timeline(engine, agreement)
     recompute_deadlines(engine, agreement, timeline)  # before the cache reads the revision
     deals = deal_facts(engine, agreement, months)
-    follow_up = _follow_up_by_month(engine, agreement, timeline, months, as_of)
+    follow_up = _follow_up_by_month(engine, agreement, months, as_of)
     facts = [_facts(d, *counts) for d, counts in zip(deals, follow_up, strict=True)]
     if not timeline.published:
         return build_year(agreement, facts)
@@ -87,16 +86,10 @@ def _facts(d: DealMonth, met: int, breached: int, waiting: int) -> MonthFacts:
 
 
 def _follow_up_by_month(
-    engine: Engine,
-    agreement: Agreement,
-    timeline: AgreementTimeline,
-    months: list[date],
-    as_of: datetime,
+    engine: Engine, agreement: Agreement, months: list[date], as_of: datetime
 ) -> list[tuple[int, int, int]]:
-    """(met, breached, open or at risk) of the leads notified in each month, as of ``as_of``.
-
-    SQL aggregates over the stored deadlines, which are brought up to date first (cached).
+    """(met, breached, open or at risk) of the leads notified in each month, as of ``as_of``:
+    SQL aggregates over the stored deadlines (which the caller has brought up to date), cached.
     """
-    recompute_deadlines(engine, agreement, timeline)
     counts = follow_up_facts(engine, agreement, months, as_of_us=to_us(as_of))
     return [(c.met, c.breached, c.waiting) for c in counts]
