@@ -28,6 +28,7 @@ from sqlalchemy import (
 __all__ = [
     "APPEND_ONLY",
     "agreement_versions",
+    "audit_log",
     "alerts",
     "api_tokens",
     "deals",
@@ -43,6 +44,7 @@ __all__ = [
     "leads",
     "meetings_held",
     "metadata",
+    "month_closes",
     "revenue",
     "reward_allocations",
     "signatures",
@@ -395,6 +397,48 @@ dispute_decisions = Table(
 """Binding decisions, numbered 1, 2, ... within their dispute; a later one names the one it
 ``supersedes`` (the current one) and never edits it."""
 
+# --- history (migration 0006): the audit trail and month closes, append-only too -------------
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("audit_id", Integer, primary_key=True, autoincrement=True),
+    Column("recorded_us", BigInteger, nullable=False),
+    Column("actor", Text, nullable=True),
+    Column("via", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("claimed_us", BigInteger, nullable=True),
+    Column("late", Boolean, nullable=False),
+    Column("detail", Text, nullable=False),
+    Index("ix_audit_log_recorded_us", "recorded_us"),
+)
+"""Every write, once: who (``actor``: the member's e-mail, the CLI's ``--by``, NULL when nobody
+was named), through what (``via``: ``cli``, ``token:<id>``, ``webhook:<source>``, ``demo``),
+what was done (``action``, e.g. ``lead.touch``) to what (``subject``, e.g. ``lead:L-1``), the
+time the write claims its event happened (``claimed_us``), the time revpact recorded it
+(``recorded_us``), whether it was a late entry, and a JSON ``detail``."""
+
+month_closes = Table(
+    "month_closes",
+    metadata,
+    Column("close_id", Integer, primary_key=True, autoincrement=True),
+    Column("month", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("at_us", BigInteger, nullable=False),
+    Column("by", Text, nullable=False),
+    Column("version_hash", Text, nullable=True),
+    Column("facts_hash", Text, nullable=True),
+    Column("facts", Text, nullable=True),
+    Column("figures", Text, nullable=True),
+    Column("reason", Text, nullable=True),
+    Index("ix_month_closes_month", "month"),
+)
+"""Each close and reopen of a month (``YYYY-MM``), in order: ``action`` close or reopen, by whom
+and when; a close keeps the month's facts (JSON) and figures (JSON) as they were then, the
+SHA-256 of the facts, and the agreement version the month is measured under. The month's
+latest row says whether it is closed."""
+
 APPEND_ONLY = (
     "agreement_versions",
     "signatures",
@@ -405,5 +449,7 @@ APPEND_ONLY = (
     "dispute_representatives",
     "dispute_presentations",
     "dispute_decisions",
+    "audit_log",
+    "month_closes",
 )
 """The tables whose rows the database itself refuses to change or delete (triggers)."""
