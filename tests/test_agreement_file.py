@@ -127,7 +127,7 @@ def test_unknown_key_without_a_close_match_lists_the_keys() -> None:
     text, line = edit("    at_risk_within: 15m", "    colour: blue\n    at_risk_within: 15m")
     assert only_problem(text) == (
         f'sales.follow_up.colour (line {line}): unknown key "colour"; the keys here are: '
-        "within, at_risk_within, applies_to, excludes, compliance_target"
+        "within, at_risk_within, applies_to, excludes, compliance_target, late_entry_after"
     )
 
 

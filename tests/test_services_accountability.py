@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from revpact import services
 from revpact.domain.agreement import Agreement
 from revpact.domain.agreement_accountability import Owner
-from revpact.errors import RevpactError
+from revpact.domain.calendar import to_us
+from revpact.errors import RefusedError, RevpactError
+from revpact.services.accountability import correct_reward
+from revpact.store.audit import audit_rows
 
 MID_MARCH = datetime(2020, 3, 15, 12, tzinfo=UTC)  # a Sunday: weeks 10 and 11 have begun
 
@@ -161,6 +165,10 @@ def test_filing_is_refused_when_nothing_is_due_or_the_file_is_bad(
 FEB = datetime(2020, 2, 10, tzinfo=UTC)
 
 
+LEADER = "emily.carter@company-a.example"  # CMO, leader: true
+OTHER_LEADER = "michael.brennan@company-a.example"
+
+
 def test_an_earned_month_is_split_exactly(earning: Engine, agreement: Agreement) -> None:
     status = services.reward_status(earning, agreement, as_of=FEB)
     assert [(m.month, m.pool, m.split) for m in status.months] == [
@@ -175,38 +183,135 @@ def test_an_earned_month_is_split_exactly(earning: Engine, agreement: Agreement)
             month="2020-01",
             shares={"anna@x": Decimal(2500), "tom@x": Decimal("2499.99")},
             as_of=FEB,
+            by=LEADER,
         )
-    assert _count(earning, "reward_allocations") == 0
-    services.allocate_reward(
-        earning,
-        agreement,
-        month="2020-01",
-        shares={"anna@x": Decimal(2500), "tom@x": Decimal(2500)},
-        as_of=FEB,
-    )
+    assert _count(earning, "reward_splits") == 0
     reward = services.allocate_reward(
         earning,
         agreement,
         month="2020-01",
         shares={"anna@x": Decimal("3000.50"), "tom@x": Decimal("1999.50")},
         as_of=FEB,
+        by=LEADER.upper(),
     )
     assert reward.split == {"anna@x": Decimal("3000.50"), "tom@x": Decimal("1999.50")}
+    assert reward.allocated_by == LEADER  # as the roster spells it
     (month,) = services.reward_status(earning, agreement, as_of=FEB).months
     assert month.split == {"anna@x": Decimal("3000.5"), "tom@x": Decimal("1999.5")}
     assert month.allocated_at == FEB
-    assert _count(earning, "reward_allocations") == 2  # the second split replaced the first
+    assert month.allocated_by == LEADER
+    assert _count(earning, "reward_splits") == 1
+
+
+def test_a_split_is_changed_only_by_a_recorded_correction(
+    earning: Engine, agreement: Agreement
+) -> None:
+    first = {"anna@x": Decimal(2500), "tom@x": Decimal(2500)}
+    services.allocate_reward(
+        earning, agreement, month="2020-01", shares=first, as_of=FEB, by=LEADER
+    )
+    with pytest.raises(
+        RefusedError, match=r"changed only by a correction: `revpact rewards correct"
+    ):
+        services.allocate_reward(
+            earning,
+            agreement,
+            month="2020-01",
+            shares={"anna@x": Decimal(5000)},
+            as_of=FEB,
+            by=LEADER,
+        )
+    with pytest.raises(RevpactError, match="says why"):
+        correct_reward(
+            earning,
+            agreement,
+            month="2020-01",
+            shares={"anna@x": Decimal(5000)},
+            as_of=FEB,
+            by=LEADER,
+            reason="  ",
+        )
+    later = datetime(2020, 2, 12, tzinfo=UTC)
+    corrected = correct_reward(
+        earning,
+        agreement,
+        month="2020-01",
+        shares={"anna@x": Decimal(4000), "tom@x": Decimal(1000)},
+        as_of=later,
+        by=OTHER_LEADER,
+        reason="Tom left in January",
+    )
+    assert corrected.split == {"anna@x": Decimal(4000), "tom@x": Decimal(1000)}
+    assert [h.number for h in corrected.history] == [1, 2]
+    assert corrected.history[0].split == first  # the old split is kept
+    assert corrected.history[1].reason == "Tom left in January"
+    assert corrected.history[1].allocated_by == OTHER_LEADER
+    # As of the moment between the two, the first split is the month's split.
+    (before,) = services.reward_status(earning, agreement, as_of=FEB).months
+    assert before.split == first and len(before.history) == 1
+    (after,) = services.reward_status(earning, agreement, as_of=later).months
+    assert after.split == corrected.split and len(after.history) == 2
+    with pytest.raises(RefusedError, match="before the split it corrects"):
+        correct_reward(
+            earning,
+            agreement,
+            month="2020-01",
+            shares=first,
+            as_of=FEB - timedelta(hours=1),
+            by=LEADER,
+            reason="back",
+        )
+    assert _count(earning, "reward_splits") == 2
+    with pytest.raises(DBAPIError, match="append-only"), earning.begin() as conn:
+        conn.execute(text("UPDATE reward_splits SET shares = '{}'"))
+    with earning.connect() as conn:
+        trail = audit_rows(conn, action_prefix="reward.")
+    assert [(r.action, r.actor, r.subject) for r in trail] == [
+        ("reward.allocate", LEADER, "reward:2020-01"),
+        ("reward.correct", OTHER_LEADER, "reward:2020-01"),
+    ]
+    assert trail[1].claimed_us == to_us(later)
+    assert trail[1].detail["reason"] == "Tom left in January"
+
+
+@pytest.mark.parametrize(
+    ("by", "why"),
+    [
+        ("lucas.moreno@company-a.example", "a signatory but not a team leader"),
+        ("someone@else.example", "not a signatory"),
+    ],
+)
+def test_only_a_team_leader_splits_the_pool(
+    earning: Engine, agreement: Agreement, by: str, why: str
+) -> None:
+    with pytest.raises(RefusedError, match=why) as caught:
+        services.allocate_reward(
+            earning,
+            agreement,
+            month="2020-01",
+            shares={"anna@x": Decimal(5000)},
+            as_of=FEB,
+            by=by,
+        )
+    assert LEADER in str(caught.value)
+    assert _count(earning, "reward_splits") == 0
 
 
 def test_a_month_that_did_not_earn_is_refused(earning: Engine, agreement: Agreement) -> None:
     shares = {"anna@x": Decimal(5000)}
     march = datetime(2020, 3, 2, tzinfo=UTC)
     with pytest.raises(RevpactError, match=r"2020-02 did not earn the monthly pool: revenue 0"):
-        services.allocate_reward(earning, agreement, month="2020-02", shares=shares, as_of=march)
+        services.allocate_reward(
+            earning, agreement, month="2020-02", shares=shares, as_of=march, by=LEADER
+        )
     with pytest.raises(RevpactError, match="lead value missed"):
-        services.allocate_reward(earning, agreement, month="2020-02", shares=shares, as_of=march)
+        services.allocate_reward(
+            earning, agreement, month="2020-02", shares=shares, as_of=march, by=LEADER
+        )
     with pytest.raises(RevpactError, match="not a finished month"):
-        services.allocate_reward(earning, agreement, month="2020-03", shares=shares, as_of=march)
+        services.allocate_reward(
+            earning, agreement, month="2020-03", shares=shares, as_of=march, by=LEADER
+        )
     with pytest.raises(RevpactError, match="at most 4 decimal places"):
         services.allocate_reward(
             earning,
@@ -214,5 +319,38 @@ def test_a_month_that_did_not_earn_is_refused(earning: Engine, agreement: Agreem
             month="2020-01",
             shares={"anna@x": Decimal("4999.99999"), "tom@x": Decimal("0.00001")},
             as_of=march,
+            by=LEADER,
         )
-    assert _count(earning, "reward_allocations") == 0
+    assert _count(earning, "reward_splits") == 0
+
+
+def test_actions_and_reports_read_as_of_a_moment(
+    engine: Engine, agreement: Agreement, tmp_path: Path
+) -> None:
+    services.sync_escalation(engine, agreement, as_of=datetime(2020, 4, 2, tzinfo=UTC))
+    done_at = datetime(2020, 2, 20, 15, tzinfo=UTC)
+    services.complete_action(
+        engine, "2020-01", 30, 1, at=done_at, by="emily.carter@company-a.example"
+    )
+    # As of mid-February: only January's actions had been issued, none done before the 20th.
+    feb = services.list_actions(engine, as_of=datetime(2020, 2, 15, tzinfo=UTC))
+    assert {a.month for a in feb} == {date(2020, 1, 1)} and not any(a.done for a in feb)
+    assert len(services.list_actions(engine, open_only=True, as_of=done_at)) == 3
+    state = services.escalation_status(engine, agreement, as_of=datetime(2020, 2, 15, tzinfo=UTC))
+    assert {a.month for a in state.actions} == {date(2020, 1, 1)}
+    assert not any(a.done for a in state.actions)
+    report = tmp_path / "w10.md"
+    report.write_text("# Week 10\n", encoding="utf-8")
+    services.file_swat_report(engine, agreement, week="2020-W10", path=report, as_of=MID_MARCH)
+    before = {
+        w.week: w
+        for w in services.swat_status(engine, agreement, as_of=MID_MARCH - timedelta(hours=1))
+    }
+    assert not before["2020-W10"].filed
+    with engine.connect() as conn:
+        trail = audit_rows(conn)
+    assert [(r.action, r.actor) for r in trail] == [
+        ("escalation.action_done", "emily.carter@company-a.example"),
+        ("swat.report", None),
+    ]
+    assert trail[0].claimed_us == to_us(done_at) and trail[0].subject == "action:2020-01/30/1"

@@ -3,10 +3,13 @@
 Everything is recorded through the services the ``revpact feedback``, ``meetings`` and
 ``dispute`` commands use, dated in 2020 (the store's versions decide what governed each
 moment). The data are fixed, so every run tells the same story: feedback mostly answered on
-time (two late; one overdue and one still open on the last afternoon), the leadership meeting
-held every Monday but three, the teams' monthly meeting every first Tuesday, and a dispute
-over webinar leads decided by the panel and later refined by a superseding decision; the
-escalation actions of the spring done on their due days, but one.
+time (three late — one of them about a Friday afternoon, raised on the Monday after; one
+overdue and one still open on the last afternoon), the leadership meeting held for its 30
+minutes every Monday but five (three not held, one cut to 20 minutes, one without marketing's
+leaders), the teams' hour-long monthly meeting every first Tuesday, and a dispute over webinar
+leads decided by the whole panel, heard again in November and refined by the panel's
+superseding decision; the escalation actions of the spring done on their due days, but one.
+Every write is on the audit trail as made ``via`` ``demo``.
 """
 
 from __future__ import annotations
@@ -22,10 +25,25 @@ from revpact.domain.agreement import Agreement
 from revpact.services import accountability, disputes, feedback, meetings
 from revpact.services import agreement_versions as av
 
-__all__ = ["MISSED_WEEKS", "STILL_OPEN", "DemoRhythm", "record_demo_rhythm"]
+__all__ = [
+    "MISSED_WEEKS",
+    "NO_MARKETING_WEEKS",
+    "SHORT_WEEKS",
+    "STILL_OPEN",
+    "DemoRhythm",
+    "record_demo_rhythm",
+]
 
+VIA = "demo"
 MISSED_WEEKS = frozenset({14, 33, 51})
 """ISO weeks of 2020 in which the leadership meeting did not happen."""
+SHORT_WEEKS = {23: 20}
+"""ISO weeks in which the leadership meeting was cut short: week -> minutes it lasted."""
+NO_MARKETING_WEEKS = frozenset({38})
+"""ISO weeks in which only sales' leaders came to the leadership meeting."""
+
+_EVENTS = {"2020-06-08 09:45": "2020-06-05 16:10"}
+"""Feedback raised after the event it is about: raised -> when the event happened."""
 
 # (raised, from, topic, text, hours until answered or None, answer)
 _FEEDBACK: tuple[tuple[str, str, str, str, float | None, str], ...] = (
@@ -138,6 +156,9 @@ def _record_feedback(engine: Engine, agreement: Agreement, zone: ZoneInfo) -> in
             text=text,
             by=_leaders(agreement)[0 if side == "marketing" else 2],
             at=at,
+            event_at=_local(_EVENTS[raised], zone) if raised in _EVENTS else None,
+            via=VIA,
+            now=at,
         )
         if hours is not None:
             feedback.answer_feedback(
@@ -146,6 +167,8 @@ def _record_feedback(engine: Engine, agreement: Agreement, zone: ZoneInfo) -> in
                 text=answer,
                 by=_leaders(agreement)[2 if side == "marketing" else 0],
                 at=at + timedelta(hours=hours),
+                via=VIA,
+                now=at + timedelta(hours=hours),
             )
     return len(_FEEDBACK)
 
@@ -158,18 +181,24 @@ def _record_meetings(
     weekly = monthly = 0
     for index, day in enumerate(_days(first, last, 0)):  # Mondays, 09:30
         held = datetime.combine(day, time(9, 30), zone)
-        if day.isocalendar().week in MISSED_WEEKS or not calendar.is_business_time(held):
+        week = day.isocalendar().week
+        if week in MISSED_WEEKS or not calendar.is_business_time(held):
             continue
         governing = _governing(engine, agreement, held)
+        leaders = _leaders(governing)
+        if week in NO_MARKETING_WEEKS:
+            leaders = [p.email for p in governing.signatories if p.leader and p.team == "sales"]
         meetings.record_meeting(
             engine,
             agreement,
             kind="weekly",
             held_at=held,
-            attendees=_leaders(governing),
+            attendees=leaders,
+            duration=SHORT_WEEKS.get(week, 30) * 60,
             minutes=_WEEKLY_MINUTES[index % len(_WEEKLY_MINUTES)],
-            by=_leaders(governing)[1],
-            now=now,
+            by=leaders[0 if week in NO_MARKETING_WEEKS else 1],
+            now=max(now, held),
+            via=VIA,
         )
         weekly += 1
     for day in _days(first, last, 1):  # the first Tuesday of each month, 10:00
@@ -183,9 +212,11 @@ def _record_meetings(
             kind="monthly",
             held_at=held,
             attendees=[p.email for p in governing.signatories],
+            duration=60 * 60,
             minutes=_MONTHLY_MINUTES,
             by=_leaders(governing)[0],
-            now=now,
+            now=max(now, held),
+            via=VIA,
         )
         monthly += 1
     return weekly, monthly
@@ -199,43 +230,62 @@ def _record_dispute(engine: Engine, agreement: Agreement, zone: ZoneInfo) -> int
         topic="Should a webinar lead that asks for a demo count as sales-ready?",
         raised_by="michael.brennan@company-a.example",
         at=opened,
+        via=VIA,
+        now=opened,
     )
+    panel = _governing(engine, agreement, opened).conflict_resolution.members
     steps: Sequence[tuple[str, str, int]] = (
         ("marketing", "priya.raman@company-a.example", 14),
         ("sales", "sarah.whitfield@company-a.example", 16),
     )
     for team, member, _ in steps:
+        named = opened + timedelta(hours=2)
         disputes.name_representative(
-            engine, agreement, dispute.id, team=team, member=member, at=opened + timedelta(hours=2)
+            engine, agreement, dispute.id, team=team, member=member, at=named, via=VIA, now=named
         )
     hearing = _local("2020-10-08 14:00", zone)
     for offset, (team, _, minutes) in enumerate(steps):
+        presented = hearing + timedelta(minutes=20 * offset + minutes)
         disputes.record_presentation(
-            engine,
-            dispute.id,
-            team=team,
-            minutes=minutes,
-            at=hearing + timedelta(minutes=20 * offset + minutes),
+            engine, dispute.id, team=team, minutes=minutes, at=presented, via=VIA, now=presented
         )
+    decided = hearing + timedelta(hours=1)
     first = disputes.decide(
         engine,
         agreement,
         dispute.id,
         decision="A webinar lead that requests a demo is handed over as internet_sales_ready; "
         "the others stay webinar leads, outside the one-hour follow-up.",
-        by="margaret.lowell@company-a.example",
+        by=["margaret.lowell@company-a.example", *panel],
         supersedes=None,
-        at=hearing + timedelta(hours=1),
+        at=decided,
+        via=VIA,
+        now=decided,
     )
+    reheard = _local("2020-11-02 10:00", zone)
+    disputes.rehear(
+        engine,
+        dispute.id,
+        attendees=[*panel, "priya.raman@company-a.example", "sarah.whitfield@company-a.example"],
+        reason="Sales found that half of October's demo requests came from personal e-mail "
+        "addresses and were not buyers.",
+        at=reheard,
+        by="emily.carter@company-a.example",
+        via=VIA,
+        now=reheard,
+    )
+    again = _local("2020-11-02 11:00", zone)
     disputes.decide(
         engine,
         agreement,
         dispute.id,
         decision="As decided on October 8, and only when the request comes from a company "
         "e-mail address.",
-        by="emily.carter@company-a.example",
+        by=["emily.carter@company-a.example", *panel],
         supersedes=first.decisions[-1].id,
-        at=_local("2020-11-02 11:00", zone),
+        at=again,
+        via=VIA,
+        now=again,
     )
     return dispute.id
 
@@ -252,12 +302,16 @@ def _close_actions(engine: Engine, agreement: Agreement, zone: ZoneInfo, until: 
     for action in accountability.list_actions(engine, open_only=True):
         if (f"{action.month:%Y-%m}", action.level, action.seq) == STILL_OPEN:
             continue
+        done_at = datetime.combine(action.due, time(15), zone)
         accountability.complete_action(
             engine,
             f"{action.month:%Y-%m}",
             action.level,
             action.seq,
-            at=datetime.combine(action.due, time(15), zone),
+            at=done_at,
+            by=_leaders(_governing(engine, agreement, done_at))[0],
+            via=VIA,
+            now=done_at,
         )
         done += 1
     return done

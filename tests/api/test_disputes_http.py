@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 NOW = datetime.fromisoformat("2020-03-02T10:00:00-05:00")
 CMO = "emily.carter@company-a.example"
 CEO = "margaret.lowell@company-a.example"
+PANEL = [CMO, "michael.brennan@company-a.example", CEO]
 CFO = "david.okafor@company-a.example"
 PRIYA = "priya.raman@company-a.example"
 SARAH = "sarah.whitfield@company-a.example"
@@ -119,11 +120,14 @@ def test_only_the_dispute_s_deciders_decide(
     with server.client(role_tokens[Role.SALES]) as sales:
         assert sales.post(f"/disputes/{dispute}/decisions", json=decision).status_code == 403
     with server.client(token(engine, Role.EXECUTIVE, CMO)) as cmo:
-        first = cmo.post(f"/disputes/{dispute}/decisions", json=decision)
+        alone = cmo.post(f"/disputes/{dispute}/decisions", json=decision)
+        first = cmo.post(f"/disputes/{dispute}/decisions", json={**decision, "deciders": PANEL})
         unknown = cmo.post("/disputes/777/decisions", json=decision)
+    assert alone.status_code == 409 and "needs all of it" in alone.json()["detail"]
     assert first.status_code == 201, first.text
     assert first.json()["current_decision"] == first.json()["decisions"][0]["id"]
     assert first.json()["decisions"][0]["decided_by"] == CMO
+    assert first.json()["decisions"][0]["deciders"] == PANEL
     assert unknown.status_code == 404
     assert first.json()["presentations"][0]["over_by_seconds"] == 300  # sales ran 5 minutes over
 
@@ -131,15 +135,29 @@ def test_only_the_dispute_s_deciders_decide(
 def test_decisions_are_superseded_never_edited(server: LiveServer, engine: Engine) -> None:
     dispute = heard(server, engine)
     with server.client(token(engine, Role.EXECUTIVE, CMO)) as cmo:
-        first = cmo.post(f"/disputes/{dispute}/decisions", json={"decision": "A"}).json()
+        first = cmo.post(
+            f"/disputes/{dispute}/decisions", json={"decision": "A", "deciders": PANEL}
+        ).json()
     first_id = first["current_decision"]
     with server.client(token(engine, Role.ADMIN, CEO)) as ceo:
-        silent = ceo.post(f"/disputes/{dispute}/decisions", json={"decision": "B"})
+        bare = ceo.post(
+            f"/disputes/{dispute}/decisions",
+            json={"decision": "B", "supersedes": first_id, "deciders": PANEL},
+        )
+        hearing = ceo.post(
+            f"/disputes/{dispute}/hearings",
+            json={"attendees": PANEL, "reason": "New webinar data"},
+        )
+        silent = ceo.post(
+            f"/disputes/{dispute}/decisions", json={"decision": "B", "deciders": PANEL}
+        )
         second = ceo.post(
-            f"/disputes/{dispute}/decisions", json={"decision": "B", "supersedes": first_id}
+            f"/disputes/{dispute}/decisions",
+            json={"decision": "B", "supersedes": first_id, "deciders": PANEL},
         )
         stale = ceo.post(
-            f"/disputes/{dispute}/decisions", json={"decision": "C", "supersedes": first_id}
+            f"/disputes/{dispute}/decisions",
+            json={"decision": "C", "supersedes": first_id, "deciders": PANEL},
         )
         path = f"/disputes/{dispute}/decisions/{first_id}"
         for method in ("PUT", "PATCH", "DELETE"):
@@ -148,9 +166,13 @@ def test_decisions_are_superseded_never_edited(server: LiveServer, engine: Engin
             # a dispute itself is read and appended to, never replaced
             assert ceo.request(method, f"/disputes/{dispute}", json={}).status_code == 405
         shown = ceo.get(f"/disputes/{dispute}").json()
+    assert bare.status_code == 409 and "after a new hearing" in bare.json()["detail"]
+    assert hearing.status_code == 201, hearing.text
+    assert hearing.json()["stage"] == "reheard"
+    assert hearing.json()["hearings"][0]["recorded_by"] == CEO
     assert silent.status_code == 409 and f"supersedes {first_id}" in silent.json()["detail"]
     assert second.status_code == 201, second.text
-    assert stale.status_code == 409 and "already superseded" in stale.json()["detail"]
+    assert stale.status_code == 409 and "only after a new hearing" in stale.json()["detail"]
     assert [(d["decision"], d["supersedes"], d["current"]) for d in shown["decisions"]] == [
         ("A", None, False),
         ("B", first_id, True),

@@ -28,6 +28,7 @@ def held(day: int, **changes: Any) -> dict[str, Any]:
         "kind": "weekly",
         "held_at": f"2020-03-{day:02d}T09:30:00-04:00",
         "attendees": LEADERS,
+        "duration_minutes": 30,
         "minutes": WEEKLY_MINUTES,
     }
     return {**body, **changes}

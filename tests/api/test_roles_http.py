@@ -33,6 +33,7 @@ EXPECTED: dict[tuple[str, str], Permission | str | None] = {
     ("GET", "/events"): Permission.READ_AUDIT,
     ("POST", "/leads"): Permission.HAND_OVER_LEADS,
     ("POST", "/leads/{lead_id}/touches"): Permission.RECORD_TOUCHES,
+    ("POST", "/leads/{lead_id}/touch/approve"): Permission.APPROVE_CORRECTIONS,
     ("GET", "/agreement"): Permission.READ,
     ("GET", "/agreement/versions"): Permission.READ,
     ("GET", "/agreement/versions/{ref}"): Permission.READ,
@@ -49,15 +50,24 @@ EXPECTED: dict[tuple[str, str], Permission | str | None] = {
     ("POST", "/disputes/{dispute_id}/representatives"): Permission.OPEN_DISPUTES,
     ("POST", "/disputes/{dispute_id}/presentations"): Permission.OPEN_DISPUTES,
     ("POST", "/disputes/{dispute_id}/decisions"): Permission.DECIDE_DISPUTES,
+    ("POST", "/disputes/{dispute_id}/hearings"): Permission.DECIDE_DISPUTES,
     ("GET", "/meetings"): Permission.READ,
     ("GET", "/meetings.ics"): Permission.READ,
     ("GET", "/meetings/agenda"): Permission.READ,
     ("GET", "/meetings/records"): Permission.READ,
     ("POST", "/meetings/records"): Permission.RECORD_MEETINGS,
+    ("GET", "/months"): Permission.READ,
+    ("POST", "/months/{month}/close"): Permission.CLOSE_MONTHS,
+    ("POST", "/months/{month}/reopen"): Permission.CLOSE_MONTHS,
 }
 
 
-MEMBER_BOUND = {("POST", "/agreement/signatures")}
+MEMBER_BOUND = {
+    ("POST", "/agreement/signatures"),
+    ("POST", "/leads/{lead_id}/touch/approve"),
+    ("POST", "/months/{month}/close"),
+    ("POST", "/months/{month}/reopen"),
+}
 """Routes that act as the token's member: a granted role whose token acts for nobody (as the
 test tokens do) still gets 403, with a detail naming the member rule, not the role."""
 

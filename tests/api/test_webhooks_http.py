@@ -190,7 +190,7 @@ def hubspot_post(
 
 
 def test_hubspot_webhooks(live_server: LiveServer) -> None:
-    ms = int(time.time() * 1000)
+    ms = 1_583_161_200_000  # 2020-03-02T15:00Z, inside the agreement's period (signed now)
     events = [
         {
             "eventId": 10,

@@ -101,12 +101,19 @@ def test_rewards_status_and_allocate(workdir: Path) -> None:
     assert code == 0 and "2020-01" in out and "not yet split" in out and "Mexico" in out, out
 
     allocate = ("rewards", "allocate", "--month", "2020-01", "--as-of", as_of)
+    code, out = run(*allocate, "--share", "anna@x=5000")
+    assert code == 2 and "--by" in out, out  # who records it is required
+    code, out = run(*allocate, "--share", "anna@x=5000", "--by", "kevin.tran@company-a.example")
+    assert code == 1 and "not a team leader" in out, out
+    allocate = (*allocate, "--by", "emily.carter@company-a.example")
     code, out = run(*allocate, "--share", "anna@x=2500", "--share", "tom@x=2000")
     assert code == 1 and "add up to 4500, not the pool of 5000 (short by 500)" in out, out
     code, out = run(*allocate, "--share", "anna@x=lots")
     assert code == 1 and '"anna@x=lots"' in out
     code, out = run(*allocate, "--share", "anna@x=2500", "--share", "tom@x=2500")
     assert code == 0, out
+    code, out = run(*allocate, "--share", "anna@x=5000")
+    assert code == 1 and "changed only by a correction" in " ".join(out.split()), out
 
     code, out = run("rewards", "status", "--as-of", as_of, "--json")
     assert code == 0, out
@@ -117,6 +124,17 @@ def test_rewards_status_and_allocate(workdir: Path) -> None:
                 "pool": "5000",
                 "split": {"anna@x": "2500", "tom@x": "2500"},
                 "allocated_at": "2020-02-10T17:00:00+00:00",
+                "allocated_by": "emily.carter@company-a.example",
+                "splits": [
+                    {
+                        "number": 1,
+                        "split": {"anna@x": "2500", "tom@x": "2500"},
+                        "allocated_at": "2020-02-10T17:00:00+00:00",
+                        "recorded_at": json.loads(out)["months"][0]["splits"][0]["recorded_at"],
+                        "allocated_by": "emily.carter@company-a.example",
+                        "reason": None,
+                    }
+                ],
             }
         ],
         "annual_reward": {
@@ -133,8 +151,31 @@ def test_rewards_status_and_allocate(workdir: Path) -> None:
         "anna@x=5000",
         "--as-of",
         "2020-03-02",
+        "--by",
+        "emily.carter@company-a.example",
     )
     assert code == 1 and "2020-02 did not earn the monthly pool" in out
+    code, out = run(
+        "rewards",
+        "correct",
+        "--month",
+        "2020-01",
+        "--share",
+        "anna@x=4000",
+        "--share",
+        "[bold]tom[/]=1000",
+        "--by",
+        "michael.brennan@company-a.example",
+        "--reason",
+        "Tom [left] in January",
+        "--as-of",
+        "2020-02-11T09:00",
+    )
+    assert code == 0 and "2 splits on record" in out, out
+    code, out = run("rewards", "status", "--as-of", "2020-02-12")
+    assert code == 0 and "[bold]tom[/] 1000" in out and "Tom [left] in January" in out, out
+    code, out = run("rewards", "status", "--as-of", as_of)
+    assert code == 0 and "tom@x 2500" in out, out  # as of before the correction
 
 
 def test_parse_shares() -> None:

@@ -161,10 +161,12 @@ def test_demo_prints_the_scoreboard(workdir: Path, demo_build: DemoBuild) -> Non
     assert "amended as v2" in out and "signed by all 12" in out
     assert "2020-01..2020-06 under v1" in out and "2020-07..2020-12 under v2" in out
     # the rhythm: feedback states, meeting compliance, the dispute, the next agenda
-    assert "13 items, 1 open, 1 overdue, 9 on time, 2 late" in out
-    assert "held 45 of 48 (missed 2020-W14, 2020-W33, 2020-W51)" in out
+    assert "13 items, 1 open, 1 overdue, 8 on time, 3 late" in out
+    # two meetings did not count: one cut to 20 minutes, one without marketing's leaders
+    assert "held 43 of 48 (missed 2020-W14, 2020-W23, 2020-W33, 2020-W38, 2020-W51)" in out
     assert "held 12 of 12" in out
-    assert "decision #2 of 2, by emily.carter@company-a.example on 2020-11-02" in out
+    panel = "emily.carter@company-a.example, michael.brennan@company-a.example"
+    assert f"decision #2 of 2, by {panel}" in " ".join(out.split())
     assert "Weekly sales & marketing leadership meeting — Monday 2020-12-28 09:30" in out
     names = ("revpact.yaml", "revpact.db", "leads.csv", "deals.csv", "revenue.csv")
     documents = ("meetings.ics", "agreement.html", "agreement.md", "agreement.pdf")

@@ -12,6 +12,7 @@ from revpact.agreement_file import company_a_template
 from revpact.cli import app
 
 CMO = "emily.carter@company-a.example"
+VP_SALES = "michael.brennan@company-a.example"
 CEO = "margaret.lowell@company-a.example"
 CFO = "david.okafor@company-a.example"
 PRIYA = "priya.raman@company-a.example"
@@ -131,7 +132,19 @@ def test_dispute_procedure(workdir: Path) -> None:
     )
     assert code == 0 and "over the 15m time-box by 5m" in out, out
     code, out = run(
-        "dispute", "decide", "1", "--decision", "x", "--by", CMO, "--at", "2020-03-02T11:00"
+        "dispute",
+        "decide",
+        "1",
+        "--decision",
+        "x",
+        "--by",
+        CMO,
+        "--by",
+        VP_SALES,
+        "--by",
+        CEO,
+        "--at",
+        "2020-03-02T11:00",
     )
     assert code == 1 and "marketing has not presented" in out
     code, out = run(
@@ -150,44 +163,39 @@ def test_dispute_procedure(workdir: Path) -> None:
         "dispute", "decide", "1", "--decision", "x", "--by", CFO, "--at", "2020-03-02T11:00"
     )
     assert code == 1 and "only the panel decides dispute 1" in out and CMO in out
-    code, out = run(
-        "dispute",
-        "decide",
-        "1",
-        "--decision",
-        "Sales calls them",
-        "--by",
-        CMO,
-        "--at",
-        "2020-03-02T11:00",
-    )
+    decide = ("dispute", "decide", "1", "--decision", "Sales calls them", "--at")
+    code, out = run(*decide, "2020-03-02T11:00", "--by", CMO)
+    assert code == 1 and "needs all of it" in out, out  # one member alone is not the panel
+    panel = ("--by", CMO, "--by", VP_SALES, "--by", CEO)
+    code, out = run(*decide, "2020-03-02T11:00", *panel)
     assert code == 0 and "decision 1 of dispute 1 (binding)" in out, out
+    again = ("dispute", "decide", "1", "--decision", "Marketing rescores")
+    code, out = run(*again, "--supersedes", "1", "--at", "2020-03-03T11:00", *panel)
+    assert code == 1 and "rehear 1" in " ".join(out.split()), out  # no bare second decision
     code, out = run(
         "dispute",
-        "decide",
+        "rehear",
         "1",
-        "--decision",
-        "Marketing rescores",
+        "--reason",
+        "New [data] on webinar leads",
+        "--attendee",
+        CMO,
+        "--attendee",
+        VP_SALES,
+        "--attendee",
+        CEO,
         "--by",
         CEO,
         "--at",
-        "2020-03-03T11:00",
+        "2020-03-03T10:00",
     )
+    assert code == 0 and "heard again" in out, out
+    code, out = run(*again, "--at", "2020-03-03T11:00", *panel)
     assert code == 1 and "--supersedes 1" in out
-    code, out = run(
-        "dispute",
-        "decide",
-        "1",
-        "--decision",
-        "Marketing rescores",
-        "--by",
-        CEO,
-        "--supersedes",
-        "1",
-        "--at",
-        "2020-03-03T11:00",
-    )
+    code, out = run(*again, "--supersedes", "1", "--at", "2020-03-03T11:00", *panel)
     assert code == 0 and "superseding decision 1" in out, out
+    code, out = run("dispute", "show", "1", "--as-of", "2020-03-03T10:30")
+    assert code == 0 and "New [data] on webinar leads" in out and "superseded" not in out, out
 
     code, out = run("dispute", "show", "1", "--json")
     shown = json.loads(out)

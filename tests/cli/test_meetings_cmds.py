@@ -64,6 +64,8 @@ def test_record_list_and_compliance(workdir: Path) -> None:
         LEADERS,
         "--notes",
         "w.md",
+        "--minutes",
+        "60",
         "--by",
         "priya.raman@company-a.example",
     )
@@ -80,6 +82,8 @@ def test_record_list_and_compliance(workdir: Path) -> None:
         LEADERS,
         "--notes",
         "w.md",
+        "--minutes",
+        "60",
         "--corrects",
         "1",
     )
@@ -120,6 +124,8 @@ def test_record_errors_name_the_file_heading_and_e_mail(workdir: Path) -> None:
         LEADERS,
         "--notes",
         "m.md",
+        "--minutes",
+        "60",
     )
     assert code == 1
     assert "m.md does not hold the monthly meeting's notes" in out
@@ -135,6 +141,8 @@ def test_record_errors_name_the_file_heading_and_e_mail(workdir: Path) -> None:
         "emily.carter@company-a.example,nobody@company-a.example",
         "--notes",
         "m.md",
+        "--minutes",
+        "60",
     )
     assert code == 1 and "nobody@company-a.example is not the e-mail of a signatory" in out
     code, out = run(
@@ -148,6 +156,8 @@ def test_record_errors_name_the_file_heading_and_e_mail(workdir: Path) -> None:
         LEADERS,
         "--notes",
         "m.md",
+        "--minutes",
+        "60",
     )
     assert code == 1 and '--held-at "last monday" is not an ISO 8601 moment' in out
 

@@ -120,3 +120,40 @@ def test_no_command_changes_an_audit_record(tmp_path: Path) -> None:
     assert json.loads(out)["answer"] == "first"
     code, out = run("agreement", "status", "--json", "--db", db)
     assert json.loads(out)["latest"]["number"] == 2
+
+
+def test_signers_see_list_changes_and_bracketed_text(tmp_path: Path) -> None:
+    """`rewards.monthly.requires:  →` was all a signer saw: the terminal ate `[...]`."""
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    agreement = tmp_path / "revpact.yaml"
+    agreement.write_text(EN, encoding="utf-8")
+    assert run("agreement", "publish", str(agreement), "--at", "2020-01-02", "--db", db)[0] == 0
+    amended = EN.replace(
+        "requires: [monthly_team_goals, company_revenue_goal]", "requires: [monthly_team_goals]"
+    ).replace(
+        "split: At the discretion of the team leaders", 'split: "[bold]Leaders[/bold] decide"'
+    )
+    agreement.write_text(amended, encoding="utf-8")
+    code, out = run("agreement", "publish", str(agreement), "--at", "2020-01-03", "--db", db)
+    flat = " ".join(out.split())
+    assert code == 0, out
+    assert "removed company_revenue_goal (now: monthly_team_goals)" in flat, out
+    assert "[bold]Leaders[/bold] decide" in flat, out
+    kevin = "kevin.tran@company-a.example"
+    code, out = run("sign", "--as", kevin, "--at", "2020-01-04", "--db", db, input="n\n")
+    assert code == 1 and "removed company_revenue_goal" in " ".join(out.split()), out
+    code, out = run("sign", "--as", kevin, "--at", "2020-01-04", "--yes", "--db", db)
+    assert code == 0, out
+    from sqlalchemy import create_engine
+
+    from revpact.store.audit import audit_rows
+
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        trail = audit_rows(conn, action_prefix="agreement.")
+    engine.dispose()
+    assert [(r.action, r.actor, r.via, r.subject) for r in trail] == [
+        ("agreement.publish", None, "cli", "version:1"),
+        ("agreement.publish", None, "cli", "version:2"),
+        ("agreement.sign", kevin, "cli", "version:2"),
+    ]

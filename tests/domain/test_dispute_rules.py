@@ -11,12 +11,14 @@ from revpact.domain.disputes import (
     Decision,
     Dispute,
     DisputeStage,
+    Hearing,
     NotADeciderError,
     Presentation,
     Representative,
     Terms,
     check_decision,
     check_email,
+    check_hearing,
     check_presentation,
     check_representative,
     deciders_for,
@@ -108,31 +110,62 @@ def test_a_presentation_needs_its_representative_and_is_given_once(opened: Dispu
         check_presentation(named, Side.SALES, 10, T0 - 1)
 
 
+PANEL = (CMO, VP_SALES, CEO)
+
+
 def test_only_a_decider_decides(opened: Dispute) -> None:
     ready = heard(opened)
     deciders = opened.terms.deciders
-    assert check_decision(ready, deciders=deciders, by=CMO, supersedes=None, at_us=T0 + HOUR) == 1
-    assert (
-        check_decision(
-            ready,
-            deciders=deciders,
-            by=" Margaret.Lowell@company-a.example ",
-            supersedes=None,
-            at_us=T0 + HOUR,
-        )
-        == 1
+    assert check_decision(ready, deciders=deciders, by=PANEL, supersedes=None, at_us=T0 + HOUR) == (
+        1,
+        PANEL,
+        None,
     )
-    for outsider in (CFO, SARAH, None):
+    spelled = (" Margaret.Lowell@company-a.example ", VP_SALES.upper(), CMO)
+    number, made_by, _ = check_decision(
+        ready, deciders=deciders, by=spelled, supersedes=None, at_us=T0 + HOUR
+    )
+    assert (number, made_by) == (1, PANEL)  # as the terms spell them
+    for outsider in ((CFO,), (SARAH, *PANEL), (*PANEL, CFO), ()):
         with pytest.raises(NotADeciderError, match=f"only the panel decides dispute 1: {CMO}"):
             check_decision(ready, deciders=deciders, by=outsider, supersedes=None, at_us=T0 + HOUR)
     assert issubclass(NotADeciderError, RefusedError)
+
+
+@pytest.mark.parametrize(
+    ("by", "missing"),
+    [
+        ((CMO,), f"{VP_SALES}, {CEO} did not make this one"),
+        ((CEO,), f"{CMO}, {VP_SALES} did not make this one"),
+        ((CMO, CEO, CMO), f"{VP_SALES} did not make this one"),
+    ],
+)
+def test_a_panel_decision_needs_the_whole_panel(
+    opened: Dispute, by: tuple[str, ...], missing: str
+) -> None:
+    with pytest.raises(RefusedError, match="a decision of the panel needs all of it") as caught:
+        check_decision(heard(opened), deciders=PANEL, by=by, supersedes=None, at_us=T0 + HOUR)
+    assert missing in str(caught.value)
+    assert not isinstance(caught.value, NotADeciderError)
+
+
+def test_a_sole_arbiter_decides_alone(opened: Dispute) -> None:
+    cro = "cro@company-a.example"
+    alone = replace(heard(opened), terms=Terms("sole_arbiter", (cro,), 15 * 60, True))
+    assert check_decision(alone, deciders=(cro,), by=(cro,), supersedes=None, at_us=T0 + HOUR) == (
+        1,
+        (cro,),
+        None,
+    )
+    with pytest.raises(NotADeciderError, match=f"only the sole arbiter decides dispute 1: {cro}"):
+        check_decision(alone, deciders=(cro,), by=(CEO,), supersedes=None, at_us=T0 + HOUR)
 
 
 def test_no_members_means_no_decision(opened: Dispute) -> None:
     bare = replace(heard(opened), terms=replace(opened.terms, deciders=()))
     assert deciders_for(bare, ()) == ()
     with pytest.raises(RefusedError, match=r"add conflict_resolution\.members"):
-        check_decision(bare, deciders=(), by=CMO, supersedes=None, at_us=T0 + HOUR)
+        check_decision(bare, deciders=(), by=(CMO,), supersedes=None, at_us=T0 + HOUR)
     # members named by the time of deciding take the seats
     assert deciders_for(bare, (CFO,)) == (CFO,)
     # a dispute opened with members keeps them, whatever the agreement says later
@@ -143,32 +176,90 @@ def test_the_first_decision_follows_both_presentations(opened: Dispute) -> None:
     deciders = opened.terms.deciders
     half = replace(heard(opened), presentations=heard(opened).presentations[:1])
     with pytest.raises(RefusedError, match="marketing has not presented"):
-        check_decision(half, deciders=deciders, by=CMO, supersedes=None, at_us=T0 + HOUR)
+        check_decision(half, deciders=deciders, by=PANEL, supersedes=None, at_us=T0 + HOUR)
     with pytest.raises(RefusedError, match="before the last presentation"):
-        check_decision(heard(opened), deciders=deciders, by=CMO, supersedes=None, at_us=T0)
+        check_decision(heard(opened), deciders=deciders, by=PANEL, supersedes=None, at_us=T0)
     with pytest.raises(RefusedError, match="no decision yet"):
-        check_decision(heard(opened), deciders=deciders, by=CMO, supersedes=7, at_us=T0 + HOUR)
+        check_decision(heard(opened), deciders=deciders, by=PANEL, supersedes=7, at_us=T0 + HOUR)
 
 
-def test_a_later_decision_supersedes_the_current_one(opened: Dispute) -> None:
-    deciders = opened.terms.deciders
-    first = Decision(10, 1, "Sales calls webinar leads", CMO, T0 + HOUR, None)
-    second = Decision(11, 2, "Marketing rescores them", CEO, T0 + 2 * HOUR, 10)
-    one = replace(heard(opened), decisions=(first,))
-    two = replace(heard(opened), decisions=(first, second))
-    assert one.current == first and two.current == second
-    assert two.superseded_by(10) == second and two.superseded_by(11) is None
+FIRST = Decision(10, 1, "Sales calls webinar leads", CMO, T0 + HOUR, None, PANEL)
+
+
+def rehearing(at_us: int, hearing_id: int = 5, attendees: tuple[str, ...] = PANEL) -> Hearing:
+    return Hearing(hearing_id, at_us, attendees, "New data on webinar leads", CMO)
+
+
+def test_a_bare_second_decision_is_refused(opened: Dispute) -> None:
+    one = replace(heard(opened), decisions=(FIRST,))
+    with pytest.raises(RefusedError, match="superseded only after a new hearing") as caught:
+        check_decision(one, deciders=PANEL, by=PANEL, supersedes=10, at_us=T0 + 3 * HOUR)
+    assert "revpact dispute rehear 1 --reason" in str(caught.value)
+    assert one.stage is DisputeStage.DECIDED and one.pending_hearing is None
+
+
+def test_a_new_hearing_then_the_whole_panel_supersedes(opened: Dispute) -> None:
+    one = replace(heard(opened), decisions=(FIRST,))
+    assert check_hearing(
+        one, attendees=(CMO, " ", CEO, CMO.upper(), VP_SALES), reason="x", at_us=T0 + 2 * HOUR
+    ) == (CMO, CEO, VP_SALES)
+    again = replace(one, hearings=(rehearing(T0 + 2 * HOUR),))
+    assert again.stage is DisputeStage.REHEARD
     at = T0 + 3 * HOUR
-    assert check_decision(one, deciders=deciders, by=CEO, supersedes=10, at_us=at) == 2
-    assert check_decision(two, deciders=deciders, by=CEO, supersedes=11, at_us=at) == 3
+    assert check_decision(again, deciders=PANEL, by=PANEL, supersedes=10, at_us=at) == (
+        2,
+        PANEL,
+        5,
+    )
+    with pytest.raises(RefusedError, match="needs all of it"):
+        check_decision(again, deciders=PANEL, by=(CEO,), supersedes=10, at_us=at)
     with pytest.raises(RefusedError, match="must say it supersedes 10"):
-        check_decision(one, deciders=deciders, by=CEO, supersedes=None, at_us=at)
-    with pytest.raises(RefusedError, match="10 was already superseded by decision 11"):
-        check_decision(two, deciders=deciders, by=CEO, supersedes=10, at_us=at)
+        check_decision(again, deciders=PANEL, by=PANEL, supersedes=None, at_us=at)
     with pytest.raises(RefusedError, match="99 is not a decision of dispute 1"):
-        check_decision(two, deciders=deciders, by=CEO, supersedes=99, at_us=at)
-    with pytest.raises(RefusedError, match="before decision 10 it supersedes"):
-        check_decision(one, deciders=deciders, by=CEO, supersedes=10, at_us=T0 + HOUR - 1)
+        check_decision(again, deciders=PANEL, by=PANEL, supersedes=99, at_us=at)
+    with pytest.raises(RefusedError, match="before the new hearing"):
+        check_decision(again, deciders=PANEL, by=PANEL, supersedes=10, at_us=T0 + 2 * HOUR - 1)
+    with pytest.raises(RefusedError, match="already heard again"):
+        check_hearing(again, attendees=PANEL, reason="x", at_us=at)
+    absent = replace(one, hearings=(rehearing(T0 + 2 * HOUR, attendees=(CMO, CEO)),))
+    with pytest.raises(RefusedError, match=f"{VP_SALES} did not attend the new hearing"):
+        check_decision(absent, deciders=PANEL, by=PANEL, supersedes=10, at_us=at)
+    # Decided on that hearing: the next change needs another one.
+    second = Decision(11, 2, "Marketing rescores them", CEO, at, 10, PANEL, 5)
+    two = replace(again, decisions=(FIRST, second))
+    assert two.current == second and two.superseded_by(10) == second
+    assert two.pending_hearing is None and two.stage is DisputeStage.DECIDED
+    with pytest.raises(RefusedError, match="superseded only after a new hearing"):
+        check_decision(two, deciders=PANEL, by=PANEL, supersedes=11, at_us=at + HOUR)
+    three = replace(two, hearings=(*two.hearings, rehearing(at + HOUR, 6)))
+    with pytest.raises(RefusedError, match="10 was already superseded by decision 11"):
+        check_decision(three, deciders=PANEL, by=PANEL, supersedes=10, at_us=at + 2 * HOUR)
+    assert check_decision(three, deciders=PANEL, by=PANEL, supersedes=11, at_us=at + 2 * HOUR) == (
+        3,
+        PANEL,
+        6,
+    )
+
+
+def test_a_hearing_reopens_a_decision(opened: Dispute) -> None:
+    with pytest.raises(RefusedError, match="no decision yet"):
+        check_hearing(heard(opened), attendees=PANEL, reason="x", at_us=T0 + HOUR)
+    one = replace(heard(opened), decisions=(FIRST,))
+    with pytest.raises(RefusedError, match="before decision 10 it reopens"):
+        check_hearing(one, attendees=PANEL, reason="x", at_us=T0 + HOUR - 1)
+    with pytest.raises(RevpactError, match="give a reason"):
+        check_hearing(one, attendees=PANEL, reason=" ", at_us=T0 + 2 * HOUR)
+    with pytest.raises(RevpactError, match="lists who attended"):
+        check_hearing(one, attendees=(" ",), reason="x", at_us=T0 + 2 * HOUR)
+    # A hearing held before the current decision does not reopen it.
+    stale = replace(one, hearings=(rehearing(T0 + HOUR - 1),))
+    assert stale.pending_hearing is None
+
+
+def test_an_older_decision_was_made_by_its_recorder_alone() -> None:
+    legacy = Decision(1, 1, "x", CMO, T0, None)
+    assert legacy.made_by == (CMO,)
+    assert FIRST.made_by == PANEL
 
 
 def test_emails_are_checked() -> None:

@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from revpact.agreement_file import company_a_template, parse_agreement
-from revpact.domain.agreement import Agreement, Cadence, Meeting, Weekday
+from revpact.domain.agreement import Agreement, Audience, Cadence, Meeting, Weekday
 from revpact.domain.meetings import (
     NOTES_PARTS,
+    ROLES_NEEDED,
     UnitState,
     attendees_of,
     byday,
@@ -33,6 +34,7 @@ from revpact.domain.meetings import (
     the_meeting,
     unit_bounds,
     unit_of,
+    why_not_held,
 )
 from revpact.errors import InputError, NotFoundError
 
@@ -450,3 +452,58 @@ def test_week_53_ends_on_sunday_3_january(
         held_days=[],
     )
     assert [(u.unit, u.state) for u in result.units] == [("2020-W53", state)]
+
+
+# --- held as agreed -----------------------------------------------------------------------------
+
+CMO = "emily.carter@company-a.example"  # marketing leader
+PRIYA = "priya.raman@company-a.example"  # marketing leader
+VP_SALES = "michael.brennan@company-a.example"  # sales leader
+LUCAS = "lucas.moreno@company-a.example"  # marketing, not a leader
+CEO = "margaret.lowell@company-a.example"  # executive
+
+
+def test_a_meeting_counts_when_it_lasts_its_length_with_the_roles(agreement: Agreement) -> None:
+    weekly = the_meeting(agreement.meetings, "weekly")
+    monthly = the_meeting(agreement.meetings, "monthly")
+    roster = agreement.signatories
+    assert weekly.duration == 30 * 60 and monthly.duration == 60 * 60
+    assert why_not_held(weekly, roster, attendees=[CMO, VP_SALES], duration=30 * 60) == ()
+    assert why_not_held(weekly, roster, attendees=[PRIYA, VP_SALES], duration=45 * 60) == ()
+    assert why_not_held(weekly, roster, attendees=[CMO, VP_SALES], duration=20 * 60) == (
+        "too short: 20 of 30 min",
+    )
+    assert why_not_held(weekly, roster, attendees=[LUCAS, CEO, VP_SALES], duration=1800) == (
+        "missing role: marketing leader",
+    )
+    assert why_not_held(monthly, roster, attendees=[CMO], duration=59 * 60 + 30) == (
+        "too short: 59.5 of 60 min",
+        "missing role: sales leader",
+    )
+    assert why_not_held(weekly, roster, attendees=[CMO, VP_SALES], duration=None) == (
+        "length not recorded",
+    )
+    # A role nobody on the roster holds is not needed.
+    no_sales_leaders = [p for p in roster if not (p.leader and p.team == "sales")]
+    assert why_not_held(weekly, no_sales_leaders, attendees=[CMO], duration=1800) == ()
+    assert set(ROLES_NEEDED) == set(Audience)
+
+
+def test_a_week_whose_only_record_did_not_count_is_missed_with_its_reason(
+    agreement: Agreement,
+) -> None:
+    weekly = the_meeting(agreement.meetings, "weekly")
+    found = compliance(
+        weekly,
+        agreement.calendar,
+        since=date(2020, 3, 2),
+        until=date(2020, 3, 22),
+        today=date(2020, 3, 23),
+        held_days=[date(2020, 3, 2)],
+        not_held=[(date(2020, 3, 9), ("too short: 20 of 30 min",))],
+    )
+    assert found.held == ("2020-W10",)
+    assert found.missed == ("2020-W11", "2020-W12")
+    units = {u.unit: u for u in found.units}
+    assert units["2020-W11"].not_counted == ("2020-03-09: too short: 20 of 30 min",)
+    assert units["2020-W12"].not_counted == ()

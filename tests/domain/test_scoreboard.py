@@ -13,11 +13,14 @@ import pytest
 
 from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement import Agreement, Owner, SharedGoal, Team
+from revpact.domain.agreement_goals import RevenueSourceRule
 from revpact.domain.scoreboard import (
     CycleStats,
     GoalStatus,
     IsoWeek,
     MonthFacts,
+    MonthState,
+    RevenueSource,
     YearScoreboard,
     build_year,
     iso_weeks_of,
@@ -27,6 +30,7 @@ from revpact.domain.scoreboard import (
     validate_split,
     year_to_json,
 )
+from revpact.domain.scoreboard_facts import cents
 
 D = Decimal
 RATE = D(1_250_000)
@@ -385,3 +389,109 @@ def test_month_to_json(company_a: Agreement) -> None:
     assert data["reward"] == {"monthly_pool": "5000", "earned": False, "amount": "0"}
     assert not any(isinstance(leaf, float) for leaf in _leaves(data))
     json.dumps(year_to_json(board))
+
+
+# --- revenue sources, months in progress and months awaiting close -------------------------------
+
+
+def _with_rule(agreement: Agreement, rule: RevenueSourceRule) -> Agreement:
+    goals = agreement.company_goals.model_copy(update={"revenue_source": rule})
+    return agreement.model_copy(update={"company_goals": goals})
+
+
+def test_the_default_rule_takes_won_deals_and_says_so(company_a: Agreement) -> None:
+    assert company_a.company_goals.revenue_source is RevenueSourceRule.RECOGNISED_ELSE_WON_DEALS
+    facts = [good(1), good(2, revenue_source=RevenueSource.WON_DEALS), good(3)]
+    jan, feb, mar = build_year(company_a, facts).months
+    assert not jan.revenue.fallback and feb.revenue.fallback and not mar.revenue.fallback
+    assert (jan.revenue.fallback_months, mar.revenue.fallback_months) == (0, 1)
+    revenue = month_to_json(feb)["revenue"]
+    assert (revenue["source"], revenue["fallback"]) == ("won_deals", True)
+    # Under won_deals the won deals are the rule, not a fallback.
+    chosen = build_year(_with_rule(company_a, RevenueSourceRule.WON_DEALS), facts).months[1]
+    assert not chosen.revenue.fallback
+
+
+def test_an_unknown_revenue_is_no_data_never_missed(company_a: Agreement) -> None:
+    strict = _with_rule(company_a, RevenueSourceRule.RECOGNISED)
+    unknown = good(7, D(0), revenue_source=RevenueSource.NONE)
+    facts = [good(m) for m in range(1, 7)] + [unknown] + [good(m) for m in range(8, 13)]
+    board = build_year(strict, facts)
+    july = board.months[6]
+    assert (july.revenue.actual, july.revenue.met) == (None, None)
+    assert dict(july.shared_goals.statuses)[SharedGoal.REVENUE_TRAJECTORY] is GoalStatus.NO_DATA
+    assert july.shared_goals.met and july.escalation.level == 0
+    assert not july.reward.earned  # a reward needs evidence
+    december = board.months[-1]
+    assert december.revenue.months_unknown == 1
+    assert december.revenue.ytd == 11 * D(1_300_000)
+    # Goals 1-3 wait for July's revenue rather than being decided without it.
+    assert (december.goals.goal1.met, december.goals.goal2.met, december.goals.goal3.met) == (
+        None,
+        None,
+        None,
+    )
+    with pytest.raises(ValueError, match="unknown revenue"):
+        good(1, D(5), revenue_source=RevenueSource.NONE)
+
+
+def test_a_known_miss_still_decides_goal1_beside_an_unknown_month(company_a: Agreement) -> None:
+    facts = [good(m) for m in range(1, 7)] + [
+        good(7, D(1), revenue_source=RevenueSource.RECOGNISED),
+        good(8, D(0), revenue_source=RevenueSource.NONE),
+    ]
+    board = build_year(_with_rule(company_a, RevenueSourceRule.RECOGNISED), facts)
+    assert board.months[-1].goals.goal1.met is False
+
+
+def test_the_month_in_progress_is_pro_rated_and_counts_for_nothing(company_a: Agreement) -> None:
+    share = D(1) / 3
+    bad = good(3, D(100), leads_by_type={"referral": 1}, follow_up_met=0, follow_up_breached=9)
+    board = build_year(company_a, [good(1, D(1)), good(2, D(1)), bad], elapsed=share)
+    feb, march = board.months[1], board.months[2]
+    assert march.state is MonthState.IN_PROGRESS and march.provisional
+    assert march.revenue.target == cents(trajectory_target(company_a.company_goals, 2, 5) * share)
+    assert march.lead_value.target == cents(D(550_000) * share)
+    assert march.lead_value.gap == march.lead_value.target - D(5_000)
+    verdicts = (
+        march.revenue.met,
+        march.lead_value.met,
+        march.follow_up.met_goal,
+        march.close_rate.met,
+        march.sales_cycle.met,
+    )
+    assert verdicts == (None,) * 5  # never missed before it ends
+    assert march.shared_goals.missed == ()
+    assert (march.escalation.level, march.escalation.entered) == (feb.escalation.level, False)
+    assert march.escalation.actions == () and not march.reward.earned
+    assert march.revenue.ytd_target == cents(D(15_000_000) * (2 + share) / 12)
+    # Goals 1-3 stand as after February: the running month decides none of them.
+    assert march.goals == feb.goals
+    data = month_to_json(march)
+    assert (data["state"], data["provisional"]) == ("in_progress", True)
+    assert data["elapsed_share"] == str(share)
+
+
+def test_only_decided_months_move_the_ladder_and_earn(company_a: Agreement) -> None:
+    missed = [good(1, D(1)), good(2, D(1)), good(3)]
+    board = build_year(company_a, missed, decided=lambda m: m.month == 1)
+    jan, feb, mar = board.months
+    assert (jan.state, feb.state, mar.state) == (
+        MonthState.DECIDED,
+        MonthState.AWAITING_CLOSE,
+        MonthState.AWAITING_CLOSE,
+    )
+    assert jan.escalation.level == 30 and jan.escalation.entered
+    assert feb.revenue.met is False  # figures against the full target, provisional
+    assert (feb.escalation.level, feb.escalation.entered, feb.escalation.actions) == (30, False, ())
+    assert mar.team_goals_met and mar.revenue.met and not mar.reward.earned
+    every = build_year(company_a, missed)
+    assert every.months[2].reward.earned and every.months[1].escalation.level == 60
+    assert month_to_json(feb)["state"] == "awaiting_close"
+
+
+def test_the_annual_reward_waits_for_every_month_to_count(company_a: Agreement) -> None:
+    facts = [good(m) for m in range(1, 13)]
+    assert build_year(company_a, facts).annual_reward.team_goals is True
+    waiting = build_year(company_a, facts, decided=lambda m: m.month != 12)
+    assert waiting.annual_reward.team_goals is None and waiting.annual_reward.earned is None

@@ -145,3 +145,88 @@ def test_many_cents_add_up_exactly() -> None:
     assert sum([Decimal("0.01")] * 100_000, Decimal(0)) == Decimal(1000)
     cent_year = build_year(COMPANY_A, facts([Decimal("0.10")] * 12))
     assert cent_year.months[2].revenue.ytd == Decimal("0.30")  # 0.1 + 0.1 + 0.1 in floats is not
+
+
+def _amended(agreement: Agreement) -> Agreement:
+    """Company A with every measure a month is scored on changed."""
+    goals = agreement.company_goals.model_copy(
+        update={
+            "target_monthly_run_rate": Decimal(1_300_000),
+            "target_run_rate_by": date(2020, 9, 1),
+        }
+    )
+    marketing = agreement.marketing.model_copy(
+        update={"monthly_lead_value_target": Decimal(600_000)}
+    )
+    follow = agreement.sales.follow_up.model_copy(update={"compliance_target": Decimal("0.5")})
+    sales = agreement.sales.model_copy(update={"follow_up": follow})
+    ladder = agreement.consequences.model_copy(
+        update={"shared_goals": agreement.consequences.shared_goals[:1]}
+    )
+    return agreement.model_copy(
+        update={
+            "company_goals": goals,
+            "marketing": marketing,
+            "sales": sales,
+            "consequences": ladder,
+        }
+    )
+
+
+AMENDED = _amended(COMPANY_A)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    switch=st.integers(min_value=1, max_value=11),
+    revenues=st.lists(cents, min_size=1, max_size=12),
+    leads=st.lists(st.integers(0, 200), min_size=12, max_size=12),
+    open_months=st.sets(st.integers(0, 11)),
+    running=st.none() | st.integers(0, 999).map(lambda n: Decimal(n) / 1000),
+)
+def test_an_amendment_leaves_the_months_before_it_as_they_were(
+    switch: int,
+    revenues: list[Decimal],
+    leads: list[int],
+    open_months: set[int],
+    running: Decimal | None,
+) -> None:
+    """For a governing function that switches agreements at month ``switch``, every month before
+    it scores exactly as under the old agreement throughout (whether months are decided, and
+    whether the last is still running)."""
+    year = [
+        dataclasses.replace(month, leads_by_type={"referral": leads[i]})
+        for i, month in enumerate(facts(revenues))
+    ]
+
+    def governing(month: date) -> tuple[Agreement, None]:
+        return (AMENDED if month.month - 1 >= switch else COMPANY_A), None
+
+    def decided(month: date) -> bool:
+        return month.month - 1 not in open_months
+
+    old = build_year(COMPANY_A, year, elapsed=running, decided=decided)
+    new = build_year(AMENDED, year, governing, elapsed=running, decided=decided)
+    assert new.months[:switch] == old.months[:switch]
+    # ... and the amendment does reach the month it governs (unless that month has only just
+    # begun, when every pro-rated target is 0 under either agreement).
+    if len(year) > switch and (running != 0 or switch < len(year) - 1):
+        assert new.months[switch].lead_value.target != old.months[switch].lead_value.target
+
+
+@given(met=st.lists(st.none() | st.booleans(), max_size=24))
+def test_a_month_that_does_not_count_leaves_the_ladder_where_it_was(
+    met: list[bool | None],
+) -> None:
+    months = [(date(2020 + i // 12, i % 12 + 1, 1), ok) for i, ok in enumerate(met)]
+    states = escalation_states(COMPANY_A.consequences, months)
+    counted = [(m, ok) for m, ok in months if ok is not None]
+    alone = iter(escalation_states(COMPANY_A.consequences, counted))
+    previous = None
+    for (_, ok), state in zip(months, states, strict=True):
+        if ok is None:
+            assert (state.entered, state.actions, state.swat_report_weeks) == (False, (), ())
+            assert state.level == (previous.level if previous else 0)
+        else:
+            previous = next(alone)
+            assert state == previous

@@ -222,3 +222,43 @@ def test_the_timeline_fingerprint_changes_only_with_the_sla() -> None:
     alone = AgreementTimeline.unpublished(V3)
     assert alone.fingerprint() == V3.sla_fingerprint()
     assert not alone.published and alone.at_us(0).label == "unpublished file"
+
+
+def test_a_list_of_values_changes_in_plain_words() -> None:
+    new = edited(
+        "requires: [monthly_team_goals, company_revenue_goal]", "requires: [monthly_team_goals]"
+    )
+    (change,) = diff(agreement_of(EN), agreement_of(new))
+    assert str(change) == (
+        "rewards.monthly.requires: removed company_revenue_goal (now: monthly_team_goals)"
+    )
+    back = diff(agreement_of(new), agreement_of(EN))
+    assert str(back[0]) == (
+        "rewards.monthly.requires: added company_revenue_goal "
+        "(now: monthly_team_goals, company_revenue_goal)"
+    )
+    assert "[" not in str(change)
+
+
+# Company A's templates as the previous release hashed them (before revenue_source and
+# late_entry_after existed): stored versions are identified by these, so they must not move.
+STORED_HASHES = {
+    "en": "7661f17e3be4d390152a6a9855c252869d895f2027d10ff574cbd37170d16391",
+    "pl": "b3da2392bb8eefbd9d222d83dd70672a0efdf47243bee0af08f177444f7990c6",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_keys_added_later_keep_the_hash_of_stored_versions_at_their_default(lang: str) -> None:
+    text = company_a_template(lang)
+    assert "revenue_source: recognised_else_won_deals" in text
+    assert version_hash(parse_agreement(text)) == STORED_HASHES[lang]
+    without = "\n".join(line for line in text.splitlines() if "revenue_source:" not in line)
+    assert version_hash(parse_agreement(without)) == STORED_HASHES[lang]
+    changed = text.replace(
+        "revenue_source: recognised_else_won_deals", "revenue_source: recognised"
+    )
+    assert version_hash(parse_agreement(changed)) != STORED_HASHES[lang]
+    later = text.replace("within: 1h ", "within: 1h\n    late_entry_after: 30m\n    # ", 1)
+    assert parse_agreement(later).sales.follow_up.late_entry_after == 30 * 60
+    assert version_hash(parse_agreement(later)) != STORED_HASHES[lang]

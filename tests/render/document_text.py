@@ -91,6 +91,7 @@ def plainest(data: dict[str, Any]) -> None:
     data["rewards"] = {}
     data["consequences"]["escalation"] = []
     data["sign_off"]["required_from"] = "leadership"
+    data["company_goals"]["revenue_source"] = "recognised"
 
 
 def richest(data: dict[str, Any]) -> None:
@@ -114,6 +115,7 @@ def richest(data: dict[str, Any]) -> None:
         for week, day in ((2, "wed"), (3, "thu"), (4, "fri"), (-1, "sat"))
     ] + [{"id": "adhoc", "name": "M0", "cadence": "weekly", "duration": "45m", "attendees": "all"}]
     data["communication"]["feedback"]["discussed_at"] = "week_2"
+    data["company_goals"]["revenue_source"] = "won_deals"
 
 
 def page(

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement import Agreement
+from revpact.domain.calendar import to_us
 from revpact.domain.disputes import DisputeStage, NotADeciderError
 from revpact.errors import NotFoundError, RefusedError, RevpactError
 from revpact.services import agreement_versions as av
@@ -22,7 +23,9 @@ from revpact.services.disputes import (
     name_representative,
     open_dispute,
     record_presentation,
+    rehear,
 )
+from revpact.store.audit import audit_rows
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2020, 12, 31, 18, tzinfo=UTC)
@@ -41,6 +44,7 @@ CEO = "margaret.lowell@company-a.example"
 CFO = "david.okafor@company-a.example"
 PRIYA = "priya.raman@company-a.example"
 SARAH = "sarah.whitfield@company-a.example"
+PANEL = (CMO, VP_SALES, CEO)
 
 
 def at(text: str) -> datetime:
@@ -99,7 +103,7 @@ def test_the_whole_procedure(engine: Engine, agreement: Agreement) -> None:
             agreement,
             dispute_id,
             decision="x",
-            by=CMO,
+            by=PANEL,
             supersedes=None,
             at=at("2020-03-02T11:00"),
         )
@@ -109,11 +113,12 @@ def test_the_whole_procedure(engine: Engine, agreement: Agreement) -> None:
         agreement,
         dispute_id,
         decision="Sales calls them within 1h",
-        by=VP_SALES,
+        by=(VP_SALES, CEO, CMO),
         supersedes=None,
         at=at("2020-03-02T11:00"),
     )
     assert first.stage is DisputeStage.DECIDED and first.current is not None
+    assert first.current.decided_by == VP_SALES and first.current.made_by == PANEL
     payload = dispute_to_json(first)
     assert payload["presentations"][0]["over_by_seconds"] == 300
     assert payload["presentations"][1]["over_by_seconds"] == 0
@@ -132,10 +137,26 @@ def test_only_deciders_decide(engine: Engine, agreement: Agreement) -> None:
                 agreement,
                 dispute_id,
                 decision="x",
-                by=outsider,
+                by=(outsider, *PANEL),
                 supersedes=None,
                 at=at("2020-03-02T12:00"),
             )
+    assert get_dispute(engine, dispute_id).decisions == ()
+
+
+def test_a_panel_decision_needs_every_member(engine: Engine, agreement: Agreement) -> None:
+    dispute_id = heard(engine, agreement)
+    with pytest.raises(RefusedError, match="needs all of it") as caught:
+        decide(
+            engine,
+            agreement,
+            dispute_id,
+            decision="x",
+            by=(CMO,),
+            supersedes=None,
+            at=at("2020-03-02T12:00"),
+        )
+    assert f"{VP_SALES}, {CEO} did not make this one" in str(caught.value)
     assert get_dispute(engine, dispute_id).decisions == ()
 
 
@@ -146,19 +167,52 @@ def test_decisions_are_a_chain(engine: Engine, agreement: Agreement) -> None:
         agreement,
         dispute_id,
         decision="A",
-        by=CMO,
+        by=PANEL,
         supersedes=None,
         at=at("2020-03-02T12:00"),
     ).current
     assert first is not None
+    for supersedes in (first.id, None):
+        with pytest.raises(RefusedError, match="superseded only after a new hearing"):
+            decide(
+                engine,
+                agreement,
+                dispute_id,
+                decision="B",
+                by=PANEL,
+                supersedes=supersedes,
+                at=at("2020-03-03T12:00"),
+            )
+    with pytest.raises(RefusedError, match=r"before decision \d+ it reopens"):
+        rehear(engine, dispute_id, attendees=PANEL, reason="r", at=at("2020-03-02T11:00"))
+    reheard = rehear(
+        engine,
+        dispute_id,
+        attendees=(*PANEL, PRIYA, SARAH),
+        reason="New conversion data",
+        at=at("2020-03-03T10:00"),
+        by=CEO,
+    )
+    assert reheard.stage is DisputeStage.REHEARD
+    assert reheard.hearings[0].attendees == (*PANEL, PRIYA, SARAH)
     with pytest.raises(RefusedError, match=f"must say it supersedes {first.id}"):
         decide(
             engine,
             agreement,
             dispute_id,
             decision="B",
-            by=CEO,
+            by=PANEL,
             supersedes=None,
+            at=at("2020-03-03T12:00"),
+        )
+    with pytest.raises(RefusedError, match="needs all of it"):
+        decide(
+            engine,
+            agreement,
+            dispute_id,
+            decision="B",
+            by=(CEO,),
+            supersedes=first.id,
             at=at("2020-03-03T12:00"),
         )
     second = decide(
@@ -166,19 +220,20 @@ def test_decisions_are_a_chain(engine: Engine, agreement: Agreement) -> None:
         agreement,
         dispute_id,
         decision="B",
-        by=CEO,
+        by=(CEO, CMO, VP_SALES),
         supersedes=first.id,
         at=at("2020-03-03T12:00"),
     ).current
     assert second is not None and (second.number, second.supersedes) == (2, first.id)
-    with pytest.raises(RefusedError, match=f"already superseded by decision {second.id}"):
+    assert second.hearing_id == reheard.hearings[0].id
+    with pytest.raises(RefusedError, match="superseded only after a new hearing"):
         decide(
             engine,
             agreement,
             dispute_id,
             decision="C",
-            by=CEO,
-            supersedes=first.id,
+            by=PANEL,
+            supersedes=second.id,
             at=at("2020-03-04T12:00"),
         )
     shown = dispute_to_json(get_dispute(engine, dispute_id))
@@ -189,6 +244,30 @@ def test_decisions_are_a_chain(engine: Engine, agreement: Agreement) -> None:
         (second.id, first.id, None, True),
     ]
     assert [d["decision"] for d in shown["decisions"]] == ["A", "B"]  # A is kept, unedited
+    assert shown["decisions"][1]["deciders"] == list(PANEL)
+    assert shown["hearings"][0]["reason"] == "New conversion data"
+    # As of a moment between the two: the first decision stands, the rehearing is recorded.
+    then = get_dispute(engine, dispute_id, as_of=at("2020-03-03T11:00"))
+    assert [d.text for d in then.decisions] == ["A"] and then.stage is DisputeStage.REHEARD
+    before = get_dispute(engine, dispute_id, as_of=at("2020-03-02T11:59"))
+    assert before.decisions == () and before.hearings == ()
+    assert before.stage is DisputeStage.AWAITING_DECISION
+    with engine.connect() as conn:
+        trail = audit_rows(conn, action_prefix="dispute.")
+    assert [r.action for r in trail][-3:] == ["dispute.decide", "dispute.hearing", "dispute.decide"]
+    assert trail[-1].actor == CEO and trail[-1].detail["deciders"] == list(PANEL)
+    assert trail[-2].actor == CEO and trail[-2].claimed_us == to_us(at("2020-03-03T10:00"))
+
+
+def test_disputes_read_as_of_a_moment(engine: Engine, agreement: Agreement) -> None:
+    early = heard(engine, agreement, "2020-03-02T10:00")
+    assert list_disputes(engine, as_of=at("2020-03-02T09:59")) == []
+    with pytest.raises(NotFoundError, match="after"):
+        get_dispute(engine, early, as_of=at("2020-03-02T09:59"))
+    opened = get_dispute(engine, early, as_of=at("2020-03-02T10:00"))
+    assert opened.presentations == ()  # named at the opening; presented later
+    assert opened.stage is DisputeStage.AWAITING_PRESENTATIONS
+    assert [d.id for d in list_disputes(engine, as_of=NOW)] == [early]
 
 
 def test_deciders_are_fixed_when_the_dispute_is_opened(
@@ -206,7 +285,7 @@ def test_deciders_are_fixed_when_the_dispute_is_opened(
             agreement,
             after,
             decision="x",
-            by=CEO,
+            by=(CEO,),
             supersedes=None,
             at=at("2020-04-03T09:00"),
         )
@@ -217,15 +296,27 @@ def test_deciders_are_fixed_when_the_dispute_is_opened(
             agreement,
             before,
             decision="x",
-            by=CFO,
+            by=(CFO, *PANEL),
             supersedes=None,
             at=at("2020-04-03T09:00"),
         )
     decide(
-        engine, agreement, before, decision="x", by=CEO, supersedes=None, at=at("2020-04-03T09:00")
+        engine,
+        agreement,
+        before,
+        decision="x",
+        by=PANEL,
+        supersedes=None,
+        at=at("2020-04-03T09:00"),
     )
     decide(
-        engine, agreement, after, decision="y", by=CFO, supersedes=None, at=at("2020-04-03T09:00")
+        engine,
+        agreement,
+        after,
+        decision="y",
+        by=(CFO,),
+        supersedes=None,
+        at=at("2020-04-03T09:00"),
     )
 
 
@@ -239,16 +330,23 @@ def test_without_members_deciding_is_refused(engine: Engine) -> None:
             bare,
             dispute_id,
             decision="x",
-            by=CEO,
+            by=PANEL,
             supersedes=None,
             at=at("2020-03-02T12:00"),
         )
     # once the agreement names them, the members in force when deciding take the seats
     publish_and_sign(engine, EN, at("2020-03-03T09:00"))
     decided = decide(
-        engine, bare, dispute_id, decision="x", by=CEO, supersedes=None, at=at("2020-03-04T12:00")
+        engine,
+        bare,
+        dispute_id,
+        decision="x",
+        by=(CEO, CMO, VP_SALES),
+        supersedes=None,
+        at=at("2020-03-04T12:00"),
     )
     assert decided.current is not None and decided.current.decided_by == CEO
+    assert decided.current.made_by == PANEL
 
 
 def test_refusals_name_the_field(engine: Engine, agreement: Agreement) -> None:

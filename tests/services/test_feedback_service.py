@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement import Agreement
+from revpact.domain.calendar import to_us
 from revpact.errors import NotFoundError, RefusedError, RevpactError
 from revpact.services import agreement_versions as av
 from revpact.services.feedback import (
@@ -21,6 +22,7 @@ from revpact.services.feedback import (
     list_feedback,
     recipient_of,
 )
+from revpact.store.audit import audit_rows
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2020, 12, 31, 18, tzinfo=UTC)
@@ -209,3 +211,63 @@ def test_business_clock_from_the_file(engine: Engine) -> None:
         at=at("2020-11-25T15:00"),
     )
     assert (view.clock, view.due_at) == ("business", at("2020-11-30T15:00"))
+
+
+def test_feedback_is_due_within_the_window_after_its_event(
+    engine: Engine, agreement: Agreement
+) -> None:
+    """The article: feedback is delivered within 24 hours of what it is about, not of the
+    moment someone raised it."""
+    view = add_feedback(
+        engine,
+        agreement,
+        from_team="marketing",
+        to_team="sales",
+        topic="follow_up",
+        text="Seven leads breached on Friday afternoon",
+        by="emily.carter@company-a.example",
+        at=at("2020-06-08T09:45"),
+        event_at=at("2020-06-05T16:10"),
+        now=NOW,
+    )
+    assert view.event_at == at("2020-06-05T16:10")
+    assert view.raised_at == at("2020-06-08T09:45")
+    assert view.due_at == at("2020-06-06T16:10")  # 24 h after the event
+    assert view.state is FeedbackState.OVERDUE  # raised after its window had passed
+    assert feedback_to_json(view)["event_at"] == "2020-06-05T20:10:00+00:00"
+    plain = raise_item(engine, agreement, "2020-06-08T10:00")
+    shown = get_feedback(engine, plain, as_of=NOW)
+    assert shown.event_at == shown.raised_at  # by default, the moment raised
+    with pytest.raises(RefusedError, match="cannot be raised before it"):
+        add_feedback(
+            engine,
+            agreement,
+            from_team="marketing",
+            to_team="sales",
+            topic="follow_up",
+            text="x",
+            by=None,
+            at=at("2020-06-08T09:45"),
+            event_at=at("2020-06-08T09:46"),
+        )
+
+
+def test_raising_and_answering_are_on_the_audit_trail(engine: Engine, agreement: Agreement) -> None:
+    item = raise_item(engine, agreement, "2020-06-08T10:00")
+    answer_feedback(
+        engine,
+        item,
+        text="Done",
+        by="michael.brennan@company-a.example",
+        at=at("2020-06-08T12:00"),
+        via="token:7",
+        now=NOW,
+    )
+    with engine.connect() as conn:
+        trail = audit_rows(conn, action_prefix="feedback.")
+    assert [(r.action, r.actor, r.via, r.subject) for r in trail] == [
+        ("feedback.raise", "emily.carter@company-a.example", "cli", f"feedback:{item}"),
+        ("feedback.answer", "michael.brennan@company-a.example", "token:7", f"feedback:{item}"),
+    ]
+    assert trail[1].claimed_us == to_us(at("2020-06-08T12:00"))
+    assert trail[1].recorded_us == to_us(NOW)

@@ -20,12 +20,16 @@ from sqlalchemy.exc import DBAPIError
 from revpact import services
 from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement import Agreement
+from revpact.domain.calendar import to_us
 from revpact.domain.meetings import UnitState
+from revpact.domain.scoreboard_facts import cents
 from revpact.domain.sla import LeadStatus
 from revpact.errors import InputError, NotFoundError, RefusedError
 from revpact.services import agreement_versions as av
 from revpact.services import meetings
 from revpact.services.feedback import FeedbackState, add_feedback, answer_feedback
+from revpact.services.scoreboard import elapsed_share
+from revpact.store.audit import audit_rows
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2021, 2, 1, tzinfo=UTC)
@@ -71,6 +75,7 @@ def hold(
     *,
     kind: str = "weekly",
     body: str = WEEKLY_NOTES,
+    duration: int = 3600,
     **extra: object,
 ) -> meetings.MeetingRecord:
     return meetings.record_meeting(
@@ -79,6 +84,7 @@ def hold(
         kind=kind,
         held_at=held_at,
         attendees=LEADERS,
+        duration=duration,
         notes=notes(tmp_path, body),
         now=NOW,
         **extra,  # type: ignore[arg-type]
@@ -97,6 +103,7 @@ def test_record_a_weekly_meeting_from_its_notes(
         agreement,
         kind="weekly",
         held_at=held_at,
+        duration=3600,
         attendees=[" Emily.Carter@company-a.example", "michael.brennan@company-a.example", ""],
         notes=notes(tmp_path, WEEKLY_NOTES),
         by="priya.raman@company-a.example",
@@ -132,6 +139,7 @@ def test_a_missing_part_names_the_file_and_the_heading(
             agreement,
             kind="weekly",
             held_at=datetime(2020, 3, 9, 9, 30, tzinfo=NY),
+            duration=3600,
             attendees=LEADERS,
             notes=path,
             now=NOW,
@@ -154,6 +162,7 @@ def test_attendees_and_recorder_must_be_signatories(
             agreement,
             kind="weekly",
             held_at=at,
+            duration=3600,
             attendees=[LEADERS[0], "stranger@example.com"],
             notes=notes(tmp_path, WEEKLY_NOTES),
             now=NOW,
@@ -164,6 +173,7 @@ def test_attendees_and_recorder_must_be_signatories(
             agreement,
             kind="weekly",
             held_at=at,
+            duration=3600,
             attendees=[" "],
             notes=notes(tmp_path, WEEKLY_NOTES),
             now=NOW,
@@ -184,6 +194,7 @@ def test_what_cannot_be_recorded(engine: Engine, agreement: Agreement, tmp_path:
             agreement,
             kind="weekly",
             held_at=datetime(2020, 3, 9, tzinfo=NY),
+            duration=3600,
             attendees=LEADERS,
             notes=tmp_path / "missing.md",
             now=NOW,
@@ -196,6 +207,7 @@ def test_what_cannot_be_recorded(engine: Engine, agreement: Agreement, tmp_path:
             agreement,
             kind="weekly",
             held_at=datetime(2020, 3, 9, tzinfo=NY),
+            duration=3600,
             attendees=LEADERS,
             notes=bad,
             now=NOW,
@@ -208,6 +220,7 @@ def test_minutes_as_parts(engine: Engine, agreement: Agreement) -> None:
         agreement,
         kind="monthly_teams",
         held_at=datetime(2020, 3, 3, 10, tzinfo=NY),
+        duration=3600,
         attendees=[p.email for p in agreement.signatories],
         minutes={"marketing_plan": "Webinars", "sales_plan": "Scripts", "kpis": "Green"},
         now=NOW,
@@ -219,6 +232,7 @@ def test_minutes_as_parts(engine: Engine, agreement: Agreement) -> None:
             agreement,
             kind="monthly",
             held_at=datetime(2020, 3, 3, 10, tzinfo=NY),
+            duration=3600,
             attendees=LEADERS,
             minutes={"marketing_plan": "Webinars", "sales_plan": "Scripts"},
             now=NOW,
@@ -375,6 +389,71 @@ def test_compliance_from_the_first_record(
     assert never.meetings[0].pending == ("2020-03",)
 
 
+def test_a_meeting_counts_only_when_held_as_agreed(
+    engine: Engine, agreement: Agreement, tmp_path: Path
+) -> None:
+    short = hold(engine, agreement, tmp_path, datetime(2020, 3, 2, 9, 30, tzinfo=NY), duration=1200)
+    assert short.duration == 1200 and short.not_counted == ("too short: 20 of 30 min",)
+    meetings.record_meeting(
+        engine,
+        agreement,
+        kind="weekly",
+        held_at=datetime(2020, 3, 9, 9, 30, tzinfo=NY),
+        attendees=["michael.brennan@company-a.example", "lucas.moreno@company-a.example"],
+        duration=1800,
+        minutes={"what_worked": "a", "what_did_not_work": "b", "improvements": "c"},
+        now=NOW,
+    )
+    hold(engine, agreement, tmp_path, datetime(2020, 3, 16, 9, 30, tzinfo=NY), duration=1800)
+    report = meetings.compliance_report(
+        engine, agreement, as_of=datetime(2020, 3, 23, 8, tzinfo=NY), kind="weekly"
+    )
+    units = {u.unit: u for u in report.meetings[0].units}
+    assert [units[w].state.value for w in ("2020-W10", "2020-W11", "2020-W12")] == [
+        "missed",
+        "missed",
+        "held",
+    ]
+    assert units["2020-W10"].not_counted == ("2020-03-02: too short: 20 of 30 min",)
+    assert units["2020-W11"].not_counted == ("2020-03-09: missing role: marketing leader",)
+    shown = meetings.compliance_to_json(report)["meetings"]
+    assert isinstance(shown, list)
+    by_unit = {u["unit"]: u for u in shown[0]["units"]}
+    assert by_unit["2020-W10"]["not_counted"] == ["2020-03-02: too short: 20 of 30 min"]
+    # A correction recording the real length makes the week count.
+    hold(
+        engine,
+        agreement,
+        tmp_path,
+        datetime(2020, 3, 2, 9, 30, tzinfo=NY),
+        duration=1800,
+        supersedes=short.id,
+    )
+    again = meetings.compliance_report(
+        engine, agreement, as_of=datetime(2020, 3, 23, 8, tzinfo=NY), kind="weekly"
+    )
+    assert "2020-W10" in again.meetings[0].held
+    with pytest.raises(InputError, match="1 minute to 24 hours"):
+        hold(engine, agreement, tmp_path, datetime(2020, 3, 23, 9, 30, tzinfo=NY), duration=0)
+
+
+def test_compliance_as_of_a_moment_sees_only_meetings_held_by_then(
+    engine: Engine, agreement: Agreement, tmp_path: Path
+) -> None:
+    hold(engine, agreement, tmp_path, datetime(2020, 3, 9, 9, 30, tzinfo=NY), duration=1800)
+    before = datetime(2020, 3, 9, 9, 0, tzinfo=NY)
+    report = meetings.compliance_report(engine, agreement, as_of=before, kind="weekly")
+    assert "2020-W11" not in report.meetings[0].held
+    assert "2020-W11" in report.meetings[0].pending
+    assert meetings.list_records(engine, as_of=before) == []
+    assert len(meetings.list_records(engine, as_of=NOW)) == 1
+    with engine.connect() as conn:
+        (row,) = audit_rows(conn, action_prefix="meeting.")
+    assert (row.action, row.via, row.subject) == ("meeting.record", "cli", "meeting:1")
+    assert row.claimed_us == to_us(datetime(2020, 3, 9, 9, 30, tzinfo=NY))
+    assert row.recorded_us == to_us(NOW) and row.detail["duration_seconds"] == 1800
+
+
 # --- schedule -----------------------------------------------------------------------------------
 
 
@@ -514,7 +593,11 @@ def test_weekly_agenda_reviews_the_week_before(
     assert card.as_of == datetime(2020, 3, 9, tzinfo=NY) - timedelta(microseconds=1)
     goals = {g.key: g for g in card.goals}
     assert goals["lead_value"].actual == Decimal(10000)  # 5 content leads and a referral
-    assert goals["lead_value"].target == Decimal(550000) and goals["lead_value"].met is False
+    # March runs: its target is pro-rated by the share elapsed, and nothing is missed yet.
+    share = elapsed_share(agreement, date(2020, 3, 1), card.as_of)
+    assert share is not None and 0 < share < Decimal(8) / 30
+    assert goals["lead_value"].target == cents(Decimal(550000) * share)
+    assert goals["lead_value"].met is None
     assert goals["follow_up"].actual == Decimal(1) / 5
 
     assert found.feedback is not None

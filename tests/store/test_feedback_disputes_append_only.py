@@ -16,6 +16,7 @@ from revpact.services.disputes import (
     name_representative,
     open_dispute,
     record_presentation,
+    rehear,
 )
 from revpact.services.feedback import add_feedback, answer_feedback
 from revpact.store.disputes import DisputeRepository
@@ -43,6 +44,11 @@ STATEMENTS = {
         "UPDATE dispute_decisions SET decision = 'edited'",
         "DELETE FROM dispute_decisions",
     ),
+    "dispute_hearings": (
+        "UPDATE dispute_hearings SET reason = 'edited'",
+        "DELETE FROM dispute_hearings",
+    ),
+    "audit_log": ("UPDATE audit_log SET actor = 'someone'", "DELETE FROM audit_log"),
 }
 
 
@@ -68,15 +74,9 @@ def recorded(engine: Engine, agreement: Agreement) -> Engine:
     ):
         name_representative(engine, agreement, dispute.id, team=team, member=member, at=T)
         record_presentation(engine, dispute.id, team=team, minutes=10, at=T)
-    decide(
-        engine,
-        agreement,
-        dispute.id,
-        decision="z",
-        by="emily.carter@company-a.example",
-        supersedes=None,
-        at=T,
-    )
+    panel = agreement.conflict_resolution.members
+    decide(engine, agreement, dispute.id, decision="z", by=panel, supersedes=None, at=T)
+    rehear(engine, dispute.id, attendees=panel, reason="again", at=T)
     return engine
 
 

@@ -23,8 +23,8 @@ from revpact.domain.calendar import to_us
 from revpact.domain.scoreboard import year_to_json
 from revpact.ingest.events import parse_events
 from revpact.services import agreement_versions
-from revpact.services.cache import cache_stats, clear_cache, follow_up_facts
-from revpact.services.deals import month_ranges
+from revpact.services.cache import cache_stats, clear_cache, deal_facts, follow_up_facts
+from revpact.services.deals import month_ranges, monthly_facts
 from revpact.store.follow_up import FollowUpRepository
 from revpact.store.revision import store_revision
 
@@ -108,6 +108,48 @@ def test_a_second_call_is_served_from_the_cache(
     assert cached(engine, agreement, later) == second  # a later moment: both facts hit
     assert cached(engine, agreement, END_OF_MARCH) == first
     assert cache_stats(engine).hits == 4
+
+
+def random_deals(count: int, seed: int) -> str:
+    """Deals over January-March 2020: created, some proposed, most closed a few days later."""
+    rng = np.random.default_rng(seed)
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    rows = ["deal_id,lead_id,created_at,proposal_at,closed_at,outcome,amount,owner"]
+    for i in range(count):
+        created = start + timedelta(minutes=int(rng.integers(0, 85 * 24 * 60)))
+        proposal = created + timedelta(hours=int(rng.integers(1, 200)))
+        closed = proposal + timedelta(hours=int(rng.integers(1, 300)))
+        outcome = ("won", "lost", "open")[int(rng.integers(0, 3))]
+        rows.append(
+            f"D{i},,{created.isoformat()},"
+            f"{proposal.isoformat() if rng.random() < 0.7 else ''},"
+            f"{closed.isoformat() if outcome != 'open' else ''},{outcome},"
+            f"{int(rng.integers(1, 9000)) if outcome == 'won' else ''},rep{i % 3}"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def test_cached_deal_facts_are_those_of_the_moment_asked_about(
+    engine: Engine, agreement: Agreement, tmp_path: Path
+) -> None:
+    """The deal facts as of T (truncated at T) from the cache equal the SQL at every moment,
+    walking forwards and back across lead and deal events and month ends."""
+    services.import_leads(engine, agreement, write(tmp_path, "leads.csv", random_leads(120, 5)))
+    services.import_deals(engine, agreement, write(tmp_path, "deals.csv", random_deals(80, 5)))
+    body = "month,amount\n2020-01,1000\n2020-02,2000\n2020-03,3000\n"
+    services.import_revenue(engine, agreement, write(tmp_path, "revenue.csv", body))
+    months = [datetime(2020, m, 1).date() for m in (1, 2, 3)]
+    clear_cache(engine)
+    start = datetime(2020, 1, 20, tzinfo=UTC)
+    moments = [start + timedelta(hours=19 * k, minutes=7 * k) for k in range(0, 95)]
+    seen = set()
+    for as_of in [*moments, *reversed(moments)]:
+        us = to_us(as_of)
+        expected = monthly_facts(engine, agreement, months, as_of_us=us)
+        assert deal_facts(engine, agreement, months, as_of_us=us) == expected, as_of
+        seen.add(tuple(f.revenue for f in expected))
+    assert len(seen) > 10  # the walk did cross many changes
+    assert cache_stats(engine).hits > 0
 
 
 # --- every write path -------------------------------------------------------------------------
@@ -255,7 +297,12 @@ def _reward(engine: Engine, agreement: Agreement, tmp_path: Path) -> None:
     assert agreement.rewards.monthly is not None
     pool = agreement.rewards.monthly.pool
     services.allocate_reward(
-        engine, agreement, month="2020-01", shares={"Ann": pool - 1, "Bo": Decimal(1)}, as_of=feb
+        engine,
+        agreement,
+        month="2020-01",
+        shares={"Ann": pool - 1, "Bo": Decimal(1)},
+        as_of=feb,
+        by="emily.carter@company-a.example",
     )
     assert revision(engine) == before + 1
 

@@ -32,6 +32,7 @@ EXPECTED: dict[str, Permission] = {
     "/dashboard/follow-up": Permission.READ,
     "/dashboard/agreement": Permission.READ,
     "/dashboard/rhythm": Permission.READ,
+    "/dashboard/audit": Permission.READ_AUDIT,
 }
 JSON = {"Accept": "application/json"}
 MOMENT = datetime(2020, 6, 30, 15, 0, tzinfo=UTC)

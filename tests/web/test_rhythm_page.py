@@ -84,6 +84,7 @@ def history(engine: Engine, agreement: Agreement, tmp_path: Path) -> None:
         kind="weekly",
         held_at=datetime(2020, 3, 9, 9, 30, tzinfo=NY),
         attendees=["emily.carter@company-a.example", VP_SALES],
+        duration=30 * 60,
         notes=notes,
         now=NOW,
     )
@@ -100,7 +101,7 @@ def history(engine: Engine, agreement: Agreement, tmp_path: Path) -> None:
         agreement,
         dispute.id,
         decision=f"Decided: {HOSTILE}",
-        by=VP_SALES,
+        by=agreement.conflict_resolution.members,
         supersedes=None,
         at=start + timedelta(hours=1),
     )

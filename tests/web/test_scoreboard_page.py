@@ -19,6 +19,7 @@ from revpact import services
 from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.roles import Role
 from revpact.domain.scoreboard import year_to_json
+from revpact.services.month_states import with_closes
 
 if TYPE_CHECKING:
     from live_server import LiveServer
@@ -102,8 +103,10 @@ def external_urls(page: str, host: str) -> list[str]:
 
 def expected_year(engine: Engine, as_of: str) -> dict[str, Any]:
     agreement = parse_agreement(company_a_template("en"))
-    board = services.year_scoreboard(engine, agreement, as_of=datetime.fromisoformat(as_of))
-    return dict(json.loads(json.dumps(year_to_json(board))))
+    moment = datetime.fromisoformat(as_of)
+    board = services.year_scoreboard(engine, agreement, as_of=moment)
+    year = with_closes(engine, agreement, year_to_json(board), as_of=moment)
+    return dict(json.loads(json.dumps(year)))
 
 
 @pytest.mark.usefixtures("loaded")
@@ -235,6 +238,7 @@ def test_an_empty_store_and_hostile_reward_recipients_are_escaped(
         month="2020-01",
         shares={HOSTILE: pool - 1, "Bo": Decimal(1)},
         as_of=datetime(2020, 2, 10, tzinfo=NY),
+        by="emily.carter@company-a.example",
     )
     with live_server.client(role_tokens[Role.VIEWER]) as client:
         page = client.get("/dashboard", params={"as_of": AS_OF}).text
@@ -249,3 +253,25 @@ def test_no_token_no_figures(live_server: LiveServer) -> None:
         assert client.get("/dashboard.json").status_code == 401
         redirect = client.get("/dashboard", follow_redirects=False)
     assert redirect.status_code == 303 and redirect.headers["location"].startswith("/login")
+
+
+@pytest.mark.usefixtures("loaded")
+def test_a_month_in_progress_and_a_fallback_revenue_are_marked(
+    live_server: LiveServer, role_tokens: dict[Role, str]
+) -> None:
+    """At AS_OF March still runs (7 hours left) and has no revenue row: the page says it is in
+    progress instead of met or missed, and marks the won deals standing in for its revenue."""
+    with live_server.client(role_tokens[Role.VIEWER]) as client:
+        page = client.get("/dashboard", params={"as_of": AS_OF}).text
+        body = client.get("/dashboard.json", params={"as_of": AS_OF}).json()
+        ended = client.get("/dashboard", params={"as_of": "2020-04-01T00:00:00-04:00"}).text
+    march = body["year"]["months"][-1]
+    assert body["month_state"] == march["state"] == "in_progress"
+    assert march["revenue"] | {"source": "won_deals", "fallback": True} == march["revenue"]
+    figures = shown(page)
+    assert figures["fig-month-revenue-met"]["text"] == "In progress"
+    assert figures["fig-month-lead-value-met"]["text"] == "In progress"
+    assert 'id="month-state"' in page and "pro-rated targets" in page
+    assert 'id="revenue-fallback-note"' in page and 'class="fallback-mark"' in page
+    # April has begun: March is over, with its verdicts; April is the month in progress.
+    assert 'id="month-state"' in ended

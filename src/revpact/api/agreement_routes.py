@@ -122,7 +122,13 @@ def publish(
     try:
         agreement = parse_agreement(body.source, "source")
         result = av.publish(
-            state.engine, agreement, body.source, at=now, now=now, by=caller.member or caller.name
+            state.engine,
+            agreement,
+            body.source,
+            at=now,
+            now=now,
+            by=caller.member or caller.name,
+            via=f"token:{caller.token_id}",
         )
     except RevpactError as exc:
         raise http_error(exc) from None

@@ -19,6 +19,7 @@ from revpact.api import (
     disputes_routes,
     feedback_routes,
     meetings_routes,
+    months_routes,
     reads,
     tokens_routes,
     webhooks,
@@ -55,5 +56,6 @@ def create_app(state: ServerState) -> FastAPI:
     app.include_router(feedback_routes.router)
     app.include_router(meetings_routes.router)
     app.include_router(disputes_routes.router)
+    app.include_router(months_routes.router)
     app.include_router(dashboard)
     return app

@@ -96,12 +96,19 @@ def caller_side(caller: Principal, named: Side | None, field: str, what: str) ->
 
 
 class FeedbackIn(BaseModel):
-    """Feedback one team raises for the other; due within the agreement's window from now."""
+    """Feedback one team raises for the other; due within the agreement's window after the
+    event it is about."""
 
     model_config = ConfigDict(extra="forbid")
 
     topic: FeedbackTopic
     text: FeedbackText
+    event_at: datetime | None = Field(
+        default=None,
+        description="When the event the feedback is about happened (ISO 8601; no offset: the "
+        "calendar's zone); it is due within the agreement's window after it. Not later than "
+        "now. Default: now.",
+    )
     from_team: Side | None = Field(
         default=None, description="The token's team; an admin token must say it."
     )
@@ -127,6 +134,7 @@ class FeedbackOut(BaseModel):
     text: str
     raised_by: str | None
     raised_at: Instant
+    event_at: Instant = Field(description="When what it is about happened; due counts from it.")
     due_at: Instant
     clock: str = Field(description="wall or business: how the window was counted.")
     version: str | None = Field(
@@ -188,6 +196,7 @@ def feedback_raise(
 ) -> FeedbackOut:
     source = caller_side(caller, body.from_team, "from_team", "raises feedback")
     target = body.to_team or (Side.SALES if source is Side.MARKETING else Side.MARKETING)
+    now = state.now()
     try:
         view = add_feedback(
             state.engine,
@@ -197,7 +206,10 @@ def feedback_raise(
             topic=body.topic.value,
             text=body.text,
             by=caller.member,
-            at=state.now(),
+            at=now,
+            event_at=None if body.event_at is None else when(body.event_at, agreement, now),
+            via=f"token:{caller.token_id}",
+            now=now,
         )
     except RevpactError as exc:
         raise as_http(exc) from None
@@ -222,8 +234,15 @@ def feedback_answer(
                 detail=f"feedback {feedback_id} was raised for {recipient}; only {recipient} "
                 f"answers it, not {team.value}",
             )
+        now = state.now()
         view = answer_feedback(
-            state.engine, feedback_id, text=body.text, by=caller.member, at=state.now()
+            state.engine,
+            feedback_id,
+            text=body.text,
+            by=caller.member,
+            at=now,
+            via=f"token:{caller.token_id}",
+            now=now,
         )
     except RevpactError as exc:
         raise as_http(exc) from None

@@ -166,6 +166,12 @@ class MeetingHeld(BaseModel):
     attendees: list[Annotated[str, Field(min_length=1, max_length=320)]] = Field(
         min_length=1, max_length=500, description="Signatories' e-mails."
     )
+    duration_minutes: int = Field(
+        ge=1,
+        le=24 * 60,
+        description="How long it lasted. It counts as held when it lasted the agreed length "
+        "with the roles the agreement lists.",
+    )
     minutes: dict[
         Annotated[str, Field(max_length=100)], Annotated[str, Field(max_length=100_000)]
     ] = Field(max_length=20)
@@ -195,8 +201,10 @@ def record(
             held_at=held_at,
             attendees=body.attendees,
             minutes=body.minutes,
+            duration=body.duration_minutes * 60,
             by=caller.member,
             supersedes=body.supersedes,
             now=state.now(),
+            via=f"token:{caller.token_id}",
         )
-    return service.record_to_json(saved)
+    return {**service.record_to_json(saved), "not_counted": list(saved.not_counted)}

@@ -16,6 +16,7 @@ from revpact.domain.roles import Permission
 from revpact.domain.scoreboard import year_to_json
 from revpact.domain.sla import LeadStatus
 from revpact.errors import RevpactError
+from revpact.services.month_states import with_closes
 from revpact.services.tokens import Principal
 
 __all__ = ["router"]
@@ -132,4 +133,5 @@ def scoreboard(
         board = services.year_scoreboard(state.engine, agreement, as_of=at)
     except RevpactError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
-    return {"as_of": at.isoformat(), **year_to_json(board)}
+    data = with_closes(state.engine, agreement, year_to_json(board), as_of=at)
+    return {"as_of": at.isoformat(), **data}

@@ -6,14 +6,25 @@ record is stored once as an event (source ``api``), so a retried request changes
 the lead is updated under the same rules. A request may carry an ``Idempotency-Key`` header; a
 repeat with the same key is acknowledged and ignored. A sales token that acts for a member may
 record touches only on that member's leads.
+
+Every write is recorded with who made it (the token's member, else ``token:<name>``) and when
+(the server's clock), and audited. Marketing names a lead's owner when it hands the lead over
+(or while nobody owns it); moving a lead someone owns to another owner needs the
+``reassign_leads`` grant (admins), else 403. A claimed time more than a year outside the
+agreement's period is refused (422, naming the field and value), and so is a touch or
+notification claimed more than five minutes in the future. A touch or notification recorded
+more than ``late_entry_after`` after the moment it claims is a late entry: the response says so,
+and a late touch that would turn a breached lead into met counts only once approved
+(``POST /leads/{lead_id}/touch/approve``, by a member with ``approve_corrections``). A first
+touch before the notification is accepted and reported in ``warnings``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -21,11 +32,13 @@ from sqlalchemy import Engine
 
 from revpact import services
 from revpact.api.deps import AgreementDep, StateDep, allowed
+from revpact.api.errors import http_error
 from revpact.domain.agreement import Agreement
-from revpact.domain.roles import Permission, Role
+from revpact.domain.roles import GRANTS, Permission, Role
 from revpact.errors import RevpactError
 from revpact.ingest.events import EventsError, parse_events
-from revpact.services.events import receive, report_to_json
+from revpact.services.events import ReceiveReport, receive, report_to_json
+from revpact.services.late_entries import approve_touch
 from revpact.services.tokens import Principal
 from revpact.store.events import EventRepository
 
@@ -41,6 +54,8 @@ IdempotencyKey = Annotated[
         description="Any text unique to this record; a repeat with the same key changes nothing.",
     ),
 ]
+FUTURE_SKEW: Final = timedelta(minutes=5)
+"""How far in the future a claimed time may be (clocks of phones and laptops drift)."""
 _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such lead."},
     422: {"description": "The record is not valid; `detail` names each field and value."},
@@ -86,6 +101,22 @@ def hand_over(
 ) -> dict[str, Any]:
     now = state.now()
     notified = body.notified_at or now
+    _not_future(now, notified_at=notified, created_at=body.created_at)
+    with state.engine.connect() as conn:
+        stored = EventRepository(conn).lead(body.lead_id)
+    if (
+        stored is not None
+        and stored.owner
+        and body.owner is not None
+        and body.owner != stored.owner
+        and Permission.REASSIGN_LEADS not in GRANTS[caller.role]
+    ):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            detail=f'lead "{body.lead_id}" belongs to {stored.owner}; the {caller.role.value} '
+            f"role names the owner only when handing a lead over (reassigning needs "
+            f"{Permission.REASSIGN_LEADS.value})",
+        )
     lead = body.model_dump(mode="json", exclude_none=True, exclude={"notified_at"})
     lead["notified_at"] = notified.isoformat()
     event = {
@@ -94,9 +125,9 @@ def hand_over(
         "occurred_at": notified.isoformat(),
         "lead": lead,
     }
-    report = _receive(state.engine, agreement, event, now)
+    report = _receive(state.engine, agreement, event, now, caller)
     view = services.find_lead(state.engine, agreement, body.lead_id, as_of=max(now, notified))
-    return {**report, "lead": services.lead_view_to_json(view)}
+    return _answer(report, view)
 
 
 @router.post(
@@ -126,6 +157,7 @@ def touch(
             "touches of their own leads",
         )
     at = body.at or now
+    _not_future(now, at=at)
     event = {
         "id": _key(caller, idempotency_key, f"touch:{lead_id}", body.model_dump_json()),
         "type": "lead.touched",
@@ -134,9 +166,81 @@ def touch(
         "channel": body.channel,
         "automated": False,
     }
-    report = _receive(state.engine, agreement, event, now)
+    report = _receive(state.engine, agreement, event, now, caller)
     view = services.find_lead(state.engine, agreement, lead_id, as_of=max(now, at))
-    return {**report, "lead": services.lead_view_to_json(view)}
+    return _answer(report, view)
+
+
+@router.post(
+    "/leads/{lead_id}/touch/approve",
+    summary="A leader approves a late-entered first touch: it counts at the moment it claims.",
+    responses={
+        **_ERRORS,
+        403: {"description": "The token acts for nobody (an approval names who approves)."},
+        409: {"description": "No touch of the lead awaits approval, or it is the approver's."},
+    },
+)
+def approve(
+    lead_id: str,
+    state: StateDep,
+    agreement: AgreementDep,
+    caller: Annotated[Principal, Depends(allowed(Permission.APPROVE_CORRECTIONS))],
+) -> dict[str, Any]:
+    if not caller.member:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            detail=f'token "{caller.name}" acts for nobody; an approval is made by a member '
+            "(create a token with --member)",
+        )
+    now = state.now()
+    try:
+        approve_touch(state.engine, lead_id, by=caller.member, via="api", now=now)
+    except RevpactError as exc:
+        raise http_error(exc) from None
+    view = services.find_lead(state.engine, agreement, lead_id, as_of=now)
+    return {"approved_by": caller.member, "lead": services.lead_view_to_json(view)}
+
+
+def _not_future(now: datetime, **claimed: datetime | None) -> None:
+    """422 for a claimed time more than :data:`FUTURE_SKEW` after ``now``."""
+    for name, moment in claimed.items():
+        if moment is not None and moment > now + FUTURE_SKEW:
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                detail=f"{name}: {moment.isoformat()} is in the future (now is "
+                f"{now.isoformat()}); write when it happened",
+            )
+
+
+def _answer(report: ReceiveReport, view: services.LeadView) -> dict[str, Any]:
+    """The counts, the late entries, warnings and the lead as it now stands."""
+    warnings = []
+    if (
+        view.first_touch_at is not None
+        and view.notified_at is not None
+        and view.late_entry is None
+        and view.first_touch_at < view.notified_at
+    ) or (
+        view.late_entry is not None
+        and view.late_entry.touch_claimed_at is not None
+        and view.notified_at is not None
+        and view.late_entry.touch_claimed_at < view.notified_at
+    ):
+        warnings.append("the first touch is before the lead's notification")
+    return {
+        **report_to_json(report),
+        "late_entries": [
+            {
+                "kind": entry.kind,
+                "claimed_us": entry.claimed_us,
+                "recorded_us": entry.recorded_us,
+                "awaiting_approval": entry.awaiting_approval,
+            }
+            for entry in report.late_entries
+        ],
+        "warnings": warnings,
+        "lead": services.lead_view_to_json(view),
+    }
 
 
 def _key(caller: Principal, idempotency_key: str | None, what: str, body: str) -> str:
@@ -147,14 +251,22 @@ def _key(caller: Principal, idempotency_key: str | None, what: str, body: str) -
 
 
 def _receive(
-    engine: Engine, agreement: Agreement, event: dict[str, Any], now: datetime
-) -> dict[str, int]:
+    engine: Engine,
+    agreement: Agreement,
+    event: dict[str, Any],
+    now: datetime,
+    caller: Principal,
+) -> ReceiveReport:
     try:
         events = parse_events(json.dumps(event).encode(), agreement)
     except EventsError as exc:
-        detail = "; ".join(p.replace("event.lead.", "").replace("event.", "") for p in exc.problems)
+        detail = "; ".join(
+            p.replace("event.lead.", "").replace("event.occurred_at", "at").replace("event.", "")
+            for p in exc.problems
+        )
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail) from None
+    actor = caller.member or f"token:{caller.name}"
     try:
-        return report_to_json(receive(engine, agreement, "api", events, now))
+        return receive(engine, agreement, "api", events, now, actor=actor)
     except RevpactError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None

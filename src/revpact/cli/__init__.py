@@ -11,6 +11,7 @@ import typer
 
 from revpact.cli import (
     agreement_cmds,
+    audit_cmds,
     demo_cmd,
     dispute_cmds,
     escalation_cmds,
@@ -18,6 +19,7 @@ from revpact.cli import (
     import_cmds,
     leads_cmds,
     meetings_cmds,
+    month_cmds,
     render_cmd,
     report_cmds,
     rewards_cmds,
@@ -50,6 +52,8 @@ app.add_typer(feedback_cmds.app, name="feedback")
 app.add_typer(meetings_cmds.app, name="meetings")
 app.add_typer(dispute_cmds.app, name="dispute")
 app.add_typer(report_cmds.app, name="report")
+app.add_typer(month_cmds.app, name="month")
+audit_cmds.register(app)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
+from rich.markup import escape
 
 from revpact.agreement_file import company_a_template, parse_agreement, validation_problems
 from revpact.cli.common import agreement_path, console, err_console, friendly
@@ -45,8 +46,8 @@ def init(
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(company_a_template(language), encoding="utf-8")
     console.print(
-        f"wrote {target} (Company A's agreement, {language}); check it with "
-        f"`revpact validate {target}`",
+        f"wrote {escape(str(target))} (Company A's agreement, {language}); check it with "
+        f"`revpact validate {escape(str(target))}`",
         highlight=False,
     )
 
@@ -61,7 +62,8 @@ def validate(path: PathArgument = None) -> None:
     problems = validation_problems(text, str(target))
     if problems:
         err_console.print(
-            f"{target} is not valid ({len(problems)} problem{'s' if len(problems) != 1 else ''}):",
+            f"{escape(str(target))} is not valid "
+            f"({len(problems)} problem{'s' if len(problems) != 1 else ''}):",
             highlight=False,
         )
         for problem in problems:
@@ -69,7 +71,7 @@ def validate(path: PathArgument = None) -> None:
         raise typer.Exit(1)
     agreement = parse_agreement(text, str(target))
     console.print(
-        f"{target} is valid: {agreement.company}, {agreement.period.start} to "
+        f"{escape(str(target))} is valid: {escape(agreement.company)}, {agreement.period.start} to "
         f"{agreement.period.end}, {len(agreement.signatories)} signatories, "
         f"follow-up within {format_duration(agreement.sales.follow_up.within)} of business time",
         highlight=False,

@@ -183,7 +183,7 @@ def _rhythm(engine: Engine, agreement: Agreement, directory: Path) -> None:
         lines += [
             f"  dispute #{dispute.id}: {dispute.topic}",
             f"    decision #{current.number} of {len(dispute.decisions)}, by "
-            f"{current.decided_by} on {day}: {current.text}",
+            f"{', '.join(current.made_by)} on {day}: {current.text}",
         ]
     console.print("\n".join(lines), highlight=False, markup=True)
     console.print()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -12,6 +13,7 @@ from rich.table import Table
 
 from revpact.cli.common import (
     AgreementOption,
+    AsOfOption,
     DbOption,
     JsonOption,
     console,
@@ -19,6 +21,7 @@ from revpact.cli.common import (
     fmt_time,
     friendly,
     load,
+    parse_as_of,
     store,
 )
 from revpact.cli.feedback_cmds import AtOption, parse_at
@@ -34,13 +37,15 @@ from revpact.services.disputes import (
     name_representative,
     open_dispute,
     record_presentation,
+    rehear,
 )
 
 __all__ = ["app"]
 
 app = typer.Typer(
     help="Disputes between the teams: each side's representative presents (time-boxed), then "
-    "the panel — or the sole arbiter — decides; decisions bind and are never edited.",
+    "the whole panel — or the sole arbiter — decides; decisions bind and are never edited, and "
+    "a decision is superseded only after a new hearing.",
     no_args_is_help=True,
 )
 
@@ -54,6 +59,7 @@ STAGE_STYLE = {
     DisputeStage.AWAITING_PRESENTATIONS: "yellow",
     DisputeStage.AWAITING_DECISION: "bold yellow",
     DisputeStage.DECIDED: "green",
+    DisputeStage.REHEARD: "bold yellow",
 }
 
 
@@ -79,8 +85,15 @@ def open_(
 ) -> None:
     """Open a dispute; the deciders and the time-box are the agreement's in force now."""
     spec = load(agreement)
-    dispute = open_dispute(store(db), spec, topic=topic, raised_by=raised_by, at=parse_at(at, spec))
-    who = ", ".join(dispute.terms.deciders) or "nobody yet (the agreement names no members)"
+    dispute = open_dispute(
+        store(db),
+        spec,
+        topic=topic,
+        raised_by=raised_by,
+        at=parse_at(at, spec),
+        now=datetime.now(UTC),
+    )
+    who = escape(", ".join(dispute.terms.deciders)) or "nobody yet (the agreement names no members)"
     console.print(
         f"opened dispute {dispute.id}: {escape(dispute.topic)}\ndecided by the "
         f"{dispute.terms.mode.replace('_', ' ')}: {who}; each side presents for "
@@ -104,12 +117,19 @@ def represent(
     """Name a team's representative (once per team)."""
     spec = load(agreement)
     dispute = name_representative(
-        store(db), spec, dispute_id, team=team.value, member=member, at=parse_at(at, spec)
+        store(db),
+        spec,
+        dispute_id,
+        team=team.value,
+        member=member,
+        at=parse_at(at, spec),
+        now=datetime.now(UTC),
     )
     named = dispute.representative(team)
     assert named is not None
     console.print(
-        f"{team.value} is represented by {named.member} in dispute {dispute.id}", highlight=False
+        f"{team.value} is represented by {escape(named.member)} in dispute {dispute.id}",
+        highlight=False,
     )
 
 
@@ -126,7 +146,12 @@ def present(
     """Record a team's presentation and its length (an overrun of the time-box is flagged)."""
     spec = load(agreement)
     dispute = record_presentation(
-        store(db), dispute_id, team=team.value, minutes=minutes, at=parse_at(at, spec)
+        store(db),
+        dispute_id,
+        team=team.value,
+        minutes=minutes,
+        at=parse_at(at, spec),
+        now=datetime.now(UTC),
     )
     given = dispute.presentation(team)
     assert given is not None
@@ -138,7 +163,53 @@ def present(
         else f"within the {fmt_seconds(box_s)} time-box"
     )
     console.print(
-        f"{team.value} ({given.presenter}) presented for {fmt_seconds(given.seconds)}: {flag}",
+        f"{team.value} ({escape(given.presenter)}) presented for "
+        f"{fmt_seconds(given.seconds)}: {flag}",
+        highlight=False,
+    )
+
+
+@app.command("rehear")
+@friendly
+def rehear_(
+    dispute_id: IdArgument,
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the dispute is heard again.", show_default=False)
+    ],
+    attendee: Annotated[
+        list[str],
+        typer.Option(
+            "--attendee", help="Who attended the new hearing (e-mail; repeat).", show_default=False
+        ),
+    ],
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who records it (e-mail; optional).", show_default=False),
+    ] = None,
+    at: AtOption = None,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """Record a new hearing of a decided dispute (when, who attended, why): the only way to a
+    decision that supersedes the current one."""
+    spec = load(agreement)
+    dispute = rehear(
+        store(db),
+        dispute_id,
+        attendees=attendee,
+        reason=reason,
+        at=parse_at(at, spec),
+        by=by,
+        now=datetime.now(UTC),
+    )
+    hearing = dispute.hearings[-1]
+    current = dispute.current
+    assert current is not None
+    console.print(
+        f"dispute {dispute.id} heard again on "
+        f"{_when(hearing.held_us, spec.calendar.timezone)} with "
+        f"{escape(', '.join(hearing.attendees))}; the panel now decides again (revpact "
+        f"dispute decide {dispute.id} --supersedes {current.id} --by EACH-DECIDER)",
         highlight=False,
     )
 
@@ -148,12 +219,19 @@ def present(
 def decide_(
     dispute_id: IdArgument,
     decision: Annotated[str, typer.Option("--decision", help="The decision, in full.")],
-    by: Annotated[str, typer.Option("--by", help="The decider recording it (e-mail).")],
+    by: Annotated[
+        list[str],
+        typer.Option(
+            "--by",
+            help="Each decider who made it (e-mail; repeat): every panel member, or the sole "
+            "arbiter. The first is recorded as who entered it.",
+        ),
+    ],
     supersedes: Annotated[
         int | None,
         typer.Option(
             "--supersedes",
-            help="The id of the current decision this one replaces (needed after the first).",
+            help="The id of the current decision this one replaces (after a new hearing).",
             show_default=False,
         ),
     ] = None,
@@ -161,7 +239,7 @@ def decide_(
     agreement: AgreementOption = None,
     db: DbOption = None,
 ) -> None:
-    """Record the binding decision (deciders only; both sides must have presented)."""
+    """Record the panel's binding decision (all deciders; both sides must have presented)."""
     spec = load(agreement)
     dispute = decide(
         store(db),
@@ -171,26 +249,30 @@ def decide_(
         by=by,
         supersedes=supersedes,
         at=parse_at(at, spec),
+        now=datetime.now(UTC),
     )
     current = dispute.current
     assert current is not None
     replaced = f", superseding decision {current.supersedes}" if current.supersedes else ""
     binding = "binding" if dispute.terms.binding else "not binding"
     console.print(
-        f"decision {current.id} of dispute {dispute.id} ({binding}){replaced}", highlight=False
+        f"decision {current.id} of dispute {dispute.id} ({binding}){replaced}, made by "
+        f"{escape(', '.join(current.made_by))}",
+        highlight=False,
     )
 
 
 @app.command("list")
 @friendly
 def list_(
+    as_of: AsOfOption = None,
     as_json: JsonOption = False,
     agreement: AgreementOption = None,
     db: DbOption = None,
 ) -> None:
-    """Every dispute, oldest first, with its stage and current decision."""
+    """Every dispute opened by --as-of, oldest first, with its stage and current decision."""
     spec = load(agreement)
-    found = list_disputes(store(db))
+    found = list_disputes(store(db), as_of=parse_as_of(as_of, spec))
     if as_json:
         payload = {"disputes": [dispute_to_json(d) for d in found]}
         typer.echo(json.dumps(payload, indent=1, ensure_ascii=False))
@@ -218,26 +300,28 @@ def list_(
 @friendly
 def show(
     dispute_id: IdArgument,
+    as_of: AsOfOption = None,
     as_json: JsonOption = False,
     agreement: AgreementOption = None,
     db: DbOption = None,
 ) -> None:
-    """One dispute: its terms, representatives, presentations and the chain of decisions."""
+    """One dispute as of --as-of: its terms, representatives, presentations, new hearings and
+    the chain of decisions."""
     spec = load(agreement)
-    d = get_dispute(store(db), dispute_id)
+    d = get_dispute(store(db), dispute_id, as_of=parse_as_of(as_of, spec))
     if as_json:
         typer.echo(json.dumps(dispute_to_json(d), indent=1, ensure_ascii=False))
         return
     zone = spec.calendar.timezone
     box_s = d.terms.presentation_seconds
-    deciders = ", ".join(d.terms.deciders) or (
+    deciders = escape(", ".join(d.terms.deciders)) or (
         "none named when opened: the members of the agreement in force when it is decided "
         "(add conflict_resolution.members)"
     )
     version = "the agreement file" if d.version_hash is None else f"version {d.version_hash[:12]}"
     console.print(
         f"dispute {d.id}: {escape(d.topic)}\n"
-        f"opened    {_when(d.opened_us, zone)} by {d.raised_by} ({version})\n"
+        f"opened    {_when(d.opened_us, zone)} by {escape(d.raised_by)} ({version})\n"
         f"stage     {_stage(d)}\n"
         f"deciders  {d.terms.mode.replace('_', ' ')}: {deciders}\n"
         f"time-box  {fmt_seconds(box_s)} per side; decisions "
@@ -253,13 +337,19 @@ def show(
         over = 0 if talk is None else talk.over_by(box_s)
         hearing.add_row(
             side.value,
-            "—" if rep is None else rep.member,
+            "—" if rep is None else escape(rep.member),
             "—" if rep is None else _when(rep.named_us, zone),
             "—" if talk is None else _when(talk.recorded_us, zone),
             "—" if talk is None else fmt_seconds(talk.seconds),
             "—" if talk is None else f"[bold red]over by {fmt_seconds(over)}[/]" if over else "ok",
         )
     console.print(hearing)
+    for h in d.hearings:
+        console.print(
+            f"heard again {_when(h.held_us, zone)} with {escape(', '.join(h.attendees))}: "
+            f"{escape(h.reason)}",
+            highlight=False,
+        )
     if d.decisions:
         chain = Table(title="Decisions", title_justify="left", box=box.SIMPLE_HEAD)
         chain.add_column("#", justify="right")
@@ -276,9 +366,11 @@ def show(
                 else ""
             )
             replaces = "" if decision.supersedes is None else f", supersedes #{decision.supersedes}"
+            alone = "" if decision.deciders else " alone (recorded before panels were checked)"
+            made = escape(", ".join(decision.made_by)) + alone
             chain.add_row(
                 str(decision.id),
                 f"{_when(decision.decided_us, zone)}\n{status}",
-                f"[dim]by {escape(decision.decided_by)}{replaces}[/]\n{escape(decision.text)}",
+                f"[dim]by {made}{replaces}[/]\n{escape(decision.text)}",
             )
         console.print(chain)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from revpact import services
@@ -61,7 +63,7 @@ def status(
                 f"{a.month:%Y-%m}",
                 str(a.level),
                 str(a.seq),
-                a.text,
+                escape(a.text),
                 a.owner.value,
                 a.due.isoformat(),
                 done,
@@ -93,13 +95,19 @@ def done(
         str | None,
         typer.Option("--as-of", help="When it was done (ISO 8601). Default: now."),
     ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who marks it done (an e-mail; optional).", show_default=False),
+    ] = None,
     agreement: AgreementOption = None,
     db: DbOption = None,
 ) -> None:
     """Mark an action item done."""
     spec = load(agreement)
-    item = services.complete_action(store(db), month, level, seq, at=parse_as_of(as_of, spec))
-    console.print(f"done: {item.text}", highlight=False)
+    item = services.complete_action(
+        store(db), month, level, seq, at=parse_as_of(as_of, spec), by=by, now=datetime.now(UTC)
+    )
+    console.print(f"done: {escape(item.text)}", highlight=False)
 
 
 @app.command("report")
@@ -116,7 +124,9 @@ def report(
     spec = load(agreement)
     moment = parse_as_of(as_of, spec)
     filed = services.file_swat_report(
-        store(db), spec, week=week, path=file, as_of=moment, filed_by=by
+        store(db), spec, week=week, path=file, as_of=moment, filed_by=by, now=datetime.now(UTC)
     )
     verb = "replaced" if filed.replaced else "filed"
-    console.print(f"{verb} the report for {filed.week} ({filed.file_name})", highlight=False)
+    console.print(
+        f"{verb} the report for {filed.week} ({escape(filed.file_name)})", highlight=False
+    )

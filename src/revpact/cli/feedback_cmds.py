@@ -53,6 +53,16 @@ AtOption = Annotated[
         show_default=False,
     ),
 ]
+EventAtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--event-at",
+        help="When the event the feedback is about happened (ISO 8601; no offset = the "
+        "calendar's zone); the item is due within the agreement's window after it. Default: the "
+        "moment it is raised (--at).",
+        show_default=False,
+    ),
+]
 ByOption = Annotated[
     str | None,
     typer.Option("--by", help="Who, e.g. a signatory's e-mail (optional).", show_default=False),
@@ -66,7 +76,7 @@ STATE_STYLE = {
 }
 
 
-def parse_at(value: str | None, agreement: Agreement) -> datetime:
+def parse_at(value: str | None, agreement: Agreement, option: str = "--at") -> datetime:
     """``--at``: ISO 8601, read in the calendar's zone without an offset; default now."""
     if value is None:
         return datetime.now(UTC)
@@ -74,7 +84,7 @@ def parse_at(value: str | None, agreement: Agreement) -> datetime:
         return parse_as_of(value, agreement)
     except RevpactError:
         raise RevpactError(
-            f'--at "{value}" is not an ISO 8601 moment; write e.g. 2020-06-30T17:00-04:00'
+            f'{option} "{value}" is not an ISO 8601 moment; write e.g. 2020-06-30T17:00-04:00'
         ) from None
 
 
@@ -84,7 +94,8 @@ def _state(state: FeedbackState) -> str:
 
 def _print_item(view: FeedbackView, zone: str, verb: str) -> None:
     console.print(
-        f"{verb} feedback {view.id} ({view.from_team} → {view.to_team}, {view.topic}): "
+        f"{verb} feedback {view.id} ({view.from_team} → {view.to_team}, {view.topic}) about "
+        f"{fmt_time(view.event_at, zone, style='%Y-%m-%d %H:%M %Z')}: "
         f"due {fmt_time(view.due_at, zone, style='%Y-%m-%d %H:%M %Z')} ({view.clock} clock), "
         f"{_state(view.state)}",
         highlight=False,
@@ -109,12 +120,15 @@ def add(
     ] = None,
     by: ByOption = None,
     at: AtOption = None,
+    event_at: EventAtOption = None,
     agreement: AgreementOption = None,
     db: DbOption = None,
 ) -> None:
-    """Raise feedback for the other team; it is due within the agreement's window."""
+    """Raise feedback for the other team about an event; it is due within the agreement's
+    window after the event (--event-at, default: now)."""
     spec = load(agreement)
     target = to_team or (Side.SALES if from_team is Side.MARKETING else Side.MARKETING)
+    raised = parse_at(at, spec)
     view = add_feedback(
         store(db),
         spec,
@@ -123,7 +137,9 @@ def add(
         topic=topic.value,
         text=text,
         by=by,
-        at=parse_at(at, spec),
+        at=raised,
+        event_at=None if event_at is None else parse_at(event_at, spec, "--event-at"),
+        now=datetime.now(UTC),
     )
     _print_item(view, spec.calendar.timezone, "raised")
 
@@ -140,7 +156,9 @@ def answer(
 ) -> None:
     """Answer a feedback item (once: the answer is a record)."""
     spec = load(agreement)
-    view = answer_feedback(store(db), feedback_id, text=text, by=by, at=parse_at(at, spec))
+    view = answer_feedback(
+        store(db), feedback_id, text=text, by=by, at=parse_at(at, spec), now=datetime.now(UTC)
+    )
     _print_item(view, spec.calendar.timezone, "answered")
 
 
@@ -170,18 +188,20 @@ def list_(
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
-    moments = [m for v in views for m in (v.raised_at, v.due_at, v.answered_at)]
+    moments = [m for v in views for m in (v.event_at, v.raised_at, v.due_at, v.answered_at)]
     style = short_time_style(moments, moment, zone)
     table.add_column("id", justify="right")
-    table.add_column("raised → due", no_wrap=True)
+    table.add_column("event → due\nraised", no_wrap=True)
     table.add_column("state", no_wrap=True)
     table.add_column("feedback", overflow="fold")
     for v in views:
         answered = f"\n{fmt_time(v.answered_at, zone, style=style)}" if v.answered_at else ""
-        raised, due = (fmt_time(t, zone, style=style) for t in (v.raised_at, v.due_at))
+        event, raised, due = (
+            fmt_time(t, zone, style=style) for t in (v.event_at, v.raised_at, v.due_at)
+        )
         table.add_row(
             str(v.id),
-            f"{raised}\n→ {due}",
+            f"{event}\n→ {due}\n[dim]raised {raised}[/]",
             _state(v.state) + answered,
             f"[dim]{v.from_team} → {v.to_team}, {v.topic}[/]\n{escape(v.text)}",
         )
@@ -215,9 +235,11 @@ def show(
     lines = [
         f"feedback {view.id}: {view.from_team} → {view.to_team}, {view.topic}",
         f"  {escape(view.text)}",
+        f"event    {fmt_time(view.event_at, zone, style=style)} (what it is about happened)",
         f"raised   {fmt_time(view.raised_at, zone, style=style)}"
         + (f" by {escape(view.raised_by)}" if view.raised_by else ""),
-        f"due      {fmt_time(view.due_at, zone, style=style)} ({view.clock} clock, {version})",
+        f"due      {fmt_time(view.due_at, zone, style=style)} ({view.clock} clock from the "
+        f"event, {escape(version)})",
         f"state    {_state(view.state)}",
     ]
     if view.answer is not None:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.text import Text
 
 from revpact import services
 from revpact.cli.common import AgreementOption, DbOption, console, friendly, load, store
@@ -41,6 +42,15 @@ class Encoding(StrEnum):
     CP1252 = "cp1252"
 
 
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Who imports (an e-mail): recorded on every row written and in the audit trail.",
+        show_default=False,
+        metavar="EMAIL",
+    ),
+]
 FormatOption = Annotated[
     SourceFormat,
     typer.Option(
@@ -98,7 +108,7 @@ def _run(
         report = service(
             engine, spec, file, skip_invalid=skip_invalid, progress=progress, **options
         )
-    console.print(describe(report), highlight=False)
+    console.print(Text(describe(report)), highlight=False)  # file text is not markup
 
 
 @app.command("leads")
@@ -116,6 +126,7 @@ def import_leads(
     source_format: FormatOption = SourceFormat.CANONICAL,
     mapping: MappingOption = None,
     encoding: EncodingOption = Encoding.AUTO,
+    by: ByOption = None,
     agreement: AgreementOption = None,
     db: DbOption = None,
 ) -> None:
@@ -129,6 +140,7 @@ def import_leads(
         agreement,
         db,
         services.import_leads,
+        by=by,
         **_export_options(source_format, mapping, encoding),
     )
 
@@ -148,6 +160,7 @@ def import_deals(
     source_format: FormatOption = SourceFormat.CANONICAL,
     mapping: MappingOption = None,
     encoding: EncodingOption = Encoding.AUTO,
+    by: ByOption = None,
     agreement: AgreementOption = None,
     db: DbOption = None,
 ) -> None:
@@ -161,6 +174,7 @@ def import_deals(
         agreement,
         db,
         services.import_deals,
+        by=by,
         **_export_options(source_format, mapping, encoding),
     )
 
@@ -178,12 +192,13 @@ def import_revenue(
         Path, typer.Argument(help="Revenue CSV.", show_default=False, metavar="FILE.csv")
     ],
     skip_invalid: SkipInvalid = False,
+    by: ByOption = None,
     agreement: AgreementOption = None,
     db: DbOption = None,
 ) -> None:
     """Import recognised revenue per month (month,amount; month as 2020-06). A month without
     a row counts the won deals closed in it."""
-    _run("revenue", file, skip_invalid, agreement, db, services.import_revenue)
+    _run("revenue", file, skip_invalid, agreement, db, services.import_revenue, by=by)
 
 
 def describe(report: services.ImportReport) -> str:
@@ -196,4 +211,15 @@ def describe(report: services.ImportReport) -> str:
         text += f", {report.rejected:,} rejected (see {report.rejects_path})"
     if report.pending_applied:
         text += f"; {report.pending_applied:,} waiting webhook events applied"
+    if report.late_touches:
+        text += (
+            f"; {report.late_touches:,} changed first touch{'es' * (report.late_touches != 1)} "
+            "recorded late (see revpact leads --status breached; revpact leads approve)"
+        )
+    if report.touched_before_notified:
+        n = report.touched_before_notified
+        text += f"\n{n:,} lead{'s' * (n != 1)} first touched before the notification (kept):"
+        text += "".join(f"\n  {line}" for line in report.touched_before_notified_shown)
+        if n > len(report.touched_before_notified_shown):
+            text += f"\n  and {n - len(report.touched_before_notified_shown):,} more"
     return text

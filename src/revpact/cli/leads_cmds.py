@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich import box
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy import Engine
 
 from revpact import services
@@ -28,6 +29,7 @@ from revpact.cli.common import (
     short_time_style,
     store,
 )
+from revpact.cli.month_cmds import close_line
 from revpact.cli.scoreboard_view import month_table, year_table
 from revpact.domain.agreement import Agreement
 from revpact.domain.scoreboard import month_to_json, year_to_json
@@ -35,6 +37,8 @@ from revpact.domain.scoreboard_facts import month_end
 from revpact.domain.scoreboard_trend import trend, trend_to_json
 from revpact.domain.sla import LeadStatus
 from revpact.errors import RevpactError
+from revpact.services.late_entries import approve_touch, check_approver
+from revpact.services.month_states import close_blocks, with_closes
 
 __all__ = ["lead_table", "register", "render_summary"]
 
@@ -59,7 +63,14 @@ def _status(value: str | None) -> LeadStatus | None:
         ) from None
 
 
+leads_app = typer.Typer(
+    help="List leads with their follow-up status (approve: let a late-entered touch count).",
+    invoke_without_command=True,
+)
+
+
 def leads(
+    ctx: typer.Context,
     status: Annotated[
         str | None,
         typer.Option(
@@ -75,7 +86,10 @@ def leads(
     agreement: AgreementOption = None,
     db: DbOption = None,
 ) -> None:
-    """List leads with their follow-up status, due time and response time."""
+    """List leads with their follow-up status, due time and response time; a late entry is
+    marked "late" (awaiting approval: "late?")."""
+    if ctx.invoked_subcommand is not None:
+        return
     spec = load(agreement)
     moment = parse_as_of(as_of, spec)
     engine, wanted = store(db), _status(status)
@@ -134,9 +148,56 @@ def lead_table(
             cells.append(fmt_time(v.first_touch_at, zone, style=style))
             cells.append(fmt_seconds(v.response_business_seconds))
         cells.append(fmt_seconds(v.business_seconds_left))
-        cells.append(f"[{STATUS_STYLE[v.status]}]{v.status.value}[/]")
+        cells.append(f"[{STATUS_STYLE[v.status]}]{v.status.value}[/]{_late_mark(v)}")
         table.add_row(*cells)
+    if any(v.late_entry is not None for v in views):
+        table.caption = (table.caption + "; " if table.caption else "") + (
+            "late: recorded more than late_entry_after after the time it claims; "
+            "late?: a late touch awaiting approval (revpact leads approve)"
+        )
     return table
+
+
+def _late_mark(view: services.LeadView) -> str:
+    if view.late_entry is None:
+        return ""
+    return " [yellow]late?[/]" if view.late_entry.awaiting_approval else " [dim]late[/]"
+
+
+def approve(
+    lead_id: Annotated[
+        str,
+        typer.Argument(help="The lead whose late-entered touch to approve.", show_default=False),
+    ],
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="Who approves: a signatory who leads a team (leader: true) or sits on the "
+            "executive team; not the lead's owner.",
+            show_default=False,
+            metavar="EMAIL",
+        ),
+    ],
+    now: Annotated[
+        str | None,
+        typer.Option("--now", help="When the approval is made (default: now).", hidden=True),
+    ] = None,
+    agreement: AgreementOption = None,
+    db: DbOption = None,
+) -> None:
+    """Approve a lead's late-entered first touch: it then counts at the moment it claims
+    (recorded in the audit trail)."""
+    spec = load(agreement)
+    approver = check_approver(spec, by)
+    moment = parse_as_of(now, spec)
+    engine = store(db)
+    approve_touch(engine, lead_id, by=approver, via="cli", now=moment)
+    view = services.find_lead(engine, spec, lead_id, as_of=moment)
+    console.print(
+        Text(f"{lead_id}: touch approved by {approver}; the lead is now {view.status.value}"),
+        highlight=False,
+    )
 
 
 def status(
@@ -191,6 +252,7 @@ def _scoreboard(
     # As of now by default: a past month's leads are decided by now, so its figures are final.
     moment = parse_as_of(as_of, spec)
     board = services.year_scoreboard(engine, spec, as_of=moment)
+    closes = close_blocks(engine, spec, as_of=moment)
     if month is not None:
         at = next((i for i, s in enumerate(board.months) if s.month == first), None)
         if at is None:
@@ -198,14 +260,17 @@ def _scoreboard(
         score = board.months[at]
         change = trend(board.months[at - 1] if at else None, score)
         if as_json:
-            typer.echo(
-                json.dumps({**month_to_json(score), "trend": trend_to_json(change)}, indent=1)
-            )
+            close = closes.get(f"{first:%Y-%m}")
+            as_dict = {**month_to_json(score), "trend": trend_to_json(change), "close": close}
+            typer.echo(json.dumps(as_dict, indent=1))
         else:
             console.print(month_table(spec, score, change))
+            console.print(close_line(closes.get(f"{first:%Y-%m}"), spec), highlight=False)
         return
     if as_json:
-        typer.echo(json.dumps(year_to_json(board), indent=1))
+        typer.echo(
+            json.dumps(with_closes(engine, spec, year_to_json(board), as_of=moment), indent=1)
+        )
     else:
         console.print(year_table(spec, board))
 
@@ -264,5 +329,7 @@ def render_summary(spec: Agreement, summary: services.FollowUpSummary) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(friendly(leads))
+    leads_app.callback(invoke_without_command=True)(friendly(leads))
+    leads_app.command("approve")(friendly(approve))
+    app.add_typer(leads_app, name="leads")
     app.command()(friendly(status))

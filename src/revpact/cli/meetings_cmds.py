@@ -30,7 +30,7 @@ from revpact.cli.common import (
 )
 from revpact.domain.agreement import Agreement, Cadence
 from revpact.domain.durations import format_duration
-from revpact.domain.meetings import notes_template, the_meeting
+from revpact.domain.meetings import UnitState, notes_template, the_meeting
 from revpact.errors import RevpactError
 from revpact.services import meetings as service
 
@@ -183,6 +183,16 @@ def record(
             "--notes", help="The notes, a markdown file with the parts the meeting needs."
         ),
     ],
+    length: Annotated[
+        int,
+        typer.Option(
+            "--minutes",
+            min=1,
+            max=24 * 60,
+            help="How long it lasted, in minutes (it counts when it lasted the agreed length).",
+            show_default=False,
+        ),
+    ],
     by: Annotated[
         str | None, typer.Option("--by", help="Who records it (a signatory's e-mail).")
     ] = None,
@@ -203,6 +213,7 @@ def record(
         held_at=_moment(held_at, spec, "--held-at"),
         attendees=attendees.split(","),
         notes=notes,
+        duration=length * 60,
         by=by,
         supersedes=corrects,
         now=datetime.now(UTC),
@@ -210,10 +221,15 @@ def record(
     what = f" (corrects record {saved.supersedes})" if saved.supersedes else ""
     console.print(
         f"recorded {saved.meeting_id} held {fmt_time(saved.held_at, spec.calendar.timezone)} "
-        f"as record {saved.id}{what}: {len(saved.attendees)} attendees, "
+        f"as record {saved.id}{what}: {length} min, {len(saved.attendees)} attendees, "
         f"{len(saved.minutes)} parts",
         highlight=False,
     )
+    if saved.not_counted:
+        console.print(
+            f"[yellow]it does not count as held: {escape('; '.join(saved.not_counted))}[/]",
+            highlight=False,
+        )
 
 
 @app.command("list")
@@ -246,7 +262,7 @@ def list_held(
         caption=caption,
         caption_justify="left",
     )
-    for column in ("id", "meeting", "held", "people", "recorded by", "note"):
+    for column in ("id", "meeting", "held", "length", "people", "recorded by", "note"):
         table.add_column(column, no_wrap=column in {"id", "held", "note"})
     for r in found:
         note = (
@@ -258,8 +274,9 @@ def list_held(
             str(r.id),
             r.meeting_id,
             fmt_time(r.held_at, zone),
+            "—" if r.duration is None else format_duration(r.duration),
             str(len(r.attendees)),
-            names[r.recorded_by],
+            escape(names[r.recorded_by]),
             note,
         )
     console.print(table)
@@ -330,6 +347,12 @@ def compliance(
         for label, units in (("missed", c.missed), ("excused (closed day)", c.excused)):
             if units:
                 console.print(f"{c.meeting_id} {label}: {', '.join(units)}", highlight=False)
+        for u in c.units:
+            if u.not_counted and u.state is not UnitState.HELD:
+                console.print(
+                    f"  {u.unit} not counted — {escape('; '.join(u.not_counted))}",
+                    highlight=False,
+                )
         if c.pending:
             console.print(
                 f"{c.meeting_id} not held yet in {', '.join(c.pending)} (not over)",
@@ -369,7 +392,7 @@ def print_agenda(found: service.Agenda, currency: str) -> None:
     )
     names = ", ".join(p.name for p in found.attendees)
     console.print(f"Attendees: {escape(names)}", highlight=False)
-    console.print(f"Agreement: {found.version}", highlight=False)
+    console.print(f"Agreement: {escape(found.version)}", highlight=False)
     console.print()
     console.print("[bold]Agenda[/]")
     for number, item in enumerate(found.items, start=1):
@@ -384,7 +407,7 @@ def print_agenda(found: service.Agenda, currency: str) -> None:
         _print_actions(found)
     console.print()
     headings = ", ".join(f'"{h}"' for h in found.notes_headings)
-    console.print(f"Notes for the record: {headings}", highlight=False)
+    console.print(f"Notes for the record: {escape(headings)}", highlight=False)
 
 
 def _scorecard_table(card: service.Scorecard, title: str, currency: str) -> Table:
@@ -428,7 +451,9 @@ def _print_weekly(review: service.WeeklyReview, currency: str, zone: str) -> Non
         for column in ("owner", "missed", "leads"):
             table.add_column(column, overflow="fold")
         for b in follow.breaches:
-            table.add_row(b.owner or "(nobody)", str(len(b.lead_ids)), ", ".join(b.lead_ids))
+            table.add_row(
+                escape(b.owner or "(nobody)"), str(len(b.lead_ids)), escape(", ".join(b.lead_ids))
+            )
         console.print(table)
     else:
         console.print("[green]No follow-up deadline was missed in the week.[/]")
@@ -457,7 +482,9 @@ def _print_monthly(review: service.MonthlyReview, currency: str) -> None:
         table.add_row("Sales cycle", f"{coming.sales_cycle_days:.1f} d")
         console.print(table)
     for slot in review.plans:
-        console.print(f"[bold]{escape(slot.heading)}[/]: to be written at the meeting")
+        console.print(
+            f"[bold]{escape(slot.heading)}[/]: to be written at the meeting", highlight=False
+        )
         if slot.previous:
             console.print(f"  last plan: {escape(slot.previous)}", highlight=False)
 
@@ -469,7 +496,7 @@ def _print_feedback(found: service.Agenda, zone: str) -> None:
         console.print("[green]No open or overdue feedback.[/]")
         return
     table = Table(title="Open and overdue feedback", title_justify="left", box=box.SIMPLE_HEAD)
-    for column in ("id", "from → to", "topic", "due", "state", "text"):
+    for column in ("id", "from → to", "topic", "event → due", "state", "text"):
         table.add_column(column, overflow="fold")
     for f in items:
         state = "[red]overdue[/]" if f.state.value == "overdue" else f.state.value
@@ -477,7 +504,7 @@ def _print_feedback(found: service.Agenda, zone: str) -> None:
             str(f.id),
             f"{f.from_team} → {f.to_team}",
             f.topic,
-            fmt_time(f.due_at, zone),
+            f"{fmt_time(f.event_at, zone)} → {fmt_time(f.due_at, zone)}",
             state,
             escape(f.text),
         )
@@ -495,6 +522,11 @@ def _print_actions(found: service.Agenda) -> None:
         table.add_column(column, overflow="fold" if column == "action" else "ellipsis")
     for a in actions:
         table.add_row(
-            f"{a.month:%Y-%m}", str(a.level), str(a.seq), a.text, a.owner.value, a.due.isoformat()
+            f"{a.month:%Y-%m}",
+            str(a.level),
+            str(a.seq),
+            escape(a.text),
+            a.owner.value,
+            a.due.isoformat(),
         )
     console.print(table)

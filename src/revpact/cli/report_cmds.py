@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from revpact.cli.common import AgreementOption, DbOption, console, friendly, load, store
 from revpact.errors import RevpactError
@@ -73,7 +74,7 @@ def _write(pack: MeetingPack, lang: str, fmt: str, out: Path | None) -> None:
         target.write_bytes(body)
     except OSError as exc:
         raise RevpactError(f"cannot write {target}: {exc.strerror or exc}") from None
-    console.print(f"wrote {target}", highlight=False)
+    console.print(f"wrote {escape(str(target))}", highlight=False)
 
 
 def weekly(

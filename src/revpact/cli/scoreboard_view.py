@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import assert_never
 
 from rich.table import Table
 
 from revpact.domain.agreement import Agreement
-from revpact.domain.scoreboard import MonthScore, YearScoreboard
+from revpact.domain.scoreboard import MonthScore, MonthState, RevenueScore, YearScoreboard
 from revpact.domain.scoreboard_trend import Trend
 
-__all__ = ["month_table", "year_table"]
+__all__ = ["FALLBACK_MARK", "month_table", "notes", "year_table"]
 
 
 def _money(value: Decimal | None, currency: str) -> str:
@@ -25,8 +26,67 @@ def _days(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:.1f} d"
 
 
-def _verdict(met: bool | None) -> str:
+def _verdict(met: bool | None, state: MonthState = MonthState.DECIDED) -> str:
+    if state is MonthState.IN_PROGRESS:
+        return "[yellow]in progress[/]"
     return "—" if met is None else ("[green]met[/]" if met else "[red]missed[/]")
+
+
+FALLBACK_MARK = "*"
+"""Marks a revenue figure that used the won deals for a month without a revenue row."""
+
+FALLBACK_NOTE = "* revenue of a month without a revenue row: the deals won in it (fallback)"
+UNKNOWN_NOTE = "revenue unknown: no revenue row, and the agreement takes recognised revenue only"
+_STATE_NOTES = {
+    MonthState.IN_PROGRESS: "so far: in progress, month to date against pro-rated targets; "
+    "not counted",
+    MonthState.AWAITING_CLOSE: "? awaiting close: provisional, not counted yet",
+}
+
+
+def _shared(score: MonthScore) -> str:
+    """The year table's shared-goals cell: the verdict, or where the month stands."""
+    match score.state:
+        case MonthState.IN_PROGRESS:
+            return "[yellow]so far[/]"
+        case MonthState.AWAITING_CLOSE:
+            return _verdict(score.shared_goals.met) + "?"
+        case MonthState.DECIDED:
+            return _verdict(score.shared_goals.met)
+        case _:
+            assert_never(score.state)
+
+
+def _revenue(revenue: RevenueScore, shown: str) -> str:
+    if revenue.actual is None:
+        return "unknown"
+    return shown + (FALLBACK_MARK if revenue.fallback else "")
+
+
+def _state_line(score: MonthScore) -> str:
+    match score.state:
+        case MonthState.DECIDED:
+            return ""
+        case MonthState.IN_PROGRESS:
+            return f"in progress: {score.revenue.share:.0%} of the month, month to date"
+        case MonthState.AWAITING_CLOSE:
+            return "awaiting close: provisional"
+        case _:
+            assert_never(score.state)
+
+
+def notes(board_or_score: YearScoreboard | MonthScore) -> list[str]:
+    """The footnotes the marks of a table need (none when nothing is marked)."""
+    months = (
+        board_or_score.months if isinstance(board_or_score, YearScoreboard) else (board_or_score,)
+    )
+    found: list[str] = []
+    if any(s.revenue.fallback_months for s in months):
+        found.append(FALLBACK_NOTE)
+    if any(s.revenue.months_unknown for s in months):
+        found.append(UNKNOWN_NOTE)
+    found += [note for state, note in _STATE_NOTES.items() if any(s.state is state for s in months)]
+    return found
 
 
 def _change(value: Decimal | None, kind: str, *, lower_is_better: bool = False) -> str:
@@ -51,20 +111,27 @@ def month_table(spec: Agreement, score: MonthScore, change: Trend) -> Table:
         if score.version is None
         else f" (agreement v{score.version.number}, {score.version.hash[:8]})"
     )
+    state = _state_line(score)
+    footnotes = [n for n in notes(score) if n not in _STATE_NOTES.values()]
     table = Table(
-        title=f"Scoreboard — {spec.company}, {score.month:%B %Y}{under}", title_justify="left"
+        title=f"Scoreboard — {spec.company}, {score.month:%B %Y}{under}"
+        + (f" — {state}" if state else ""),
+        title_justify="left",
+        caption="\n".join(footnotes) or None,
+        caption_justify="left",
     )
     for column in ("goal", "actual", "target", "", "vs last month"):
         table.add_column(column, justify="left" if column == "goal" else "right")
-    r = score.revenue
+    r, st = score.revenue, score.state
     table.add_row(
-        "revenue",
-        _money(r.actual, cur),
+        "revenue" + (" (pro-rated target)" if st is MonthState.IN_PROGRESS else ""),
+        _revenue(r, _money(r.actual, cur)),
         _money(r.target, cur),
-        _verdict(r.met),
+        _verdict(r.met, st),
         _change(change.revenue, "money"),
     )
-    table.add_row("revenue year to date", _money(r.ytd, cur), _money(r.ytd_target, cur), "")
+    ytd = _money(r.ytd, cur) + (FALLBACK_MARK if r.fallback_months else "")
+    table.add_row("revenue year to date", ytd, _money(r.ytd_target, cur), "")
     table.add_row(
         "required per remaining month", _money(r.required_per_remaining_month, cur), "", ""
     )
@@ -78,10 +145,10 @@ def month_table(spec: Agreement, score: MonthScore, change: Trend) -> Table:
         table.add_row(name, "", "", _verdict(verdict.met))
     lv = score.lead_value
     table.add_row(
-        "lead value",
+        "lead value" + (" (pro-rated target)" if st is MonthState.IN_PROGRESS else ""),
         _money(lv.actual, cur),
         _money(lv.target, cur),
-        _verdict(lv.met),
+        _verdict(lv.met, st),
         _change(change.lead_value, "money"),
     )
     for item in lv.by_type:
@@ -91,7 +158,7 @@ def month_table(spec: Agreement, score: MonthScore, change: Trend) -> Table:
         f"follow-up compliance ({fu.met:,} met, {fu.breached:,} breached)",
         _pct(fu.compliance),
         _pct(fu.target),
-        _verdict(fu.met_goal),
+        _verdict(fu.met_goal, st),
         _change(change.follow_up_compliance, "pct"),
     )
     cr = score.close_rate
@@ -99,7 +166,7 @@ def month_table(spec: Agreement, score: MonthScore, change: Trend) -> Table:
         "close rate",
         _pct(cr.actual),
         _pct(cr.target),
-        _verdict(cr.met),
+        _verdict(cr.met, st),
         _change(change.close_rate, "pct"),
     )
     cy = score.sales_cycle
@@ -107,15 +174,16 @@ def month_table(spec: Agreement, score: MonthScore, change: Trend) -> Table:
         "sales cycle (mean)",
         _days(cy.actual),
         _days(cy.target),
-        _verdict(cy.met),
+        _verdict(cy.met, st),
         _change(change.sales_cycle_days, "days", lower_is_better=True),
     )
-    table.add_row("shared goals", "", "", _verdict(score.shared_goals.met))
+    table.add_row("shared goals", "", "", _verdict(score.shared_goals.met, st))
     esc = score.escalation
     since = "" if esc.since is None else f"since {esc.since:%Y-%m}"
-    table.add_row("escalation", f"{esc.level}-day step" if esc.level else "none", since, "")
+    counted = "" if not score.provisional else "[yellow]not counted yet[/]"
+    table.add_row("escalation", f"{esc.level}-day step" if esc.level else "none", since, counted)
     reward = score.reward
-    table.add_row("monthly reward", _money(reward.amount, cur), _money(reward.pool, cur), "")
+    table.add_row("monthly reward", _money(reward.amount, cur), _money(reward.pool, cur), counted)
     return table
 
 
@@ -144,8 +212,13 @@ def year_table(spec: Agreement, board: YearScoreboard) -> Table:
     table = Table(
         title=f"Scoreboard — {spec.company}, {spec.period.start} to {spec.period.end}",
         title_justify="left",
-        caption=f"amounts in thousands of {spec.currency}; level = escalation step (days)"
-        + versions_caption(board),
+        caption="\n".join(
+            [
+                f"amounts in thousands of {spec.currency}; level = escalation step (days)"
+                + versions_caption(board),
+                *notes(board),
+            ]
+        ),
         caption_justify="left",
         box=None,
         padding=(0, 0, 0, 2),
@@ -158,15 +231,16 @@ def year_table(spec: Agreement, board: YearScoreboard) -> Table:
     ):  # fmt: skip
         table.add_column(column, justify="left" if column == "month" else "right", no_wrap=True)
     for s in board.months:
+        actual = s.revenue.actual
         table.add_row(
             f"{s.month:%Y-%m}",
-            _k(s.revenue.actual),
+            "—" if actual is None else _revenue(s.revenue, _k(actual)),
             _k(s.revenue.target),
             _k(s.lead_value.actual),
             _pct(s.follow_up.compliance),
             _pct(s.close_rate.actual),
             _days(s.sales_cycle.actual),
-            _verdict(s.shared_goals.met),
+            _shared(s),
             str(s.escalation.level or "—"),
             f"{s.reward.amount:,.0f}",
         )

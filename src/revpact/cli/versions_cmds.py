@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from revpact.agreement_file import parse_agreement
@@ -55,13 +56,14 @@ def _when(us: int | None, zone: str) -> str:
 
 
 def change_table(changes: list[Change], title: str) -> Table:
-    """The changes, section by section, as a manager reads them."""
+    """The changes, section by section, as a manager reads them (text from the file is printed
+    as it is: Rich markup in it is escaped, so ``[a, b]`` is shown, not eaten)."""
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("section")
     table.add_column("what changed", overflow="fold")
     last = None
     for change in changes:
-        table.add_row("" if change.section == last else change.section, str(change))
+        table.add_row("" if change.section == last else escape(change.section), escape(str(change)))
         last = change.section
     return table
 
@@ -94,12 +96,12 @@ def publish(
     version = result.version
     if not result.created:
         console.print(
-            f"{target} is {version.label} already: nothing changed, nothing published",
+            f"{escape(str(target))} is {version.label} already: nothing changed, nothing published",
             highlight=False,
         )
         return
     console.print(
-        f"published {target} as [bold]{version.label}[/] on "
+        f"published {escape(str(target))} as [bold]{version.label}[/] on "
         f"{_when(version.published_us, _zone(agreement))}; sha256 {version.hash}",
         highlight=False,
     )
@@ -186,7 +188,9 @@ def status(
             if s.signed_us is not None
             else ("[red]not yet[/]" if s.required else "not required")
         )
-        table.add_row(s.signatory.name, s.signatory.team.value, s.signatory.role, shown)
+        table.add_row(
+            escape(s.signatory.name), s.signatory.team.value, escape(s.signatory.role), shown
+        )
     console.print(table)
     if state.pending and state.changes_since_in_force:
         console.print(
@@ -265,7 +269,7 @@ def sign(
     moment = now if at is None else parse_as_of(at, latest.agreement)
     result = av.sign(engine, email, version=version, at=moment, now=now, via="cli")
     console.print(
-        f"{result.signatory.name} signed {result.version.label} on "
+        f"{escape(result.signatory.name)} signed {result.version.label} on "
         f"{_when(result.signed_us, zone)} (bound to sha256 {result.version.hash})",
         highlight=False,
     )

@@ -4,6 +4,7 @@ marketing promises to deliver for it."""
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
 
 from pydantic import Field, model_validator
 
@@ -18,7 +19,7 @@ from revpact.domain.agreement_types import (
     raise_problems,
 )
 
-__all__ = ["CompanyGoals", "MarketingSpec", "NamedGoal"]
+__all__ = ["CompanyGoals", "MarketingSpec", "NamedGoal", "RevenueSourceRule"]
 
 
 class NamedGoal(Frozen):
@@ -29,6 +30,21 @@ class NamedGoal(Frozen):
     text: Text
 
 
+class RevenueSourceRule(StrEnum):
+    """Where a month's revenue comes from (``company_goals.revenue_source``).
+
+    * ``recognised`` — only the month's row of the revenue file; a month without one has no
+      known revenue (its revenue goal is "no data", never missed) until the row arrives.
+    * ``won_deals`` — always the amounts of the deals won in the month.
+    * ``recognised_else_won_deals`` — the row when there is one, else the won deals; every
+      figure that used the won deals is marked as a fallback.
+    """
+
+    RECOGNISED = "recognised"
+    WON_DEALS = "won_deals"
+    RECOGNISED_ELSE_WON_DEALS = "recognised_else_won_deals"
+
+
 class CompanyGoals(Frozen):
     """Annual revenue from a baseline to a target, and the monthly run rate that gets there."""
 
@@ -37,6 +53,7 @@ class CompanyGoals(Frozen):
     current_monthly_run_rate: Money
     target_monthly_run_rate: Money
     target_run_rate_by: Month
+    revenue_source: RevenueSourceRule = RevenueSourceRule.RECOGNISED_ELSE_WON_DEALS
     goals: tuple[NamedGoal, ...] = ()
 
     @model_validator(mode="after")

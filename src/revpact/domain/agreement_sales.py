@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BOOLEAN_LEAD_FIELDS",
     "CANONICAL_LEAD_FIELDS",
+    "LATE_ENTRY_AFTER_DEFAULT",
     "CloseRateGoal",
     "Criteria",
     "DaysMilestone",
@@ -126,14 +127,22 @@ class _Matcher:
         return False
 
 
+LATE_ENTRY_AFTER_DEFAULT = 15 * 60
+"""``late_entry_after`` when the agreement does not say: 15 minutes."""
+
+
 class FollowUpSpec(Frozen):
-    """Sales follows up every covered lead within ``within`` of business time."""
+    """Sales follows up every covered lead within ``within`` of business time.
+
+    A touch or notification recorded more than ``late_entry_after`` (wall-clock time) after the
+    moment it claims is a late entry (:mod:`revpact.domain.late_entries`)."""
 
     within: Duration
     at_risk_within: Duration
     applies_to: Criteria = Field(default_factory=dict)
     excludes: Criteria = Field(default_factory=dict)
     compliance_target: Percent = Decimal(1)
+    late_entry_after: Duration = LATE_ENTRY_AFTER_DEFAULT
 
     @model_validator(mode="after")
     def _consistent(self) -> FollowUpSpec:
@@ -192,6 +201,13 @@ class FollowUpSpec(Frozen):
             "at_risk_within": self.at_risk_within,
             "applies_to": normal(self.applies_to),
             "excludes": normal(self.excludes),
+            # Only when set: a late touch awaiting approval counts at its recorded moment, so
+            # changing the threshold settles touches again (the default keeps old fingerprints).
+            **(
+                {"late_entry_after": self.late_entry_after}
+                if self.late_entry_after != LATE_ENTRY_AFTER_DEFAULT
+                else {}
+            ),
         }
 
 

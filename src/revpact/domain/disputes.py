@@ -13,16 +13,23 @@ The article's procedure, as rules:
 3. Each representative presents, once, for as long as it took. The agreement time-boxes a
    presentation; an overrun is *recorded and flagged*, not refused: the record says what
    happened, and refusing it would only lose the fact.
-4. A decider records the decision, once both sides have presented (:data:`HEARD_BY`). Nobody
-   else can. After the first decision the hearing is closed: no representative or
+4. **The panel decides, all of it.** A decision is recorded once both sides have presented
+   (:data:`HEARD_BY`), with every decider who made it (``by``): it is a decision of the panel
+   only when *all* the dispute's deciders concur — every panel member, or the sole arbiter.
+   Someone who is not a decider is refused (:class:`NotADeciderError`); a decision some
+   members did not make is refused, naming them. The record is the panel's decision as taken
+   at the hearing; whoever records it attests who made it, and the audit trail names the
+   recorder. After the first decision the hearing is closed: no representative or
    presentation is added.
-5. Decisions are append-only. A later decision names the one it supersedes, which must be the
-   current one (the newest); nothing is ever edited. The current decision is the last of the
-   chain.
+5. **A decision is superseded only by a new hearing.** Decisions are append-only. To change
+   one, the dispute is heard again, recorded as such (a :class:`Hearing`: when, who attended,
+   why it is reheard), and then the whole panel decides again, among those who attended; that
+   decision names the one it supersedes, which must be the current one. A bare second decision
+   is refused, saying what to do. The current decision is the last of the chain.
 
 Records are dated: none may be dated before what it follows (a presentation before its
-representative was named, a decision before the hearing ended or before the decision it
-supersedes). Pure: times are epoch microseconds (UTC) passed in.
+representative was named, a decision before the hearing ended, a rehearing before the
+decision it reopens). Pure: times are epoch microseconds (UTC) passed in.
 """
 
 from __future__ import annotations
@@ -44,12 +51,14 @@ __all__ = [
     "Decision",
     "Dispute",
     "DisputeStage",
+    "Hearing",
     "NotADeciderError",
     "Presentation",
     "Representative",
     "Terms",
     "check_decision",
     "check_email",
+    "check_hearing",
     "check_presentation",
     "check_representative",
     "deciders_for",
@@ -72,6 +81,7 @@ class DisputeStage(StrEnum):
     AWAITING_PRESENTATIONS = "awaiting_presentations"
     AWAITING_DECISION = "awaiting_decision"
     DECIDED = "decided"
+    REHEARD = "reheard"  # heard again; the panel's new decision is awaited
 
 
 @dataclass(frozen=True)
@@ -118,9 +128,28 @@ class Decision:
     id: int
     number: int  # 1, 2, ... within the dispute
     text: str
-    decided_by: str
+    decided_by: str  # who recorded it
     decided_us: int
     supersedes: int | None  # the id of the decision it replaced
+    deciders: tuple[str, ...] = ()  # who made it; () on records kept before revpact asked
+    hearing_id: int | None = None  # the rehearing it followed
+
+    @property
+    def made_by(self) -> tuple[str, ...]:
+        """Everyone who made the decision (an older record: its recorder alone)."""
+        return self.deciders or (self.decided_by,)
+
+
+@dataclass(frozen=True)
+class Hearing:
+    """A new hearing of a decided dispute: the way to a decision that supersedes the current
+    one."""
+
+    id: int
+    held_us: int
+    attendees: tuple[str, ...]
+    reason: str
+    recorded_by: str | None
 
 
 @dataclass(frozen=True)
@@ -134,6 +163,7 @@ class Dispute:
     representatives: tuple[Representative, ...] = ()
     presentations: tuple[Presentation, ...] = ()
     decisions: tuple[Decision, ...] = ()  # in the order they were recorded
+    hearings: tuple[Hearing, ...] = ()  # rehearings, in the order held
 
     def representative(self, team: Side) -> Representative | None:
         return next((r for r in self.representatives if r.team is team), None)
@@ -150,7 +180,25 @@ class Dispute:
         return next((d for d in self.decisions if d.supersedes == decision_id), None)
 
     @property
+    def pending_hearing(self) -> Hearing | None:
+        """The rehearing held after the current decision that no decision has followed yet."""
+        current = self.current
+        if current is None:
+            return None
+        used = {d.hearing_id for d in self.decisions}
+        return next(
+            (
+                h
+                for h in reversed(self.hearings)
+                if h.id not in used and h.held_us >= current.decided_us
+            ),
+            None,
+        )
+
+    @property
     def stage(self) -> DisputeStage:
+        if self.pending_hearing is not None:
+            return DisputeStage.REHEARD
         if self.decisions:
             return DisputeStage.DECIDED
         if any(self.representative(side) is None for side in HEARD_BY):
@@ -251,16 +299,51 @@ def deciders_for(dispute: Dispute, members_now: Sequence[str]) -> tuple[str, ...
     return dispute.terms.deciders or tuple(members_now)
 
 
+def _same(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def check_hearing(
+    dispute: Dispute, *, attendees: Sequence[str], reason: str, at_us: int
+) -> tuple[str, ...]:
+    """A new hearing of ``dispute`` may be held at ``at_us``; returns its attendees (each
+    once). Only a decided dispute is reheard, once per decision, not before that decision."""
+    current = dispute.current
+    if current is None:
+        raise RefusedError(
+            f"dispute {dispute.id} has no decision yet: its hearing is the representatives' "
+            "presentations; a new hearing reopens a decision"
+        )
+    pending = dispute.pending_hearing
+    if pending is not None:
+        raise RefusedError(
+            f"dispute {dispute.id} was already heard again on {_iso(pending.held_us)}; the "
+            "panel's decision on that hearing is awaited (revpact dispute decide "
+            f"{dispute.id} --supersedes {current.id} --by EACH-DECIDER)"
+        )
+    if not reason.strip():
+        raise RevpactError("a new hearing says why the dispute is heard again; give a reason")
+    found: list[str] = []
+    for person in attendees:
+        if person.strip() and not any(_same(person, f) for f in found):
+            found.append(person.strip())
+    if not found:
+        raise RevpactError("a hearing lists who attended (e-mails)")
+    _not_before("the new hearing", at_us, f"decision {current.id} it reopens", current.decided_us)
+    return tuple(found)
+
+
 def check_decision(
     dispute: Dispute,
     *,
     deciders: Sequence[str],
-    by: str | None,
+    by: Sequence[str],
     supersedes: int | None,
     at_us: int,
-) -> int:
-    """``by`` may record a decision of ``dispute`` at ``at_us``, superseding ``supersedes``;
-    returns the new decision's number within the dispute."""
+) -> tuple[int, tuple[str, ...], int | None]:
+    """The deciders ``by`` may record a decision of ``dispute`` at ``at_us``, superseding
+    ``supersedes``; returns the new decision's number within the dispute, the deciders who made
+    it (as the terms spell them) and the rehearing it follows (None for the first)."""
     if not deciders:
         raise RefusedError(
             f"dispute {dispute.id} has nobody to decide it: the agreement names no deciders; "
@@ -269,11 +352,22 @@ def check_decision(
         )
     who = ", ".join(deciders)
     role = "the panel" if dispute.terms.mode == "panel" else "the sole arbiter"
-    if by is None or by.strip().casefold() not in {d.casefold() for d in deciders}:
-        named = (
-            "no decider was named" if by is None or not by.strip() else f'"{by.strip()}" is not one'
+    given = [b for b in by if b.strip()]
+    if not given:
+        raise NotADeciderError(
+            f"only {role} decides dispute {dispute.id}: {who}; no decider was named"
         )
-        raise NotADeciderError(f"only {role} decides dispute {dispute.id}: {who}; {named}")
+    outsider = next((b for b in given if not any(_same(b, d) for d in deciders)), None)
+    if outsider is not None:
+        raise NotADeciderError(
+            f'only {role} decides dispute {dispute.id}: {who}; "{outsider.strip()}" is not one'
+        )
+    missing = [d for d in deciders if not any(_same(b, d) for b in given)]
+    if missing:
+        raise RefusedError(
+            f"a decision of {role} needs all of it: {', '.join(missing)} did not make this one; "
+            f"record the decision the panel takes together, naming each of {who} as a decider"
+        )
     current = dispute.current
     if current is None:
         if supersedes is not None:
@@ -281,16 +375,23 @@ def check_decision(
                 f"dispute {dispute.id} has no decision yet, so supersedes {supersedes} names "
                 "nothing to replace; leave it out"
             )
-        missing = [side.value for side in HEARD_BY if dispute.presentation(side) is None]
-        if missing:
-            verb = "has" if len(missing) == 1 else "have"
+        unheard = [side.value for side in HEARD_BY if dispute.presentation(side) is None]
+        if unheard:
+            verb = "has" if len(unheard) == 1 else "have"
             raise RefusedError(
-                f"dispute {dispute.id} cannot be decided yet: {' and '.join(missing)} {verb} "
+                f"dispute {dispute.id} cannot be decided yet: {' and '.join(unheard)} {verb} "
                 f"not presented; each side's representative presents, then {role} decides"
             )
         last = max(p.recorded_us for p in dispute.presentations)
         _not_before("the decision", at_us, "the last presentation", last)
-        return 1
+        return 1, tuple(deciders), None
+    hearing = dispute.pending_hearing
+    if hearing is None:
+        raise RefusedError(
+            f"dispute {dispute.id} already has decision {current.id}; a decision is superseded "
+            f"only after a new hearing: record it (revpact dispute rehear {dispute.id} --reason "
+            f"TEXT --attendee EMAIL ...), then {role} decides again (--supersedes {current.id})"
+        )
     if supersedes is None:
         raise RefusedError(
             f"dispute {dispute.id} already has decision {current.id}, the current one; a new "
@@ -308,5 +409,11 @@ def check_decision(
             f"decision {supersedes} was already superseded by decision "
             f"{later.id if later else current.id}; supersede the current decision {current.id}"
         )
-    _not_before("the decision", at_us, f"decision {current.id} it supersedes", current.decided_us)
-    return current.number + 1
+    absent = [d for d in deciders if not any(_same(a, d) for a in hearing.attendees)]
+    if absent:
+        raise RefusedError(
+            f"{', '.join(absent)} did not attend the new hearing of "
+            f"{_iso(hearing.held_us)}; {role} decides after hearing the dispute again"
+        )
+    _not_before("the decision", at_us, "the new hearing", hearing.held_us)
+    return current.number + 1, tuple(deciders), hearing.id

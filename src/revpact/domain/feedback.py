@@ -1,13 +1,19 @@
 """Feedback between the teams: when an item is due and where it stands at a given moment.
 
-An item is due ``communication.feedback.within`` after it was raised, counted on the
-agreement's ``clock``:
+An item is about an *event* (a lead handed over, a week of follow-up, a proposal sent) and is
+due ``communication.feedback.within`` after that event — the article: "all feedback between
+the teams is delivered within 24 hours" of what it is about — not after the moment someone got
+round to raising it. The event is named when the item is raised (by default: that moment), may
+not be later than it, and the window is counted on the ``clock`` of the agreement in force at
+the event:
 
 * ``wall`` — real elapsed time: 24 h across a daylight-saving change is 24 real hours
-  (raised 2020-10-31 10:00 EDT, due 2020-11-01 09:00 EST);
+  (event 2020-10-31 10:00 EDT, due 2020-11-01 09:00 EST);
 * ``business`` — business time on the agreement's business calendar (the follow-up SLA's
-  calendar: weekly hours minus holidays), so an item raised on Friday afternoon is due on
+  calendar: weekly hours minus holidays), so an item about a Friday afternoon event is due on
   Monday.
+
+An item raised after its window has passed is overdue from the moment it is raised.
 
 As of a moment ``T`` an item raised by ``T`` is (:data:`STATE_RULES`):
 
@@ -37,6 +43,7 @@ __all__ = [
     "Due",
     "FeedbackState",
     "check_answer",
+    "check_event",
     "check_text",
     "due_of",
     "parse_side",
@@ -78,23 +85,34 @@ def state_of(*, due_us: int, answered_us: int | None, as_of_us: int) -> Feedback
 
 @dataclass(frozen=True)
 class Due:
-    """When an item raised at ``raised_us`` is due, and on which clock it was counted."""
+    """When an item about an event at ``event_us`` is due, and on which clock it was counted."""
 
     due_us: int
     clock: Clock
     within_seconds: int
 
 
-def due_of(agreement: Agreement, raised_us: int) -> Due:
-    """The due time of an item raised at ``raised_us`` under ``agreement`` (the version in
-    force then). A business clock uses the agreement's business calendar."""
+def due_of(agreement: Agreement, event_us: int) -> Due:
+    """The due time of an item about an event at ``event_us`` under ``agreement`` (the version
+    in force at the event). A business clock uses the agreement's business calendar."""
     spec = agreement.communication.feedback
     within_us = spec.within * _US
     if spec.clock is Clock.BUSINESS:
-        due = agreement.business_calendar().add_business_us(raised_us, within_us)
+        due = agreement.business_calendar().add_business_us(event_us, within_us)
     else:
-        due = raised_us + within_us
+        due = event_us + within_us
     return Due(due, spec.clock, spec.within)
+
+
+def check_event(*, event_us: int, raised_us: int) -> None:
+    """Feedback is raised about something that has happened: the event is not after the
+    moment the item is raised."""
+    if event_us > raised_us:
+        raise RefusedError(
+            f"feedback about an event at {_iso(event_us)} cannot be raised before it, at "
+            f"{_iso(raised_us)}; give the event's time (event_at) at or before the moment "
+            "the feedback is raised"
+        )
 
 
 def _choices(kind: type[Side] | type[FeedbackTopic]) -> str:

@@ -14,11 +14,19 @@ held as often as the agreement says.
 * **Notes.** The notes of a held meeting are markdown; each part the agreement's meeting needs
   is a ``#`` heading (any level) whose section is not empty: :data:`NOTES_PARTS`, in English or
   Polish. Headings match whatever their case and punctuation.
+* **Held as agreed.** A record counts only when the meeting lasted its agreed ``duration`` (the
+  article: the leadership meets weekly *for 30 minutes*, the teams monthly *for an hour*) and
+  the roles the agreement's audience needs attended (:data:`ROLES_NEEDED`: for ``leadership``
+  and ``all`` alike, a leader of marketing and a leader of sales — the leaders review the week
+  and present their team's 30-day plan). A role the roster has nobody for is not needed. A
+  record that does not count says why (:func:`why_not_held`): "too short: 20 of 30 min",
+  "missing role: marketing leader", "length not recorded" (records kept before revpact asked).
 * **Compliance.** A weekly meeting is due once per ISO week (Monday..Sunday), a monthly one once
   per calendar month, for every week or month whose occurrence lies in the counted window. A
-  record held on any day of the week (month) counts for it. A week (month) is *held* when a
-  record counts for it, *excused* when its occurrence fell on a closed day, *pending* while it
-  has not ended, and *missed* otherwise.
+  record held as agreed on any day of the week (month) counts for it. A week (month) is *held*
+  when a record counts for it, *excused* when its occurrence fell on a closed day, *pending*
+  while it has not ended, and *missed* otherwise — with the reasons the records of it that did
+  not count gave.
 
 Pure: time is an argument; nothing here reads a clock, a file or a database.
 """
@@ -34,7 +42,15 @@ from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from revpact.domain.agreement import Agreement, Audience, Cadence, CalendarSpec, Meeting, Signatory
+from revpact.domain.agreement import (
+    Agreement,
+    Audience,
+    Cadence,
+    CalendarSpec,
+    Meeting,
+    Side,
+    Signatory,
+)
 from revpact.domain.scoreboard_facts import month_end, month_index, months_between
 from revpact.domain.scoreboard_revenue import trajectory_target
 from revpact.errors import InputError, NotFoundError
@@ -42,10 +58,12 @@ from revpact.errors import InputError, NotFoundError
 __all__ = [
     "BYDAY",
     "NOTES_PARTS",
+    "ROLES_NEEDED",
     "Compliance",
     "MonthTargets",
     "NotesPart",
     "Occurrence",
+    "RoleNeeded",
     "UnitState",
     "UnitStatus",
     "attendees_of",
@@ -64,6 +82,7 @@ __all__ = [
     "the_meeting",
     "unit_bounds",
     "unit_of",
+    "why_not_held",
 ]
 
 BYDAY: Final = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -407,6 +426,59 @@ def notes_template(cadence: Cadence, language: str = "en") -> str:
     return "".join(f"## {h}\n\n" for h in headings)
 
 
+# --- held as agreed -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleNeeded:
+    """A role a meeting needs in the room: a signatory of ``team`` who leads it."""
+
+    team: Side
+    label: str
+
+    def filled_by(self, person: Signatory) -> bool:
+        return person.leader and person.team.value == self.team.value
+
+
+_LEADERS: Final = (
+    RoleNeeded(Side.MARKETING, "marketing leader"),
+    RoleNeeded(Side.SALES, "sales leader"),
+)
+ROLES_NEEDED: Final[Mapping[Audience, tuple[RoleNeeded, ...]]] = {
+    Audience.LEADERSHIP: _LEADERS,
+    Audience.ALL: _LEADERS,
+}
+"""The roles each audience needs for a meeting to count: the leadership of both teams meets
+weekly; at the whole teams' monthly meeting each team's leader presents its 30-day plan."""
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds // 60}" if seconds % 60 == 0 else f"{seconds / 60:.1f}"
+
+
+def why_not_held(
+    meeting: Meeting,
+    roster: Sequence[Signatory],
+    *,
+    attendees: Iterable[str],
+    duration: int | None,
+) -> tuple[str, ...]:
+    """Why a record of ``meeting`` does not count as held as agreed (empty: it counts).
+    ``roster``: the signatories of the version in force when it was held; ``duration``: how
+    long it lasted, in seconds (None: not recorded)."""
+    reasons: list[str] = []
+    if duration is None:
+        reasons.append("length not recorded")
+    elif duration < meeting.duration:
+        reasons.append(f"too short: {_minutes(duration)} of {_minutes(meeting.duration)} min")
+    present = {a.strip().casefold() for a in attendees}
+    for role in ROLES_NEEDED[meeting.attendees]:
+        holders = [p for p in roster if role.filled_by(p)]
+        if holders and not any(p.email.casefold() in present for p in holders):
+            reasons.append(f"missing role: {role.label}")
+    return tuple(reasons)
+
+
 # --- compliance ---------------------------------------------------------------------------------
 
 
@@ -443,6 +515,7 @@ class UnitStatus:
     scheduled: date | None  # the occurrence's date (None for an unscheduled meeting)
     state: UnitState
     held_on: tuple[date, ...]
+    not_counted: tuple[str, ...] = ()  # records of the unit that did not count, and why
 
 
 @dataclass(frozen=True)
@@ -507,11 +580,13 @@ def compliance(
     today: date,
     held_days: Iterable[date],
     applies: Callable[[date], bool] | None = None,
+    not_held: Iterable[tuple[date, tuple[str, ...]]] = (),
 ) -> Compliance:
     """Every week (month) from ``since`` to ``until`` whose occurrence is due, as of ``today``
     (the local date of the moment asked about). ``held_days`` are the local dates the meeting
-    was held on; ``applies`` (when given) says whether the meeting was part of the agreement
-    in force on an occurrence's date."""
+    was held on as agreed; ``not_held`` the dates of records that did not count, with why
+    (:func:`why_not_held`); ``applies`` (when given) says whether the meeting was part of the
+    agreement in force on an occurrence's date."""
     cadence = meeting.cadence
     slots: list[tuple[date, date | None, bool]]
     if is_scheduled(meeting):
@@ -521,6 +596,9 @@ def compliance(
     held: dict[str, list[date]] = {}
     for day in sorted(set(held_days)):
         held.setdefault(unit_of(cadence, day), []).append(day)
+    short: dict[str, list[str]] = {}
+    for day, reasons in sorted(not_held):
+        short.setdefault(unit_of(cadence, day), []).append(f"{day}: {', '.join(reasons)}")
     units = []
     for day, scheduled, closed in slots:
         first, last = unit_bounds(cadence, day)
@@ -536,7 +614,9 @@ def compliance(
             state = UnitState.PENDING
         else:
             state = UnitState.MISSED
-        units.append(UnitStatus(unit, first, last, scheduled, state, on))
+        units.append(
+            UnitStatus(unit, first, last, scheduled, state, on, tuple(short.get(unit, ())))
+        )
     return Compliance(meeting.id, meeting.name, cadence, since, min(until, today), tuple(units))
 
 

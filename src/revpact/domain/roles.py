@@ -2,8 +2,9 @@
 
 Viewers read; marketing and sales write their own records (leads handed over, touches,
 feedback, meetings held, disputes opened); executives decide disputes (when the token's member
-sits on the panel); everyone signs the agreement, as the token's member only; admins publish
-agreements and manage tokens, and may do what the others do. Every route names the permission
+sits on the panel) and close and reopen months (when the token's member may close); everyone
+signs the agreement, as the token's member only; admins publish agreements and manage tokens,
+and may do what the others do. Every route names the permission
 it needs; a test walks every route with every role.
 """
 
@@ -35,7 +36,10 @@ class Permission(StrEnum):
     DECIDE_DISPUTES = "decide_disputes"
     PUBLISH_AGREEMENT = "publish_agreement"
     MANAGE_TOKENS = "manage_tokens"
-    READ_AUDIT = "read_audit"  # received webhook events, tokens, alert deliveries
+    READ_AUDIT = "read_audit"  # the audit trail, webhook events, tokens, alert deliveries
+    CLOSE_MONTHS = "close_months"  # close and reopen months, as the token's member only
+    APPROVE_CORRECTIONS = "approve_corrections"  # let a late-entered touch count as claimed
+    REASSIGN_LEADS = "reassign_leads"  # change the owner of a lead someone already owns
 
 
 GRANTS: Final[Mapping[Role, frozenset[Permission]]] = {
@@ -64,9 +68,12 @@ GRANTS: Final[Mapping[Role, frozenset[Permission]]] = {
         {
             Permission.READ,
             Permission.DECIDE_DISPUTES,
+            Permission.APPROVE_CORRECTIONS,
             Permission.SIGN_AGREEMENT,
             Permission.RECORD_MEETINGS,
             Permission.OPEN_DISPUTES,
+            Permission.READ_AUDIT,
+            Permission.CLOSE_MONTHS,
         }
     ),
     Role.ADMIN: frozenset(Permission),

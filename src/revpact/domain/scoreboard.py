@@ -6,6 +6,13 @@ zeros) — and returns a :class:`YearScoreboard`. :func:`month_to_json` gives ea
 twin, with money and ratios as strings of the exact Decimal (``"1250000"``, ``"0.35"``), so no
 reader turns them into floats on the way.
 
+Each month is measured under the agreement version in force on its first day (``governing``);
+a month not ended yet is *in progress* (month to date, pro-rated targets, no verdict), and only
+*decided* months move the escalation ladder and earn rewards (see :func:`build_year`). A month's
+revenue says where it came from and whether a fallback stood in (``revenue.source`` and
+``revenue.fallback`` in the JSON; ``fallback_months`` counts the months so far that used one,
+so every year-to-date figure and Goals 1-3 can say so too).
+
 The rules live in small modules: revenue and company goals (:mod:`.scoreboard_revenue`), the
 teams' monthly goals (:mod:`.scoreboard_teams`), shared goals, escalation and rewards
 (:mod:`.scoreboard_accountability`). A period that starts or ends mid-month counts that month
@@ -18,10 +25,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, assert_never
+from enum import StrEnum
+from typing import Any, Final, assert_never
 
 from revpact.domain.agreement import Agreement
 from revpact.domain.agreement_accountability import SharedGoal
+from revpact.domain.agreement_goals import RevenueSourceRule
 from revpact.domain.scoreboard_accountability import (
     ActionDue,
     EscalationState,
@@ -37,6 +46,7 @@ from revpact.domain.scoreboard_facts import (
     CycleStats,
     GoalStatus,
     MonthFacts,
+    RevenueSource,
     month_end,
     month_index,
     months_between,
@@ -79,9 +89,11 @@ __all__ = [
     "MonthFacts",
     "MonthRewardScore",
     "MonthScore",
+    "MonthState",
     "MonthVersion",
     "RateScore",
     "RevenueScore",
+    "RevenueSource",
     "SharedGoalsScore",
     "YearScoreboard",
     "build_year",
@@ -114,6 +126,14 @@ class AnnualRewardScore:
     financial_goals: bool | None
 
 
+class MonthState(StrEnum):
+    """Whether a month counts for the escalation ladder and the rewards."""
+
+    DECIDED = "decided"  # ended (and closed, where closing decides): it counts
+    AWAITING_CLOSE = "awaiting_close"  # ended, not closed yet: provisional, counted for nothing
+    IN_PROGRESS = "in_progress"  # not ended: month to date against pro-rated targets
+
+
 @dataclass(frozen=True)
 class MonthScore:
     month: date
@@ -128,6 +148,12 @@ class MonthScore:
     escalation: EscalationState
     reward: MonthRewardScore
     version: MonthVersion | None = None  # the agreement version the month is measured under
+    state: MonthState = MonthState.DECIDED
+
+    @property
+    def provisional(self) -> bool:
+        """Figures that can still change and count for nothing yet."""
+        return self.state is not MonthState.DECIDED
 
 
 @dataclass(frozen=True)
@@ -136,6 +162,9 @@ class MonthVersion:
 
     number: int
     hash: str
+
+
+_NO_ESCALATION: Final = EscalationState(0, 0, None, False, (), False, None, ())
 
 
 @dataclass(frozen=True)
@@ -181,17 +210,19 @@ def _status(goal: SharedGoal, met: dict[SharedGoal, bool | None]) -> GoalStatus:
             assert_never(goal)
 
 
-def _annual_team_goals(agreement: Agreement, scores: Sequence[MonthScore], months: int) -> bool:
-    """Year's lead value >= N x the monthly target, year's follow-up compliance >= its target,
-    and the last month's close rate and cycle meeting that month's (final) targets."""
+def _annual_team_goals(scores: Sequence[MonthScore]) -> bool:
+    """Year's lead value >= the sum of the months' targets (each under its own version: N x the
+    monthly target when nothing was amended), year's follow-up compliance >= the last month's
+    target, and the last month's close rate and cycle meeting that month's (final) targets."""
     lead_total = sum((s.lead_value.actual for s in scores), Decimal(0))
+    lead_target = sum((s.lead_value.target for s in scores), Decimal(0))
     met = sum(s.follow_up.met for s in scores)
     decided = met + sum(s.follow_up.breached for s in scores)
     last = scores[-1]
     return (
-        lead_total >= agreement.marketing.monthly_lead_value_target * months
+        lead_total >= lead_target
         and decided > 0
-        and met >= agreement.sales.follow_up.compliance_target * decided
+        and met >= last.follow_up.target * decided
         and last.close_rate.met is True
         and last.sales_cycle.met is True
     )
@@ -203,42 +234,96 @@ def _and(*values: bool | None) -> bool | None:
     return None if None in values else True
 
 
+def _is_fallback(source: RevenueSource, rule: RevenueSourceRule) -> bool:
+    """Whether a month's revenue came from somewhere other than what the agreement asks for."""
+    match source:
+        case RevenueSource.WON_DEALS:
+            return rule is not RevenueSourceRule.WON_DEALS
+        case RevenueSource.RECOGNISED | RevenueSource.NONE:
+            return False
+        case _:
+            assert_never(source)
+
+
+def _month_state(counted: bool, running: bool) -> MonthState:
+    if running:
+        return MonthState.IN_PROGRESS
+    return MonthState.DECIDED if counted else MonthState.AWAITING_CLOSE
+
+
+def _without_verdicts(
+    follow: FollowUpScore, close: RateScore, cycle: CycleScore
+) -> tuple[FollowUpScore, RateScore, CycleScore]:
+    return replace(follow, met_goal=None), replace(close, met=None), replace(cycle, met=None)
+
+
 def build_year(
     agreement: Agreement,
     facts: Sequence[MonthFacts],
     governing: Callable[[date], tuple[Agreement, MonthVersion | None]] | None = None,
+    *,
+    elapsed: Decimal | None = None,
+    decided: Callable[[date], bool] | None = None,
 ) -> YearScoreboard:
     """Score every month of ``facts`` (see the module docstring for what they must be).
 
-    ``governing`` names the agreement version in force on each month's first day: that
-    month's team goals (lead value, follow-up, close rate, sales cycle) and its reward pool
-    are measured under it, so an amendment never rewrites an earlier month. The company's
-    revenue goals and the escalation ladder run over the whole period under ``agreement``
-    (the version in force for the latest month). Without it every month is under ``agreement``.
+    ``governing`` names the agreement version in force on each month's first day, and the month
+    is measured under it, all of it: revenue target and trajectory, Goals 1-3, lead value,
+    follow-up, close-rate and cycle targets, the shared goals, the escalation ladder and its
+    actions, and the monthly reward. So an amendment changes only the months that start after
+    it comes into force; the annual reward is decided under the last month's version. Without
+    ``governing`` every month is under ``agreement`` (whose period is the scoreboard's).
+
+    ``elapsed`` is the share of the last month of ``facts`` that has elapsed when that month has
+    not ended yet (0 <= share < 1; how the caller measures it is its business — the services
+    use calendar time): that month is *in progress*, scored month to date against pro-rated
+    targets, with no verdict, and it counts towards neither escalation nor rewards.
+
+    ``decided`` says which ended months count for the escalation ladder and the rewards (a
+    closed month, say); an ended month it rejects is *awaiting close*: its figures stand against
+    the full targets, provisional, counted for nothing. None counts every ended month.
     """
     period = _checked(agreement, facts)
-    n, start = len(period), agreement.period.start
-    goals = agreement.company_goals
-    run_rate_index = month_index(goals.target_run_rate_by, period[0])
-    annual = agreement.rewards.annual
-    complete = len(facts) == n
+    n = len(period)
+    if elapsed is not None and not (facts and 0 <= elapsed < 1):
+        raise ValueError(f"elapsed is {elapsed}; pass the share of a running month, 0 <= s < 1")
 
-    partial: list[tuple[MonthFacts, RevenueScore, CompanyGoalsStatus, SharedGoalsScore]] = []
-    revenues: list[Decimal] = []
-    teams: list[tuple[LeadValueScore, FollowUpScore, RateScore, CycleScore]] = []
-    versions: list[tuple[Agreement, MonthVersion | None]] = []
-    for fact in facts:
+    revenues: list[Decimal | None] = []
+    fallbacks = 0
+    scores: list[MonthScore] = []
+    ladders: list[tuple[Agreement, bool | None]] = []
+    for index, fact in enumerate(facts):
         month_agreement, version = (agreement, None) if governing is None else governing(fact.month)
-        versions.append((month_agreement, version))
-        revenues.append(fact.revenue)
-        revenue = revenue_score(goals, revenues, run_rate_index, n)
-        status = company_goals_status(goals, revenues, run_rate_index, n)
-        end = min(month_end(fact.month), agreement.period.end)
+        running = elapsed is not None and index == len(facts) - 1
+        share = elapsed if running and elapsed is not None else Decimal(1)
+        counted = not running and (decided is None or decided(fact.month))
+        goals = month_agreement.company_goals
+        run_rate_index = month_index(goals.target_run_rate_by, period[0])
+        source = fact.revenue_source
+        fallback = _is_fallback(source, goals.revenue_source)
+        fallbacks += fallback
+        revenues.append(None if source is RevenueSource.NONE else fact.revenue)
+        revenue = revenue_score(
+            goals,
+            revenues,
+            run_rate_index,
+            n,
+            share=share,
+            source=source,
+            fallback=fallback,
+            fallback_months=fallbacks,
+        )
+        ended = revenues[:-1] if running else revenues
+        status = company_goals_status(goals, ended, run_rate_index, n)
+        start = month_agreement.period.start
+        end = min(month_end(fact.month), month_agreement.period.end)
         sales = month_agreement.sales
-        lead = lead_value_score(month_agreement.marketing, fact)
+        lead = lead_value_score(month_agreement.marketing, fact, share=share)
         follow = follow_up_score(sales, fact)
         close = close_rate_score(sales, fact, start=start, end=end)
         cycle = sales_cycle_score(sales, fact.won_cycle, start=start, end=end)
+        if running:
+            follow, close, cycle = _without_verdicts(follow, close, cycle)
         met: dict[SharedGoal, bool | None] = {
             SharedGoal.REVENUE_TRAJECTORY: revenue.met,
             SharedGoal.LEAD_VALUE: lead.met,
@@ -247,19 +332,12 @@ def build_year(
             SharedGoal.SALES_CYCLE: cycle.met,
         }
         shared = SharedGoalsScore(
-            tuple((g, _status(g, met)) for g in agreement.consequences.shared_goals)
+            tuple((g, _status(g, met)) for g in month_agreement.consequences.shared_goals)
         )
-        partial.append((fact, revenue, status, shared))
-        teams.append((lead, follow, close, cycle))
-
-    ladder = escalation_states(
-        agreement.consequences, [(fact.month, shared.met) for fact, _, _, shared in partial]
-    )
-    scores: list[MonthScore] = []
-    for (fact, revenue, status, shared), (lead, follow, close, cycle), state, (_, version) in zip(
-        partial, teams, ladder, versions, strict=True
-    ):
-        team_met = lead.met and follow.met_goal is True and close.met is True and cycle.met is True
+        ladders.append((month_agreement, shared.met if counted else None))
+        team_met = (
+            lead.met is True and follow.met_goal is True and close.met is True and cycle.met is True
+        )
         scores.append(
             MonthScore(
                 month=fact.month,
@@ -271,28 +349,40 @@ def build_year(
                 sales_cycle=cycle,
                 shared_goals=shared,
                 team_goals_met=team_met,
-                escalation=state,
+                escalation=_NO_ESCALATION,
                 reward=MonthRewardScore(pool=None, earned=False, amount=Decimal(0)),
                 version=version,
+                state=_month_state(counted, running),
             )
         )
 
-    team_year = _annual_team_goals(agreement, scores, n) if complete and scores else None
-    final = scores[-1].goals if scores else None
+    ladder = escalation_states(
+        [a.consequences for a, _ in ladders],
+        [(score.month, met) for score, (_, met) in zip(scores, ladders, strict=True)],
+    )
+    counted_scores = [s for s in scores if s.state is MonthState.DECIDED]
+    all_counted = len(counted_scores) == n
+    team_year = _annual_team_goals(scores) if all_counted else None
+    final = counted_scores[-1].goals if counted_scores else None
     financial = _and(final.goal1.met, final.goal3.met) if final else None
-    for index, score in enumerate(scores):
+    for index, (score, state) in enumerate(zip(scores, ladder, strict=True)):
         flags = RewardFlags(
             monthly_team_goals=score.team_goals_met,
-            company_revenue_goal=score.revenue.met,
+            company_revenue_goal=score.revenue.met is True,
             annual_team_goals=team_year,
             company_financial_goals=financial,
         )
-        month_monthly = versions[index][0].rewards.monthly
-        earned = month_monthly is not None and conditions_met(month_monthly.requires, flags) is True
-        pool = month_monthly.pool if month_monthly is not None else None
+        monthly = ladders[index][0].rewards.monthly
+        earned = (
+            score.state is MonthState.DECIDED
+            and monthly is not None
+            and conditions_met(monthly.requires, flags) is True
+        )
+        pool = monthly.pool if monthly is not None else None
         reward = MonthRewardScore(pool, earned, pool if earned and pool else Decimal(0))
-        scores[index] = replace(score, reward=reward)
+        scores[index] = replace(score, escalation=state, reward=reward)
 
+    annual = (ladders[-1][0] if ladders else agreement).rewards.annual
     year_flags = RewardFlags(False, False, team_year, financial)
     return YearScoreboard(
         period_months=period,
@@ -323,10 +413,17 @@ def month_to_json(score: MonthScore) -> dict[str, Any]:
         "agreement_version": (
             None if version is None else {"number": version.number, "hash": version.hash}
         ),
+        "state": score.state.value,
+        "provisional": score.provisional,
+        "elapsed_share": _s(revenue.share) if score.state is MonthState.IN_PROGRESS else None,
         "revenue": {
             "actual": _s(revenue.actual),
             "target": _s(revenue.target),
             "met": revenue.met,
+            "source": revenue.source.value,
+            "fallback": revenue.fallback,
+            "months_unknown": revenue.months_unknown,
+            "fallback_months": revenue.fallback_months,
             "ytd": _s(revenue.ytd),
             "ytd_target": _s(revenue.ytd_target),
             "gap_to_ytd_target": _s(revenue.gap_to_ytd_target),

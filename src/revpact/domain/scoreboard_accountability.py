@@ -12,13 +12,15 @@
 * While a level with a weekly-reporting SWAT team holds, **reports** are due for every ISO week
   of the following month — a week belongs to the month of its Thursday, so no week is counted in
   two months — until a month that meets the goals resets the ladder.
+* A month that does not count — in progress, or ended but not closed where closing decides —
+  leaves the ladder where it was and issues nothing.
 * **Rewards** pay only for evidence: for a reward, a team goal with no data is *not* met.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import assert_never
@@ -138,17 +140,40 @@ def _state(
 
 
 def escalation_states(
-    consequences: Consequences, months: Sequence[tuple[date, bool]]
+    consequences: Consequences | Sequence[Consequences],
+    months: Sequence[tuple[date, bool | None]],
 ) -> tuple[EscalationState, ...]:
-    """The ladder after each of ``months`` (first day, shared goals met), in order."""
+    """The ladder after each of ``months`` (first day, shared goals met), in order.
+
+    ``consequences`` is the ladder, or one ladder per month (the version in force when each
+    month started: a month's level and actions follow its own ladder, the run of misses goes
+    on across versions). A month whose ``met`` is None is not counted (in progress, or not
+    closed yet): the ladder stays where it was, and it issues no actions and no reports.
+    """
+    ladders = (
+        [consequences] * len(months) if isinstance(consequences, Consequences) else consequences
+    )
+    if len(ladders) != len(months):
+        raise ValueError(f"{len(ladders)} ladders for {len(months)} months")
     states: list[EscalationState] = []
     run, since, previous = 0, None, 0
-    for month, met in months:
+    last: EscalationState | None = None
+    for (month, met), ladder in zip(months, ladders, strict=True):
+        if met is None:
+            states.append(_held(last))
+            continue
         run, since = (0, None) if met else (run + 1, since or month)
-        state = _state(consequences, month, run, since, previous)
-        states.append(state)
-        previous = state.level
+        last = _state(ladder, month, run, since, previous)
+        states.append(last)
+        previous = last.level
     return tuple(states)
+
+
+def _held(last: EscalationState | None) -> EscalationState:
+    """The ladder through a month that does not count: as it was, with nothing new issued."""
+    if last is None:
+        return EscalationState(0, 0, None, False, (), False, None, ())
+    return replace(last, entered=False, actions=(), swat_report_weeks=())
 
 
 # --- rewards ------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ __all__ = [
     "CycleStats",
     "GoalStatus",
     "MonthFacts",
+    "RevenueSource",
     "cents",
     "cents_up",
     "month_end",
@@ -60,6 +61,14 @@ def months_between(first: date, last: date) -> tuple[date, ...]:
         date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
         for i in range(max(count, 0))
     )
+
+
+class RevenueSource(StrEnum):
+    """Where one month's revenue figure came from."""
+
+    RECOGNISED = "recognised"  # the month's row in the revenue file
+    WON_DEALS = "won_deals"  # the amounts of the deals won in the month
+    NONE = "none"  # nowhere: the agreement takes only recognised revenue and the month has none
 
 
 class GoalStatus(StrEnum):
@@ -135,8 +144,10 @@ class MonthFacts:
     """Everything the scoreboard needs to know about one month.
 
     * ``month`` — the first day of the month.
-    * ``revenue`` — recognised revenue of the month (or the sum of won deals closed in it when
-      the company records no revenue row). May be negative (credit notes).
+    * ``revenue`` — the month's revenue, from ``revenue_source``: its recognised revenue, or the
+      sum of the deals won in it. May be negative (credit notes). With source ``none`` it is
+      unknown (pass 0): the revenue goal of the month has no data.
+    * ``revenue_source`` — where ``revenue`` came from (:class:`RevenueSource`).
     * ``leads_by_type`` — marketing-generated leads created in the month, per lead type of
       ``marketing.lead_values`` (webinar leads included); absent types count 0.
     * ``follow_up_met`` / ``follow_up_breached`` / ``follow_up_open`` — leads notified in the month
@@ -156,11 +167,19 @@ class MonthFacts:
     proposals_won: int = 0
     proposals_lost: int = 0
     won_cycle: CycleStats = CycleStats()
+    revenue_source: RevenueSource = RevenueSource.RECOGNISED
 
     def __post_init__(self) -> None:
         if self.month.day != 1:
             raise ValueError(f"MonthFacts.month is {self.month}; pass the first day of the month")
         _decimal(self.revenue, f"revenue of {self.month:%Y-%m}")
+        source = RevenueSource(self.revenue_source)  # a stored "won_deals" reads back too
+        object.__setattr__(self, "revenue_source", source)
+        if source is RevenueSource.NONE and self.revenue != 0:
+            raise ValueError(
+                f"revenue of {self.month:%Y-%m} is {self.revenue} with no source; "
+                "pass 0 for an unknown revenue"
+            )
         leads = {str(kind): _count(n, f"{kind} leads") for kind, n in self.leads_by_type.items()}
         object.__setattr__(self, "leads_by_type", MappingProxyType(leads))
         for name in (

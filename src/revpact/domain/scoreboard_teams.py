@@ -9,6 +9,10 @@
 * **Close rate** = won / (won + lost); **sales cycle** = mean days of deals won (median shown).
   Their target is the agreement's trajectory on the month's last day.
 
+A month in progress is measured month to date: the lead value target is pro-rated by the
+elapsed share of the month (the ratios' targets are ratios and stay as they are), and no measure
+has a verdict (``met`` None) until the month has ended.
+
 A measure with nothing decided (no decided lead, proposal or won deal) has ``actual`` None and
 ``met`` None. "Met" is decided exactly (by cross-multiplication), never on a rounded ratio.
 """
@@ -22,7 +26,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from revpact.domain.agreement_goals import MarketingSpec
 from revpact.domain.agreement_sales import SalesSpec
-from revpact.domain.scoreboard_facts import CycleStats, MonthFacts
+from revpact.domain.scoreboard_facts import CycleStats, MonthFacts, cents
 
 __all__ = [
     "CycleScore",
@@ -54,8 +58,8 @@ class LeadValueScore:
 
     by_type: tuple[LeadTypeValue, ...]  # every type of marketing.lead_values, in its order
     actual: Decimal
-    target: Decimal
-    met: bool
+    target: Decimal  # pro-rated while the month runs
+    met: bool | None  # None while the month runs: it is never missed before it ends
     gap: Decimal  # max(0, target - actual)
     mix_to_close_gap: tuple[tuple[str, int], ...]  # extra leads per type; () when met
 
@@ -81,7 +85,11 @@ def _value(marketing: MarketingSpec, counts: Mapping[str, int]) -> Decimal:
     return sum((marketing.lead_values[k] * n for k, n in counts.items()), Decimal(0))
 
 
-def lead_value_score(marketing: MarketingSpec, facts: MonthFacts) -> LeadValueScore:
+def lead_value_score(
+    marketing: MarketingSpec, facts: MonthFacts, *, share: Decimal = Decimal(1)
+) -> LeadValueScore:
+    """The month's lead value; while it runs (``share`` of it elapsed, < 1) against the target
+    x ``share``, with no verdict."""
     unknown = sorted(set(facts.leads_by_type) - set(marketing.lead_values))
     if unknown:
         raise ValueError(f"{facts.month:%Y-%m}: {marketing.unknown_type(unknown[0])}")
@@ -91,13 +99,14 @@ def lead_value_score(marketing: MarketingSpec, facts: MonthFacts) -> LeadValueSc
         for n in [facts.leads_by_type.get(kind, 0)]
     )
     actual = sum((item.value for item in by_type), Decimal(0))
-    target = marketing.monthly_lead_value_target
+    full = marketing.monthly_lead_value_target
+    target = full if share == 1 else cents(full * share)
     gap = max(target - actual, Decimal(0))
     return LeadValueScore(
         by_type=by_type,
         actual=actual,
         target=target,
-        met=actual >= target,
+        met=actual >= target if share == 1 else None,
         gap=gap,
         mix_to_close_gap=gap_mix(marketing, facts.leads_by_type, gap),
     )

@@ -34,7 +34,7 @@ def trend(previous: MonthScore | None, current: MonthScore) -> Trend:
     if previous is None:
         return Trend(None, None, None, None, None)
     return Trend(
-        revenue=current.revenue.actual - previous.revenue.actual,
+        revenue=_delta(current.revenue.actual, previous.revenue.actual),
         lead_value=current.lead_value.actual - previous.lead_value.actual,
         follow_up_compliance=_delta(current.follow_up.compliance, previous.follow_up.compliance),
         close_rate=_delta(current.close_rate.actual, previous.close_rate.actual),

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from revpact.domain.agreement import Agreement, Audience, Signatory
 from revpact.domain.calendar import to_us
@@ -58,9 +58,29 @@ def _normal(value: Any) -> Any:
     return value
 
 
+_LATER_KEYS: Final[tuple[tuple[tuple[str, ...], object], ...]] = (
+    (("company_goals", "revenue_source"), "recognised_else_won_deals"),
+    (("sales", "follow_up", "late_entry_after"), "15m"),
+)
+"""Keys the agreement file gained after versions were first stored, with their defaults. While
+a key holds its default it is left out of the canonical form, so every version stored before
+the key existed keeps its hash (its id) — and an agreement that sets it differs."""
+
+
+def _without_later_defaults(dumped: dict[str, Any]) -> dict[str, Any]:
+    for path, default in _LATER_KEYS:
+        *parents, key = path
+        node: Any = dumped
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict) and key in node and node[key] == default:
+            del node[key]
+    return dumped
+
+
 def canonical_json(agreement: Agreement) -> str:
     """The agreement's canonical form: its content as JSON, keys sorted, no whitespace."""
-    dumped = agreement.model_dump(mode="json")
+    dumped = _without_later_defaults(agreement.model_dump(mode="json"))
     # Money and percentages are dumped as the Decimal's text; re-read and normalise them so
     # that 5000 and 5000.00 are one value.
     return json.dumps(
@@ -95,17 +115,22 @@ _LIST_KEYS = ("id", "email", "name")
 
 @dataclass(frozen=True)
 class Change:
-    """One change between two versions, at a dotted ``path`` of the agreement file."""
+    """One change between two versions, at a dotted ``path`` of the agreement file, in plain
+    words: a value ``before → after``, an item added or removed, and for a list of plain values
+    (``rewards.monthly.requires``) which values were added and removed (``words``)."""
 
     path: str
     before: str | None  # None: added
     after: str | None  # None: removed
+    words: str | None = None  # how a list of values changed, when it is one
 
     @property
     def section(self) -> str:
         return self.path.split(".", 1)[0].split("[", 1)[0]
 
     def __str__(self) -> str:
+        if self.words is not None:
+            return f"{self.path}: {self.words}"
         if self.before is None:
             return f"{self.path}: added {self.after}"
         if self.after is None:
@@ -120,7 +145,7 @@ def _show(value: Any) -> str:
         label = next((value[k] for k in ("name", "id", "text") if k in value), None)
         return str(label) if label is not None else json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
+        return ", ".join(_show(v) for v in value) if value else "none"
     if value is None:
         return "none"
     if isinstance(value, bool):
@@ -173,7 +198,21 @@ def _walk(path: str, before: Any, after: Any, out: list[Change]) -> None:
             for index, (b, a) in enumerate(zip(before, after, strict=True)):
                 _walk(f"{path}[{index + 1}]", b, a, out)
             return
+        if not any(isinstance(i, dict | list) for i in before + after):
+            out.append(Change(path, _show(before), _show(after), _list_words(before, after)))
+            return
     out.append(Change(path, _show(before), _show(after)))
+
+
+def _list_words(before: list[Any], after: list[Any]) -> str:
+    """How a list of plain values changed: "added x; removed y (now: a, x)"."""
+    added = [_show(v) for v in after if v not in before]
+    removed = [_show(v) for v in before if v not in after]
+    parts = [f"added {', '.join(added)}"] if added else []
+    parts += [f"removed {', '.join(removed)}"] if removed else []
+    if not parts:
+        parts = ["reordered"]
+    return f"{'; '.join(parts)} (now: {_show(after)})"
 
 
 def diff(old: Agreement, new: Agreement) -> list[Change]:

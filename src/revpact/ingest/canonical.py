@@ -39,7 +39,7 @@ import numpy.typing as npt
 from revpact.domain.agreement import Agreement
 from revpact.domain.agreement_sales import FollowUpSpec
 from revpact.errors import InputError
-from revpact.ingest.timestamps import parse_instants
+from revpact.ingest.timestamps import TimeWindow, parse_instants
 
 __all__ = [
     "BLOCK_BYTES",
@@ -221,6 +221,7 @@ class LeadReader:
         self.rows_read = 0
         self._types = frozenset(agreement.lead_types())
         self._zone = ZoneInfo(agreement.calendar.timezone)
+        self._window = TimeWindow.of(agreement)
         self._applies = AppliesCache(
             agreement.sales.follow_up,
             {"requested_follow_up": parse_flag, "owner": lambda value: value or None},
@@ -415,6 +416,8 @@ class LeadReader:
                     f"{_show(cols[column][i])} is not an ISO 8601 timestamp; "
                     f"write e.g. {_EXAMPLE_TIME}",
                 )
+            for i in np.flatnonzero(self._window.outside(parsed.us)).tolist():
+                report(i, column, self._window.problem(_show(cols[column][i])))
         for i in np.flatnonzero(empty["created_at"]).tolist():
             report(i, "created_at", "is empty; write when the lead was created")
 

@@ -43,7 +43,7 @@ from revpact.domain.agreement import Agreement
 from revpact.domain.sla import NO_TIME
 from revpact.errors import InputError
 from revpact.ingest.canonical import RejectedRow
-from revpact.ingest.timestamps import parse_instants
+from revpact.ingest.timestamps import TimeWindow, parse_instants
 
 __all__ = [
     "AMOUNT_SCALE",
@@ -295,6 +295,7 @@ def read_deals(fp: IO[bytes] | IO[str], *, source: str, agreement: Agreement) ->
         outcomes.append(outcome)
 
     times: dict[str, list[int | None]] = {}
+    window = TimeWindow.of(agreement)
     for column in ("created_at", "proposal_at", "closed_at"):
         parsed = parse_instants(cols[column], zone)
         for i in np.flatnonzero(parsed.bad).tolist():
@@ -304,6 +305,8 @@ def read_deals(fp: IO[bytes] | IO[str], *, source: str, agreement: Agreement) ->
                 f"{_show(cols[column][i])} is not an ISO 8601 timestamp; "
                 f"write e.g. {_EXAMPLE_TIME}",
             )
+        for i in np.flatnonzero(window.outside(parsed.us)).tolist():
+            report(i, column, window.problem(_show(cols[column][i])))
         times[column] = [None if us == NO_TIME else us for us in parsed.us.tolist()]
         if column == "created_at":
             for i in np.flatnonzero(parsed.empty).tolist():

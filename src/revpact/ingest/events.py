@@ -51,9 +51,10 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
+from revpact.domain.calendar import from_us, to_us
 from revpact.errors import InputError
 from revpact.ingest.deals import AMOUNT_SCALE, Outcome, minor_units, parse_amount
+from revpact.ingest.timestamps import TimeWindow
 
 __all__ = [
     "DEAL_FIELDS",
@@ -65,6 +66,7 @@ __all__ = [
     "EventType",
     "EventsError",
     "amount_e4",
+    "check_event_times",
     "check_lead_values",
     "event_from_payload",
     "event_payload",
@@ -278,9 +280,11 @@ def parse_events(body: bytes, agreement: Agreement) -> tuple[Event, ...]:
         ) from None
     problems: list[str] = []
     events: list[Event] = []
+    window = TimeWindow.of(agreement)
     for i, wire in enumerate(wired):
         where = prefix if single else f"{prefix}[{i}]"
         events.append(_event(wire, items[i], where, agreement, problems))
+        check_event_times(events[-1], where, window, problems)
     seen: dict[str, int] = {}
     for i, parsed in enumerate(events):
         first = seen.setdefault(parsed.key, i)
@@ -358,6 +362,48 @@ def _event(
                 changes=changes,
                 defaults={"created_us": occurred, "outcome": Outcome.OPEN.value},
             )
+
+
+_TIME_FIELDS: Final = {
+    "created_us": "created_at",
+    "notified_us": "notified_at",
+    "first_touch_us": "first_touch_at",
+    "proposal_us": "proposal_at",
+    "closed_us": "closed_at",
+}
+
+
+def check_event_times(
+    event: Event,
+    where: str,
+    window: TimeWindow,
+    problems: list[str],
+    *,
+    occurred_name: str = "occurred_at",
+) -> None:
+    """Report each time of ``event`` more than a year outside the agreement's period, named
+    by its field (``events[2].lead.notified_at``) and value."""
+    notified = event.changes.get("notified_us")
+    # a hand-over's notification defaults to when it occurred: name the field once
+    found = [] if notified == event.occurred_us else [(occurred_name, event.occurred_us)]
+    part = ".deal." if event.type == EventType.DEAL_UPDATED else ".lead."
+    if event.type == EventType.LEAD_UPDATED:
+        part = "."
+    for name, value in event.changes.items():
+        if name in _TIME_FIELDS and isinstance(value, int):
+            found.append((part.lstrip(".") + _TIME_FIELDS[name], value))
+    for name, value in found:
+        if not window.holds(value):
+            shown = _show(from_us(value).isoformat()) if _representable(value) else str(value)
+            problems.append(f"{where}.{name}: {window.problem(shown)}")
+
+
+def _representable(us: int) -> bool:
+    try:
+        from_us(us)
+    except (OverflowError, ValueError):
+        return False
+    return True
 
 
 def check_lead_values(

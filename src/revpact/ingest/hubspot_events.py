@@ -32,10 +32,12 @@ from revpact.ingest.events import (
     EventsError,
     EventType,
     amount_e4,
+    check_event_times,
     format_errors,
     load_json_body,
 )
 from revpact.ingest.hubspot_mapping import ANY_VALUE, HubSpotMapping
+from revpact.ingest.timestamps import TimeWindow
 
 __all__ = ["HubSpotEventIn", "hubspot_key", "parse_hubspot_events"]
 
@@ -96,10 +98,16 @@ def parse_hubspot_events(
             format_errors(exc, "events", False),
         ) from None
     events: dict[str, Event] = {}
-    for raw, event in zip(data, wired, strict=True):
+    window = TimeWindow.of(agreement)
+    problems: list[str] = []
+    for i, (raw, event) in enumerate(zip(data, wired, strict=True)):
         key = hubspot_key(event)
         # HubSpot may batch the same change twice; one copy is enough.
-        events.setdefault(key, _event(key, event, raw, mapping, agreement))
+        parsed = events.setdefault(key, _event(key, event, raw, mapping, agreement))
+        if parsed.ignored is None:
+            check_event_times(parsed, f"events[{i}]", window, problems, occurred_name="occurredAt")
+    if problems:
+        raise EventsError("the HubSpot events are not valid; nothing was stored", problems)
     return tuple(events.values())
 
 

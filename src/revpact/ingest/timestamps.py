@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -32,7 +33,16 @@ import numpy.typing as npt
 from revpact.domain.calendar import to_us
 from revpact.domain.sla import NO_TIME
 
-__all__ = ["ParsedInstants", "local_to_utc_us", "parse_instant", "parse_instants"]
+if TYPE_CHECKING:
+    from revpact.domain.agreement import Agreement
+
+__all__ = [
+    "ParsedInstants",
+    "TimeWindow",
+    "local_to_utc_us",
+    "parse_instant",
+    "parse_instants",
+]
 
 Int64Array = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -41,6 +51,49 @@ _US = 1_000_000
 _DAY_US = 86_400 * _US
 _NAIVE_EPOCH = datetime(1970, 1, 1)
 _ZERO = ord("0")
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """The moments a claimed time may take: the agreement's period widened by a year on each
+    side (in its calendar's zone). Anything outside is refused as a typo (the year 514, or
+    1999), which also keeps the business calendar from walking centuries."""
+
+    start_us: int
+    end_us: int  # exclusive
+    first_day: date
+    last_day: date
+
+    @classmethod
+    def of(cls, agreement: Agreement) -> TimeWindow:
+        zone = ZoneInfo(agreement.calendar.timezone)
+        first = _years_later(agreement.period.start, -1)
+        last = _years_later(agreement.period.end, 1)
+        start = datetime(first.year, first.month, first.day, tzinfo=zone)
+        end = datetime(last.year, last.month, last.day, tzinfo=zone) + timedelta(days=1)
+        return cls(to_us(start), to_us(end), first, last)
+
+    def outside(self, us: Int64Array) -> BoolArray:
+        """Which of ``us`` (:data:`NO_TIME`: no time, never outside) fall outside."""
+        out: BoolArray = (us != NO_TIME) & ((us < self.start_us) | (us >= self.end_us))
+        return out
+
+    def holds(self, us: int) -> bool:
+        return self.start_us <= us < self.end_us
+
+    def problem(self, shown: str) -> str:
+        """What to tell about a value outside (``shown`` as the user wrote it)."""
+        return (
+            f"{shown} is more than a year outside the agreement's period; write a time "
+            f"between {self.first_day} and {self.last_day}"
+        )
+
+
+def _years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 @dataclass(frozen=True)

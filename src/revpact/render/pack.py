@@ -9,7 +9,9 @@ texts from ``labels_pack/{en,pl}.yaml``, figures, dates and times through
 How a figure is shown (:func:`format_figure`, :func:`format_change`; the tests use them too):
 money as :func:`~revpact.render.formatting.format_money` writes it; a ratio as a percentage
 rounded half-up to one decimal (``56.4%``), its change in percentage points (``+2.4 pp``);
-days rounded half-up to one decimal (``28 days``, ``30.2 days``).
+days rounded half-up to one decimal (``28 days``, ``30.2 days``). A month in progress shows
+"in progress" instead of met or missed; a revenue figure that used the won deals for a month
+without a revenue row is marked ``*``, and notes under the results say what both mean.
 
 Charts are images inside the page: matplotlib figures (the non-interactive Agg canvas, never
 pyplot or a GUI) saved as SVG with their text drawn as paths — so no font is fetched or needed
@@ -145,6 +147,28 @@ def _verdict(met: bool | None, t: Labels, *, undecided: bool = False) -> tuple[s
     return (t.text("status.met"), "met") if met else (t.text("status.missed"), "missed")
 
 
+FALLBACK_MARK = "*"
+"""Marks a revenue figure that used the won deals for a month without a revenue row."""
+
+
+def _notes(score: Mapping[str, Any], t: Labels, lang: str) -> list[str]:
+    """What the month's state and revenue source mean, where they are not the plain case."""
+    notes = []
+    if score["state"] == "in_progress":
+        share = Decimal(score["elapsed_share"]).quantize(Decimal("0.001"))
+        notes.append(t.text("results.in_progress", share=format_percent(share, lang)))
+    elif score["state"] == "awaiting_close":
+        notes.append(t.text("results.awaiting_close"))
+    revenue = score["revenue"]
+    if revenue["fallback"]:
+        notes.append(t.text("results.fallback_note"))
+    if revenue["fallback_months"]:
+        notes.append(t.text("results.fallback_ytd_note", months=revenue["fallback_months"]))
+    if revenue["actual"] is None:
+        notes.append(t.text("results.unknown_note"))
+    return notes
+
+
 def _month_of(text: str) -> date:
     return date.fromisoformat(f"{text}-01")
 
@@ -168,21 +192,28 @@ def _view(data: Mapping[str, Any], lang: str) -> dict[str, Any]:
         when = format_month(date.fromisoformat(period["first_day"]), lang)
     month = format_month(_month_of(results["month"]), lang)
     version = results["agreement_version"]
+    score = results["month_score"]
+    running = score["state"] == "in_progress"
+    revenue = score["revenue"]
     goals = []
     for goal in results["goals"]:
-        text, mark = _verdict(goal["met"], t)
+        text, mark = (t.text("status.in_progress"), "none") if running else _verdict(goal["met"], t)
         unit = goal["unit"]
+        actual = fig(goal["actual"], unit)
+        if goal["key"] == "revenue" and revenue["fallback"]:
+            actual += FALLBACK_MARK
         goals.append(
             _Row(
                 (
                     t.text(f"goals.{goal['key']}"),
-                    fig(goal["actual"], unit),
+                    actual,
                     fig(goal["target"], unit),
                     text,
                 ),
                 mark,
             )
         )
+    notes = _notes(score, t, lang)
     company = results["company_goals"]
     company_rows = []
     for key in ("goal1", "goal2", "goal3"):
@@ -346,6 +377,7 @@ def _view(data: Mapping[str, Any], lang: str) -> dict[str, Any]:
             "results.month_complete" if results["complete"] else "results.month_to_date",
             month=month,
         ),
+        "notes": notes,
         "version": t.text("results.no_version")
         if version is None
         else t.text("results.version", number=version["number"], hash=version["hash"][:12]),
@@ -436,7 +468,7 @@ def _charts(data: Mapping[str, Any], t: Labels, lang: str) -> list[_Chart]:
 def _revenue_chart(data: Mapping[str, Any], t: Labels, lang: str, currency: str) -> _Chart:
     rows = data["results"]["revenue_by_month"]
     names = [format_month(_month_of(r["month"]), lang).split()[0][:3] for r in rows]
-    actual = [float(r["actual"]) for r in rows]
+    actual = [0.0 if r["actual"] is None else float(r["actual"]) for r in rows]  # unknown: no bar
     target = [float(r["target"]) for r in rows]
     figure = _figure(7.0, 3.0)
     axes = figure.add_subplot()

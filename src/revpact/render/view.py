@@ -289,6 +289,10 @@ class _Writer:
             ("current_monthly_run_rate", self.money(goals.current_monthly_run_rate)),
             ("target_monthly_run_rate", self.money(goals.target_monthly_run_rate)),
             ("target_run_rate_by", format_month(goals.target_run_rate_by, self.lang)),
+            (
+                "revenue_source",
+                self.t.text(f"company_goals.revenue_sources.{goals.revenue_source.value}"),
+            ),
         ]
         return CompanyGoalsView(
             tuple(Fact(self.t.text(f"company_goals.{key}"), value) for key, value in facts),

@@ -9,8 +9,17 @@ count here: a month in progress has neither missed nor earned anything yet.
   import later turns its month into a met one.
 * SWAT reports are due for the ``swat_report_weeks`` of every finished month whose level reports
   weekly (the following month's ISO weeks). A week is *due* once it has begun. Filing a week
-  again **replaces** its report (the newer file wins; the repository says it replaced one).
-* A month's reward pool is split once; recording another split replaces it atomically.
+  again **replaces** its report (the newer file wins; the repository says it replaced one; the
+  audit trail keeps the SHA-256 of every file filed).
+* A month's reward pool is split at the team leaders' discretion (the article): the split is
+  recorded by a team leader — a signatory with ``leader: true`` in the version in force when
+  it is made — and, once recorded, changed only by a **correction**: a new numbered split with
+  who, when and why, the earlier split kept on record (:func:`correct_reward`).
+
+Read as of ``T``: an action's done mark, a SWAT report and a split count only when they were
+made by ``T``, and only months over by ``T`` have actions. Every write is also a row of the
+audit trail, in the same transaction (``escalation.action_done``, ``swat.report``,
+``reward.allocate``, ``reward.correct``).
 """
 
 from __future__ import annotations
@@ -19,26 +28,29 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from revpact.domain.agreement import Agreement
 from revpact.domain.agreement_accountability import Owner, RewardCondition
 from revpact.domain.calendar import from_us, to_us
 from revpact.domain.scoreboard import MonthScore, YearScoreboard, validate_split
 from revpact.domain.scoreboard_facts import month_end
-from revpact.errors import RevpactError
+from revpact.errors import RefusedError, RevpactError
+from revpact.services.agreement_versions import governing_timeline
 from revpact.services.scoreboard import year_scoreboard
 from revpact.store.accountability import (
     AccountabilityRepository,
     ActionRow,
-    AllocationRow,
     ReportRow,
+    SplitRow,
 )
+from revpact.store.audit import record_write
 from revpact.store.revision import bump_revision
 
 __all__ = [
@@ -47,9 +59,11 @@ __all__ = [
     "FiledReport",
     "MonthReward",
     "RewardStatus",
+    "SplitRecord",
     "WeekReport",
     "allocate_reward",
     "complete_action",
+    "correct_reward",
     "escalation_status",
     "escalation_to_json",
     "file_swat_report",
@@ -113,11 +127,26 @@ class EscalationStatus:
 
 
 @dataclass(frozen=True)
+class SplitRecord:
+    """One recorded split of a month's pool: ``number`` 1 is the leaders' split, later numbers
+    correct it (``reason`` says why)."""
+
+    number: int
+    split: dict[str, Decimal]
+    allocated_at: datetime
+    recorded_at: datetime
+    allocated_by: str | None  # None: recorded before revpact asked who
+    reason: str | None
+
+
+@dataclass(frozen=True)
 class MonthReward:
     month: date
     pool: Decimal
     split: dict[str, Decimal] | None  # None: not yet split
     allocated_at: datetime | None
+    allocated_by: str | None = None
+    history: tuple[SplitRecord, ...] = ()  # every split made by as_of, oldest first
 
 
 @dataclass(frozen=True)
@@ -201,21 +230,68 @@ def sync_escalation(engine: Engine, agreement: Agreement, *, as_of: datetime) ->
     return _record(engine, _finished(board, agreement, as_of))
 
 
-def list_actions(engine: Engine, *, open_only: bool = False) -> list[ActionItem]:
-    """Every recorded action item (or only those not done), by month, level and seq."""
+def list_actions(
+    engine: Engine,
+    *,
+    open_only: bool = False,
+    as_of: datetime | None = None,
+    timezone: str = "UTC",
+) -> list[ActionItem]:
+    """Every recorded action item (or only those not done), by month, level and seq.
+
+    With ``as_of``: only the actions of months over by then (``as_of``'s local date in
+    ``timezone``), and a done mark only when it was made by then."""
     with engine.connect() as conn:
-        return [_item(row) for row in AccountabilityRepository(conn).actions(open_only=open_only)]
+        items = [_item(row) for row in AccountabilityRepository(conn).actions()]
+    if as_of is not None:
+        today = as_of.astimezone(ZoneInfo(timezone)).date()
+        items = [_as_of(item, as_of) for item in items if month_end(item.month) < today]
+    return [item for item in items if not (open_only and item.done)]
+
+
+def _as_of(item: ActionItem, as_of: datetime) -> ActionItem:
+    if item.done_at is None or item.done_at <= as_of:
+        return item
+    return ActionItem(item.month, item.level, item.seq, item.text, item.owner, item.due, None)
+
+
+def _recorded_us(now: datetime | None) -> int:
+    """When revpact records a write: ``now`` as given, else the system clock."""
+    return to_us(now if now is not None else datetime.now(UTC))
 
 
 def complete_action(
-    engine: Engine, month: str, level: int, seq: int, *, at: datetime
+    engine: Engine,
+    month: str,
+    level: int,
+    seq: int,
+    *,
+    at: datetime,
+    by: str | None = None,
+    via: str = "cli",
+    now: datetime | None = None,
 ) -> ActionItem:
     """Mark an action item done at ``at`` (an item already done keeps its first mark)."""
     key = f"{parse_month(month):%Y-%m}"
+    at_us = to_us(at)
     with engine.begin() as conn:
-        row = AccountabilityRepository(conn).mark_done(key, level, seq, to_us(at))
-        if row is not None:
+        repo = AccountabilityRepository(conn)
+        before = next(
+            (r for r in repo.actions() if (r.month, r.level, r.seq) == (key, level, seq)), None
+        )
+        row = repo.mark_done(key, level, seq, at_us)
+        if row is not None and before is not None and before.done_us is None:
             bump_revision(conn)
+            record_write(
+                conn,
+                recorded_us=_recorded_us(now),
+                actor=by.strip() if by and by.strip() else None,
+                via=via,
+                action="escalation.action_done",
+                subject=f"action:{key}/{level}/{seq}",
+                claimed_us=at_us,
+                detail={"text": row.text, "owner": row.owner, "due": row.due},
+            )
     if row is None:
         raise RevpactError(
             f"no action {seq} of level {level} was issued in {key}; "
@@ -234,12 +310,17 @@ def _schedule(months: list[MonthScore]) -> list[str]:
     return [str(week) for week in sorted(weeks)]
 
 
-def _weeks(engine: Engine, months: list[MonthScore], today: date) -> list[WeekReport]:
+def _weeks(
+    engine: Engine, months: list[MonthScore], today: date, as_of: datetime
+) -> list[WeekReport]:
     with engine.connect() as conn:
         filed = AccountabilityRepository(conn).reports()
+    limit = to_us(as_of)
     out = []
     for week in _schedule(months):
         report = filed.get(week)
+        if report is not None and report.filed_us > limit:
+            report = None
         out.append(
             WeekReport(
                 week=week,
@@ -263,7 +344,7 @@ def _today(agreement: Agreement, as_of: datetime) -> date:
 def swat_status(engine: Engine, agreement: Agreement, *, as_of: datetime) -> list[WeekReport]:
     """Every ISO week a SWAT report is scheduled for, whether it is due yet, and filed."""
     board = year_scoreboard(engine, agreement, as_of=as_of)
-    return _weeks(engine, _finished(board, agreement, as_of), _today(agreement, as_of))
+    return _weeks(engine, _finished(board, agreement, as_of), _today(agreement, as_of), as_of)
 
 
 def escalation_status(engine: Engine, agreement: Agreement, *, as_of: datetime) -> EscalationStatus:
@@ -276,8 +357,8 @@ def escalation_status(engine: Engine, agreement: Agreement, *, as_of: datetime) 
         level=last.level if last else 0,
         since=last.since if last else None,
         months_missed=last.months_missed if last else 0,
-        actions=tuple(list_actions(engine)),
-        weeks=tuple(_weeks(engine, months, _today(agreement, as_of))),
+        actions=tuple(list_actions(engine, as_of=as_of, timezone=agreement.calendar.timezone)),
+        weeks=tuple(_weeks(engine, months, _today(agreement, as_of), as_of)),
     )
 
 
@@ -289,6 +370,8 @@ def file_swat_report(
     path: Path,
     as_of: datetime,
     filed_by: str | None = None,
+    via: str = "cli",
+    now: datetime | None = None,
 ) -> FiledReport:
     """Store ``path`` (markdown) as the SWAT report of ``week``, filed at ``as_of``.
 
@@ -321,6 +404,16 @@ def file_swat_report(
     with engine.begin() as conn:
         replaced = AccountabilityRepository(conn).put_report(row, body)
         bump_revision(conn)
+        record_write(
+            conn,
+            recorded_us=_recorded_us(now),
+            actor=filed_by,
+            via=via,
+            action="swat.report",
+            subject=f"swat:{wanted}",
+            claimed_us=row.filed_us,
+            detail={"file_name": path.name, "sha256": digest, "replaced": replaced},
+        )
     return FiledReport(wanted, path.name, digest, from_us(row.filed_us), replaced)
 
 
@@ -367,15 +460,40 @@ def _money(amount_e4: int) -> Decimal:
     return whole if whole == amount else amount.normalize()
 
 
-def allocate_reward(
-    engine: Engine,
-    agreement: Agreement,
-    *,
-    month: str,
-    shares: Mapping[str, Decimal],
-    as_of: datetime,
-) -> MonthReward:
-    """Record how the leaders split ``month``'s pool; replaces a split recorded before."""
+def _leader(engine: Engine, agreement: Agreement, by: str, at: datetime) -> str:
+    """``by`` as the roster spells it: a team leader (``leader: true``) of the version in force
+    at ``at``; else refused, naming the leaders."""
+    roster = governing_timeline(engine, agreement).at(at).agreement.signatories
+    wanted = by.strip().casefold()
+    leaders = [p for p in roster if p.leader]
+    person = next((p for p in leaders if p.email.casefold() == wanted), None)
+    if person is None:
+        known = ", ".join(p.email for p in leaders) or "none (mark them leader: true)"
+        listed = any(p.email.casefold() == wanted for p in roster)
+        what = "is a signatory but not a team leader" if listed else "is not a signatory"
+        raise RefusedError(
+            f'"{by.strip()}" {what}; the team leaders split the reward pool (the agreement\'s '
+            f"signatories with leader: true): {known}"
+        )
+    return person.email
+
+
+def _split_of(row: SplitRow) -> SplitRecord:
+    return SplitRecord(
+        number=row.number,
+        split={who: _money(amount) for who, amount in sorted(row.shares.items())},
+        allocated_at=from_us(row.allocated_us),
+        recorded_at=from_us(row.recorded_us),
+        allocated_by=row.allocated_by,
+        reason=row.reason,
+    )
+
+
+def _checked_split(
+    engine: Engine, agreement: Agreement, month: str, shares: Mapping[str, Decimal], as_of: datetime
+) -> tuple[date, Decimal, dict[str, Decimal]]:
+    """The month, its pool and the split: the month is over, earned the pool, and the shares
+    name recipients and add up to the pool."""
     pool = _pool(agreement)
     first = parse_month(month)
     board = year_scoreboard(engine, agreement, as_of=as_of)
@@ -396,32 +514,148 @@ def allocate_reward(
         split = validate_split(dict(zip(names, shares.values(), strict=True)), pool)
     except ValueError as exc:
         raise RevpactError(f"{first:%Y-%m}: {exc}") from None
-    at = to_us(as_of)
-    rows = [
-        AllocationRow(f"{first:%Y-%m}", who, _e4(who, amount), at) for who, amount in split.items()
-    ]
+    return first, pool, split
+
+
+def _record_split(
+    engine: Engine,
+    first: date,
+    split: dict[str, Decimal],
+    *,
+    as_of: datetime,
+    by: str,
+    reason: str | None,
+    via: str,
+    now: datetime | None,
+) -> SplitRecord:
+    key = f"{first:%Y-%m}"
+    at_us = to_us(as_of)
+    shares = {who: _e4(who, amount) for who, amount in split.items()}
     with engine.begin() as conn:
-        AccountabilityRepository(conn).replace_allocation(f"{first:%Y-%m}", rows)
+        repo = AccountabilityRepository(conn)
+        earlier = repo.splits(key)
+        last = earlier[-1] if earlier else None
+        if reason is None and last is not None:
+            raise RefusedError(
+                f"{key}'s pool was already split on {from_us(last.allocated_us):%Y-%m-%d}"
+                + (f" by {last.allocated_by}" if last.allocated_by else "")
+                + "; a recorded split is changed only by a correction: `revpact rewards "
+                f"correct --month {key} --share NAME=AMOUNT ... --by EMAIL --reason TEXT`"
+            )
+        if reason is not None and last is None:
+            raise RefusedError(
+                f"{key}'s pool has not been split yet, so there is nothing to correct; record "
+                f"the split with `revpact rewards allocate --month {key}`"
+            )
+        if last is not None and at_us < last.allocated_us:
+            raise RefusedError(
+                f"a correction of {key} cannot be dated {as_of.isoformat()}, before the split "
+                f"it corrects ({from_us(last.allocated_us).isoformat()})"
+            )
+        number = 1 if last is None else last.number + 1
+        recorded_us = _recorded_us(now)
+        try:
+            repo.add_split(
+                month=key,
+                number=number,
+                shares=shares,
+                allocated_us=at_us,
+                recorded_us=recorded_us,
+                allocated_by=by,
+                reason=reason,
+            )
+        except IntegrityError:
+            raise RefusedError(
+                f"another split of {key} was recorded at the same moment; see `revpact "
+                "rewards status` and correct the newest split"
+            ) from None
         bump_revision(conn)
-    return MonthReward(first, pool, split, from_us(at))
+        record_write(
+            conn,
+            recorded_us=recorded_us,
+            actor=by,
+            via=via,
+            action="reward.allocate" if reason is None else "reward.correct",
+            subject=f"reward:{key}",
+            claimed_us=at_us,
+            detail={
+                "number": number,
+                "shares": {who: str(amount) for who, amount in split.items()},
+                **({} if last is None else {"corrects": last.number, "reason": reason}),
+            },
+        )
+    return SplitRecord(number, split, from_us(at_us), from_us(recorded_us), by, reason)
+
+
+def allocate_reward(
+    engine: Engine,
+    agreement: Agreement,
+    *,
+    month: str,
+    shares: Mapping[str, Decimal],
+    as_of: datetime,
+    by: str,
+    via: str = "cli",
+    now: datetime | None = None,
+) -> MonthReward:
+    """Record how the team leaders split ``month``'s pool, made at ``as_of`` by ``by`` (a team
+    leader). Refused when the month already has a split: change it with
+    :func:`correct_reward`."""
+    first, pool, split = _checked_split(engine, agreement, month, shares, as_of)
+    who = _leader(engine, agreement, by, as_of)
+    made = _record_split(engine, first, split, as_of=as_of, by=who, reason=None, via=via, now=now)
+    return MonthReward(first, pool, split, made.allocated_at, who, (made,))
+
+
+def correct_reward(
+    engine: Engine,
+    agreement: Agreement,
+    *,
+    month: str,
+    shares: Mapping[str, Decimal],
+    as_of: datetime,
+    by: str,
+    reason: str,
+    via: str = "cli",
+    now: datetime | None = None,
+) -> MonthReward:
+    """Correct ``month``'s recorded split: a new numbered split by ``by`` (a team leader) with
+    ``reason``; the earlier splits stay on record."""
+    why = reason.strip()
+    if not why:
+        raise RevpactError("a correction says why; give --reason (e.g. a recipient was missed)")
+    first, pool, split = _checked_split(engine, agreement, month, shares, as_of)
+    who = _leader(engine, agreement, by, as_of)
+    _record_split(engine, first, split, as_of=as_of, by=who, reason=why, via=via, now=now)
+    status = reward_status(engine, agreement, as_of=as_of)
+    found = next(m for m in status.months if m.month == first)
+    return MonthReward(first, pool, split, found.allocated_at, who, found.history)
 
 
 def reward_status(engine: Engine, agreement: Agreement, *, as_of: datetime) -> RewardStatus:
-    """The finished months that earned the pool with their split, and the annual reward."""
+    """The finished months that earned the pool with their split as of ``as_of`` (the newest
+    split made by then; every split made by then in ``history``), and the annual reward."""
     board = year_scoreboard(engine, agreement, as_of=as_of)
+    limit = to_us(as_of)
     with engine.connect() as conn:
-        recorded = AccountabilityRepository(conn).allocations()
+        recorded: dict[str, list[SplitRow]] = {}
+        for row in AccountabilityRepository(conn).splits():
+            if row.allocated_us <= limit:
+                recorded.setdefault(row.month, []).append(row)
     months = []
     for score in _finished(board, agreement, as_of):
         if not score.reward.earned or score.reward.pool is None:
             continue
-        rows = recorded.get(f"{score.month:%Y-%m}")
+        history = tuple(_split_of(r) for r in recorded.get(f"{score.month:%Y-%m}", []))
+        current = history[-1] if history else None
         months.append(
             MonthReward(
                 month=score.month,
                 pool=score.reward.pool,
-                split={r.recipient: _money(r.amount_e4) for r in rows} if rows else None,
-                allocated_at=from_us(rows[0].allocated_us) if rows else None,
+                split=None if current is None else current.split,
+                allocated_at=None if current is None else current.allocated_at,
+                allocated_by=None if current is None else current.allocated_by,
+                history=history,
             )
         )
     annual = board.annual_reward
@@ -460,14 +694,30 @@ def escalation_to_json(status: EscalationStatus) -> dict[str, object]:
     }
 
 
+def _split_json(split: dict[str, Decimal]) -> dict[str, str]:
+    return {k: str(v) for k, v in split.items()}
+
+
 def reward_status_to_json(status: RewardStatus) -> dict[str, object]:
     return {
         "months": [
             {
                 "month": f"{m.month:%Y-%m}",
                 "pool": str(m.pool),
-                "split": None if m.split is None else {k: str(v) for k, v in m.split.items()},
+                "split": None if m.split is None else _split_json(m.split),
                 "allocated_at": _when(m.allocated_at),
+                "allocated_by": m.allocated_by,
+                "splits": [
+                    {
+                        "number": h.number,
+                        "split": _split_json(h.split),
+                        "allocated_at": _when(h.allocated_at),
+                        "recorded_at": _when(h.recorded_at),
+                        "allocated_by": h.allocated_by,
+                        "reason": h.reason,
+                    }
+                    for h in m.history
+                ],
             }
             for m in status.months
         ],

@@ -4,6 +4,12 @@ The rules are the domain's (:mod:`revpact.domain.versions`); this module reads a
 records. The log of publications and signatures only moves forward in time: a record dated
 (``at``) before the newest one already stored is refused, so what was in force at any moment
 the log already covers can never change after the fact.
+
+Who acts: a signature is given by a signatory of the version's roster (the CLI has no login, so
+``--as`` must name one; over the API, the token's member signs). Every publication and
+signature is also a row of the audit trail (``agreement.publish``, ``agreement.sign``): who,
+through what (``via``: ``cli``, ``token:<id>``, ``demo``), when claimed (``at``) and when
+recorded (``now``).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from revpact.domain.versions import (
     version_states,
 )
 from revpact.errors import NotFoundError, RefusedError, StoreError
+from revpact.store.audit import record_write
 from revpact.store.revision import bump_revision
 from revpact.store.versions import SignatureRow, VersionRepository, VersionRow
 
@@ -163,6 +170,7 @@ def publish(
     at: datetime,
     now: datetime,
     by: str | None = None,
+    via: str = "cli",
 ) -> Published:
     """Store ``agreement`` (validated, with the YAML ``source`` it came from) as a new version.
 
@@ -200,6 +208,16 @@ def publish(
                 "`revpact agreement status`"
             ) from None
         bump_revision(conn)
+        record_write(
+            conn,
+            recorded_us=to_us(now),
+            actor=by,
+            via=via,
+            action="agreement.publish",
+            subject=f"version:{row.number}",
+            claimed_us=at_us,
+            detail={"hash": digest, "number": row.number},
+        )
     version = _record(row)
     changes = diff(previous.agreement, agreement) if previous else []
     return Published(version, True, previous, changes)
@@ -269,6 +287,16 @@ def sign(
         except IntegrityError:
             raise RefusedError(f"{person.email} already signed {target.label}") from None
         bump_revision(conn)
+        record_write(
+            conn,
+            recorded_us=to_us(now),
+            actor=person.email,
+            via=via,
+            action="agreement.sign",
+            subject=f"version:{target.number}",
+            claimed_us=at_us,
+            detail={"hash": target.hash, "name": person.name},
+        )
         sigs.append(_signature(row))
     state = next(s for s in version_states(found, sigs) if s.version.hash == target.hash)
     return Signed(target, person, at_us, state.in_force_from_us is not None)

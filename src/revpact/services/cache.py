@@ -5,8 +5,12 @@ leads (lead counts by month and type; follow-up verdicts by month). Both are cac
 under the store's revision (:mod:`revpact.store.revision`), which every write that can change a
 figure bumps in its own transaction — so an entry is never served after such a write:
 
-* **deal facts** (revenue, deals, lead counts by type) do not depend on the moment asked about,
-  only on the months; they are keyed on (agreement, months);
+* **deal facts** (revenue, deals, lead counts by type) are those of a store cut at the moment
+  asked about, ``T`` (see :func:`revpact.services.deals.monthly_facts`). An entry computed at
+  ``T0`` also holds the first moment after it at which they can change (a lead or deal event in
+  the months, or a month's end: :func:`revpact.services.deals.next_change_us`), and answers
+  every ``T`` in ``[T0, that moment)`` — where the facts are the same, so it never serves a
+  figure of another moment. Keyed on (agreement, months);
 * **follow-up verdicts** do depend on it: a waiting lead turns breached when its due time
   passes, a lead notified later joins its month. At a moment ``T0`` the leads are split into
   the *settled* (their verdict is final for every ``T >= T0``: counted by SQL) and the
@@ -34,7 +38,7 @@ from sqlalchemy import Engine
 
 from revpact.domain.agreement import Agreement
 from revpact.domain.versions import version_hash
-from revpact.services.deals import DealMonth, month_ranges, monthly_facts
+from revpact.services.deals import DealMonth, month_ranges, monthly_facts, next_change_us
 from revpact.store.follow_up import (
     FollowUpCounts,
     Unsettled,
@@ -59,6 +63,16 @@ class _FollowUp:
     pending: Unsettled
 
 
+@dataclass(frozen=True)
+class _Deals:
+    since_us: int  # T0: the moment the facts were read as of
+    until_us: int | None  # the first moment they can differ (None: not in these months)
+    facts: list[DealMonth]
+
+    def answers(self, as_of_us: int) -> bool:
+        return self.since_us <= as_of_us and (self.until_us is None or as_of_us < self.until_us)
+
+
 @dataclass
 class CacheStats:
     """How the cache has fared (for tests and the benchmark)."""
@@ -70,9 +84,7 @@ class CacheStats:
 @dataclass
 class _EngineCache:
     revision: int = -1
-    deals: OrderedDict[tuple[str, tuple[date, ...]], list[DealMonth]] = field(
-        default_factory=OrderedDict
-    )
+    deals: OrderedDict[tuple[str, tuple[date, ...]], _Deals] = field(default_factory=OrderedDict)
     follow: OrderedDict[tuple[str, tuple[date, ...]], _FollowUp] = field(
         default_factory=OrderedDict
     )
@@ -110,22 +122,26 @@ def _put(table: OrderedDict[_K, _V], key: _K, value: _V) -> None:
         table.popitem(last=False)
 
 
-def deal_facts(engine: Engine, agreement: Agreement, months: Sequence[date]) -> list[DealMonth]:
-    """:func:`revpact.services.deals.monthly_facts` of ``months``, cached."""
+def deal_facts(
+    engine: Engine, agreement: Agreement, months: Sequence[date], *, as_of_us: int
+) -> list[DealMonth]:
+    """:func:`revpact.services.deals.monthly_facts` of ``months`` as of ``as_of_us``, cached."""
     key = (version_hash(agreement), tuple(months))
     revision = _revision(engine)
     with _LOCK:
         cache = _cache(engine)
-        if cache.seen(revision) and key in cache.deals:
+        entry = cache.deals.get(key) if cache.seen(revision) else None
+        if entry is not None and entry.answers(as_of_us):
             cache.stats.hits += 1
             cache.deals.move_to_end(key)
-            return cache.deals[key]
+            return entry.facts
         cache.stats.misses += 1
-    facts = monthly_facts(engine, agreement, months)
+    facts = monthly_facts(engine, agreement, months, as_of_us=as_of_us)
+    until = next_change_us(engine, agreement, months, after_us=as_of_us)
     with _LOCK:
         cache = _cache(engine)
         if cache.seen(revision):
-            _put(cache.deals, key, facts)
+            _put(cache.deals, key, _Deals(as_of_us, until, facts))
     return facts
 
 

@@ -5,7 +5,9 @@ Each lead is measured under the agreement version in force at its notification
 agreement file. Each lead's row carries the SLA fingerprint it was computed under and the store
 remembers the whole timeline's, so an amendment that changes the calendar or the follow-up rule
 recomputes only the leads it governs — those notified after it came into force — and one that
-does not touch them recomputes nothing.
+does not touch them recomputes nothing. A late-entered first touch is judged against its lead's
+due time (:mod:`revpact.domain.late_entries`), so when due times move, the counted moment of
+every unapproved late touch is decided again (:func:`settle_late_touches`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from revpact.domain.agreement import Agreement
 from revpact.domain.agreement_sales import CANONICAL_LEAD_FIELDS
+from revpact.domain.late_entries import settle_touches
 from revpact.domain.sla import (
     NO_TIME,
     due_many,
@@ -32,7 +35,7 @@ from revpact.services.agreement_versions import governing_timeline
 from revpact.store.leads import LeadRepository, StaleLead
 from revpact.store.revision import bump_revision
 
-__all__ = ["recompute_deadlines"]
+__all__ = ["recompute_deadlines", "settle_late_touches"]
 
 _RECOMPUTE_CHUNK = 50_000
 _ATTEMPTS = 5
@@ -94,9 +97,53 @@ def _recompute(engine: Engine, timeline: AgreementTimeline) -> int:
                 )
                 total += len(batch)
                 after = batch[-1].lead_id
+            # A late touch awaiting approval is judged against the due time: decide again.
+            settle_late_touches(
+                repo,
+                span.agreement.sales.follow_up.late_entry_after,
+                notified_from=bounds[index],
+                notified_until=bounds[index + 1],
+            )
         repo.set_deadlines_fingerprint(marker)
         bump_revision(conn)
     return total
+
+
+def settle_late_touches(
+    repo: LeadRepository,
+    late_after_s: int,
+    *,
+    notified_from: int | None = None,
+    notified_until: int | None = None,
+) -> list[tuple[str, int, int, bool]]:
+    """Decide again when each unapproved late first touch counts (after a re-import or a
+    change of due times); returns ``(lead_id, claimed_us, recorded_us, awaiting_approval)`` of
+    each late touch looked at."""
+    found = repo.late_touches(
+        late_after_s * 1_000_000, notified_from=notified_from, notified_until=notified_until
+    )
+    if not found.lead_id:
+        return []
+    first = settle_touches(
+        first_us=found.first_us,
+        claimed_us=found.claimed_us,
+        recorded_us=found.recorded_us,
+        due_us=found.due_us,
+        approved=np.zeros(len(found.lead_id), dtype=bool),
+        late_after_s=late_after_s,
+    )
+    moved = np.flatnonzero(first != found.first_us)
+    repo.set_counted_touches((int(first[i]), found.lead_id[i]) for i in moved.tolist())
+    return [
+        (lead_id, int(claimed), int(recorded), bool(counted > claimed))
+        for lead_id, claimed, recorded, counted in zip(
+            found.lead_id,
+            found.claimed_us.tolist(),
+            found.recorded_us.tolist(),
+            first.tolist(),
+            strict=True,
+        )
+    ]
 
 
 def _deadlines(

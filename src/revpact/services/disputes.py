@@ -1,14 +1,21 @@
-"""Disputes: open one, name each side's representative, record the presentations, decide.
+"""Disputes: open one, name each side's representative, record the presentations, decide;
+hear it again and decide again.
 
 The rules are the domain's (:mod:`revpact.domain.disputes`); this module reads the records,
-asks the rules, and appends. Every record is append-only: a decision is never edited, a later
-one supersedes it. Who decides is fixed from the agreement version in force when the dispute
-is opened (``conflict_resolution.members``).
+asks the rules, and appends. Every record is append-only: a decision is never edited; after a
+recorded new hearing, a decision of the whole panel supersedes it. Who decides is fixed from
+the agreement version in force when the dispute is opened (``conflict_resolution.members``).
+
+Every write is a row of the audit trail in the same transaction (``dispute.open``,
+``dispute.represent``, ``dispute.present``, ``dispute.hearing``, ``dispute.decide``). Read as
+of ``T`` (:func:`get_dispute`, :func:`list_disputes`), a dispute shows only what had happened
+by ``T``: opened, named, presented, reheard and decided by then.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -19,12 +26,14 @@ from revpact.domain.calendar import from_us, to_us
 from revpact.domain.disputes import (
     Decision,
     Dispute,
+    Hearing,
     NotADeciderError,
     Presentation,
     Representative,
     Terms,
     check_decision,
     check_email,
+    check_hearing,
     check_presentation,
     check_representative,
     deciders_for,
@@ -33,10 +42,12 @@ from revpact.domain.disputes import (
 from revpact.domain.feedback import check_text, parse_side
 from revpact.errors import NotFoundError, RefusedError
 from revpact.services.agreement_versions import governing_timeline
+from revpact.store.audit import record_write
 from revpact.store.disputes import (
     DecisionRow,
     DisputeRepository,
     DisputeRow,
+    HearingRow,
     PresentationRow,
     RepresentativeRow,
 )
@@ -51,7 +62,10 @@ __all__ = [
     "name_representative",
     "open_dispute",
     "record_presentation",
+    "rehear",
 ]
+
+_NEVER = 2**63 - 1
 
 
 def _assemble(
@@ -59,7 +73,15 @@ def _assemble(
     representatives: list[RepresentativeRow],
     presentations: list[PresentationRow],
     decisions: list[DecisionRow],
+    hearings: list[HearingRow],
+    as_of_us: int = _NEVER,
 ) -> Dispute:
+    """The dispute as it stood at ``as_of_us``: only what was named, presented, reheard and
+    decided by then."""
+    representatives = [r for r in representatives if r.named_us <= as_of_us]
+    presentations = [p for p in presentations if p.recorded_us <= as_of_us]
+    decisions = [d for d in decisions if d.decided_us <= as_of_us]
+    hearings = [h for h in hearings if h.held_us <= as_of_us]
     return Dispute(
         id=row.dispute_id,
         topic=row.topic,
@@ -82,50 +104,90 @@ def _assemble(
             for p in presentations
         ),
         decisions=tuple(
-            Decision(d.decision_id, d.number, d.decision, d.decided_by, d.decided_us, d.supersedes)
+            Decision(
+                d.decision_id,
+                d.number,
+                d.decision,
+                d.decided_by,
+                d.decided_us,
+                d.supersedes,
+                d.deciders or (),
+                d.hearing_id,
+            )
             for d in decisions
+        ),
+        hearings=tuple(
+            Hearing(h.hearing_id, h.held_us, h.attendees, h.reason, h.recorded_by) for h in hearings
         ),
     )
 
 
-def _load(conn: Connection, dispute_id: int) -> Dispute:
+def _load(conn: Connection, dispute_id: int, as_of_us: int = _NEVER) -> Dispute:
     repo = DisputeRepository(conn)
     row = repo.get(dispute_id)
     if row is None:
         raise NotFoundError(f"no dispute {dispute_id}")
+    if row.opened_us > as_of_us:
+        raise NotFoundError(
+            f"dispute {dispute_id} was opened at {from_us(row.opened_us).isoformat()}, after "
+            f"{from_us(as_of_us).isoformat()}"
+        )
     return _assemble(
         row,
         repo.representatives(dispute_id),
         repo.presentations(dispute_id),
         repo.decisions(dispute_id),
+        repo.hearings(dispute_id),
+        as_of_us,
     )
 
 
-def get_dispute(engine: Engine, dispute_id: int) -> Dispute:
-    """One dispute with its hearing and its chain of decisions."""
+def _limit(as_of: datetime | None) -> int:
+    return _NEVER if as_of is None else to_us(as_of)
+
+
+def get_dispute(engine: Engine, dispute_id: int, *, as_of: datetime | None = None) -> Dispute:
+    """One dispute with its hearings and its chain of decisions, as of ``as_of`` (default:
+    everything recorded). NotFoundError when it was opened after ``as_of``."""
     with engine.connect() as conn:
-        return _load(conn, dispute_id)
+        return _load(conn, dispute_id, _limit(as_of))
 
 
-def list_disputes(engine: Engine) -> list[Dispute]:
-    """Every dispute, oldest first."""
+def list_disputes(engine: Engine, *, as_of: datetime | None = None) -> list[Dispute]:
+    """Every dispute opened by ``as_of`` (default: every one), oldest first, as of then."""
+    limit = _limit(as_of)
     with engine.connect() as conn:
         repo = DisputeRepository(conn)
-        rows = repo.all()
-        reps, talks, decided = repo.representatives(), repo.presentations(), repo.decisions()
+        rows = [r for r in repo.all() if r.opened_us <= limit]
+        reps, talks = repo.representatives(), repo.presentations()
+        decided, heard = repo.decisions(), repo.hearings()
     return [
         _assemble(
             row,
             [r for r in reps if r.dispute_id == row.dispute_id],
             [p for p in talks if p.dispute_id == row.dispute_id],
             [d for d in decided if d.dispute_id == row.dispute_id],
+            [h for h in heard if h.dispute_id == row.dispute_id],
+            limit,
         )
         for row in rows
     ]
 
 
+def _recorded_us(now: datetime | None) -> int:
+    """When revpact records a write: ``now`` as given, else the system clock."""
+    return to_us(now if now is not None else datetime.now(UTC))
+
+
 def open_dispute(
-    engine: Engine, file_agreement: Agreement, *, topic: str, raised_by: str, at: datetime
+    engine: Engine,
+    file_agreement: Agreement,
+    *,
+    topic: str,
+    raised_by: str,
+    at: datetime,
+    via: str = "cli",
+    now: datetime | None = None,
 ) -> Dispute:
     """Take a conflict to the panel (or the sole arbiter) at ``at``, under the terms of the
     agreement version in force then."""
@@ -144,6 +206,16 @@ def open_dispute(
             binding=terms.binding,
             version_hash=in_force.hash,
         )
+        record_write(
+            conn,
+            recorded_us=_recorded_us(now),
+            actor=who,
+            via=via,
+            action="dispute.open",
+            subject=f"dispute:{dispute_id}",
+            claimed_us=to_us(at),
+            detail={"mode": terms.mode, "deciders": list(terms.deciders)},
+        )
         return _load(conn, dispute_id)
 
 
@@ -155,6 +227,8 @@ def name_representative(
     team: str,
     member: str,
     at: datetime,
+    via: str = "cli",
+    now: datetime | None = None,
 ) -> Dispute:
     """``member`` represents ``team`` in the dispute (each team names one, once)."""
     side = parse_side(team, "team")
@@ -172,11 +246,28 @@ def name_representative(
             raise RefusedError(
                 f"{side} named its representative in dispute {dispute_id} at the same moment"
             ) from None
+        record_write(
+            conn,
+            recorded_us=_recorded_us(now),
+            actor=None,
+            via=via,
+            action="dispute.represent",
+            subject=f"dispute:{dispute_id}",
+            claimed_us=at_us,
+            detail={"team": side.value, "member": row.member},
+        )
         return _load(conn, dispute_id)
 
 
 def record_presentation(
-    engine: Engine, dispute_id: int, *, team: str, minutes: int, at: datetime
+    engine: Engine,
+    dispute_id: int,
+    *,
+    team: str,
+    minutes: int,
+    at: datetime,
+    via: str = "cli",
+    now: datetime | None = None,
 ) -> Dispute:
     """``team``'s representative presented for ``minutes``. An overrun of the time-box is
     recorded and flagged (:meth:`Presentation.over_by`), not refused."""
@@ -197,6 +288,58 @@ def record_presentation(
             raise RefusedError(
                 f"{side}'s presentation in dispute {dispute_id} was recorded at the same moment"
             ) from None
+        record_write(
+            conn,
+            recorded_us=_recorded_us(now),
+            actor=None,
+            via=via,
+            action="dispute.present",
+            subject=f"dispute:{dispute_id}",
+            claimed_us=at_us,
+            detail={"team": side.value, "presenter": presenter, "seconds": minutes * 60},
+        )
+        return _load(conn, dispute_id)
+
+
+def rehear(
+    engine: Engine,
+    dispute_id: int,
+    *,
+    attendees: Sequence[str],
+    reason: str,
+    at: datetime,
+    by: str | None = None,
+    via: str = "cli",
+    now: datetime | None = None,
+) -> Dispute:
+    """Record a new hearing of a decided dispute held at ``at``: who attended and why it is
+    heard again. Only after one may the panel supersede its decision."""
+    why = check_text(reason, "reason")
+    people = [check_email(a, "attendee") for a in attendees if a.strip()]
+    recorder = None if by is None or not by.strip() else check_email(by, "by")
+    at_us = to_us(at)
+    with engine.begin() as conn:
+        dispute = _load(conn, dispute_id)
+        present = check_hearing(dispute, attendees=people, reason=why, at_us=at_us)
+        recorded_us = _recorded_us(now)
+        hearing_id = DisputeRepository(conn).add_hearing(
+            dispute_id=dispute_id,
+            held_us=at_us,
+            attendees=present,
+            reason=why,
+            recorded_by=recorder,
+            recorded_us=recorded_us,
+        )
+        record_write(
+            conn,
+            recorded_us=recorded_us,
+            actor=recorder,
+            via=via,
+            action="dispute.hearing",
+            subject=f"dispute:{dispute_id}",
+            claimed_us=at_us,
+            detail={"hearing": hearing_id, "attendees": list(present), "reason": why},
+        )
         return _load(conn, dispute_id)
 
 
@@ -206,12 +349,16 @@ def decide(
     dispute_id: int,
     *,
     decision: str,
-    by: str | None,
+    by: Sequence[str],
     supersedes: int | None,
     at: datetime,
+    via: str = "cli",
+    now: datetime | None = None,
 ) -> Dispute:
-    """Record a binding decision by ``by``, one of the dispute's deciders (else
-    :class:`NotADeciderError`). A later decision names the current one in ``supersedes``."""
+    """Record a binding decision made by the deciders ``by`` — all of the dispute's deciders
+    (else refused; someone who is not a decider: :class:`NotADeciderError`). The first of
+    ``by`` is recorded as who entered it. A later decision follows a new hearing
+    (:func:`rehear`) and names the current one in ``supersedes``."""
     text = check_text(decision, "decision")
     at_us = to_us(at)
     with engine.connect() as conn:
@@ -223,25 +370,43 @@ def decide(
     with engine.begin() as conn:
         dispute = _load(conn, dispute_id)
         deciders = deciders_for(dispute, members_now)
-        number = check_decision(
+        number, made_by, hearing_id = check_decision(
             dispute, deciders=deciders, by=by, supersedes=supersedes, at_us=at_us
         )
-        assert by is not None  # check_decision refuses a decision by nobody
-        decider = next(d for d in deciders if d.casefold() == by.strip().casefold())
+        first = next(b for b in by if b.strip()).strip().casefold()
+        recorder = next(d for d in made_by if d.casefold() == first)
         try:
-            DisputeRepository(conn).add_decision(
+            decision_id = DisputeRepository(conn).add_decision(
                 dispute_id=dispute_id,
                 number=number,
                 decision=text,
-                decided_by=decider,
+                decided_by=recorder,
                 decided_us=at_us,
                 supersedes=supersedes,
+                deciders=made_by,
+                hearing_id=hearing_id,
             )
         except IntegrityError:
             raise RefusedError(
                 f"another decision of dispute {dispute_id} was recorded at the same moment; "
-                f"read it with `revpact dispute show {dispute_id}` and supersede it if needed"
+                f"read it with `revpact dispute show {dispute_id}`"
             ) from None
+        record_write(
+            conn,
+            recorded_us=_recorded_us(now),
+            actor=recorder,
+            via=via,
+            action="dispute.decide",
+            subject=f"dispute:{dispute_id}",
+            claimed_us=at_us,
+            detail={
+                "decision": decision_id,
+                "number": number,
+                "deciders": list(made_by),
+                "supersedes": supersedes,
+                "hearing": hearing_id,
+            },
+        )
         return _load(conn, dispute_id)
 
 
@@ -285,7 +450,9 @@ def dispute_to_json(dispute: Dispute) -> dict[str, Any]:
                 "number": d.number,
                 "decision": d.text,
                 "decided_by": d.decided_by,
+                "deciders": list(d.made_by),
                 "decided_at": _iso(d.decided_us),
+                "hearing": d.hearing_id,
                 "supersedes": d.supersedes,
                 "superseded_by": _superseded_by(dispute, d.id),
                 "current": current is not None and d.id == current.id,
@@ -293,6 +460,16 @@ def dispute_to_json(dispute: Dispute) -> dict[str, Any]:
             for d in dispute.decisions
         ],
         "current_decision": None if current is None else current.id,
+        "hearings": [
+            {
+                "id": h.id,
+                "held_at": _iso(h.held_us),
+                "attendees": list(h.attendees),
+                "reason": h.reason,
+                "recorded_by": h.recorded_by,
+            }
+            for h in dispute.hearings
+        ],
     }
 
 

@@ -17,6 +17,15 @@ Delivery is at least once and in any order, so :func:`receive`, in one transacti
      decides ``applies`` and ``due`` again;
    * ``deal.updated`` creates or changes the deal (newest event wins, field by field).
 
+Every write says who and when: the lead's ``recorded_us``/``recorded_by`` (and the
+notification's and first touch's own record) are the moment the event was received and its
+actor (``webhook:<source>``, or the member of the API token that wrote it); a deal's too. A
+touch or notification received more than the agreement's ``late_entry_after`` after the
+moment it claims is a late entry (:mod:`revpact.domain.late_entries`): a late touch that would
+turn a breached lead into met counts at the moment it was received until it is approved
+(:func:`approve_touch`). Each request writes its audit rows in its transaction: one per API
+write, or one per webhook batch with its counts, and one per late entry.
+
 A touch or an update of a lead that does not exist yet waits (``applied_us`` NULL) and is
 applied when the lead arrives: by a later ``lead.notified``, or by :func:`apply_pending`,
 which the lead import calls after it stored a file. The caller acknowledges the request only
@@ -27,16 +36,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Engine
 
 from revpact.domain.agreement import Agreement
 from revpact.domain.calendar import to_us
+from revpact.domain.late_entries import (
+    TouchState,
+    awaits_approval,
+    is_late,
+    record_touch,
+    settle_touches,
+)
 from revpact.domain.sla import NO_TIME, due_many
 from revpact.ingest.events import (
     EARLIEST_LEAD_FIELDS,
@@ -46,13 +63,15 @@ from revpact.ingest.events import (
     event_payload,
 )
 from revpact.services.deadlines import recompute_deadlines
+from revpact.store.audit import record_write
 from revpact.store.deals import DEAL_COLUMNS, DealRepository
-from revpact.store.events import EventRepository, EventRow, LeadRow
+from revpact.store.events import EventRepository, EventRow, LeadRow, source_actor
 from revpact.store.leads import LeadRepository
 from revpact.store.revision import bump_revision
 
 __all__ = [
     "EventStatus",
+    "LateEntry",
     "Outcome",
     "ReceiveReport",
     "apply_pending",
@@ -85,19 +104,44 @@ class EventStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class LateEntry:
+    """A touch or notification recorded more than ``late_entry_after`` after its claimed
+    moment; ``awaiting_approval`` when it counts at ``recorded_us`` until approved."""
+
+    kind: str  # "touch" or "notification"
+    lead_id: str
+    claimed_us: int
+    recorded_us: int
+    awaiting_approval: bool
+    actor: str | None = None
+
+
+@dataclass(frozen=True)
 class ReceiveReport:
     """What became of a request's events: ``received`` = duplicates + applied + pending +
-    ignored."""
+    ignored; ``late_entries`` among the applied ones."""
 
     received: int
     duplicates: int
     applied: int
     pending: int
     ignored: int
+    late_entries: tuple[LateEntry, ...] = field(default=(), compare=False)
 
 
 def report_to_json(report: ReceiveReport) -> dict[str, int]:
-    return asdict(report)
+    """The counts (what the webhook routes answer); the late entries are in the audit trail."""
+    counts = asdict(report)
+    del counts["late_entries"]
+    return counts
+
+
+_ACTIONS: Final = {
+    EventType.LEAD_NOTIFIED: "lead.notify",
+    EventType.LEAD_TOUCHED: "lead.touch",
+    EventType.LEAD_UPDATED: "lead.upsert",
+    EventType.DEAL_UPDATED: "deal.upsert",
+}
 
 
 def receive(
@@ -106,12 +150,20 @@ def receive(
     source: str,
     events: Sequence[Event],
     now: datetime,
+    *,
+    actor: str | None = None,
 ) -> ReceiveReport:
-    """Store ``events`` from ``source`` and apply the new ones, in one transaction."""
+    """Store ``events`` from ``source`` and apply the new ones, in one transaction.
+
+    ``actor`` is who wrote them (default ``webhook:<source>``). Source ``api`` is revpact's
+    own write routes: each event gets its own audit row; any other source's request gets one
+    audit row for the batch (``webhook.event``, with the counts) and one per late entry.
+    """
     if not events:
         return ReceiveReport(0, 0, 0, 0, 0)
     recompute_deadlines(engine, agreement)
     now_us = to_us(now)
+    who = actor or source_actor(source)
     outcomes: dict[int, Outcome] = {}
     with engine.begin() as conn:
         repo = EventRepository(conn)
@@ -134,20 +186,90 @@ def receive(
         applier = _Applier(conn, repo, agreement, now_us, outcomes)
         for event_id, event in sorted(new, key=lambda pair: (pair[1].occurred_us, pair[0])):
             if event_id not in outcomes:
-                applier.apply(event_id, event)
+                applier.apply(event_id, event, recorded_us=now_us, actor=who)
         LeadRepository(conn).settle_fingerprint(agreement.sla_fingerprint())
+        mine = [outcomes[event_id] for event_id, _ in new]
+        ignored = sum(outcome in _IGNORED for outcome in mine)
+        pending = sum(outcome is Outcome.PENDING for outcome in mine)
+        report = ReceiveReport(
+            received=len(events),
+            duplicates=len(events) - len(new),
+            applied=len(new) - ignored - pending,
+            pending=pending,
+            ignored=ignored,
+            late_entries=tuple(applier.late),
+        )
         if new:
+            _audit(conn, source, who, now_us, [event for _, event in new], report)
             bump_revision(conn)
-    mine = [outcomes[event_id] for event_id, _ in new]
-    ignored = sum(outcome in _IGNORED for outcome in mine)
-    pending = sum(outcome is Outcome.PENDING for outcome in mine)
-    return ReceiveReport(
-        received=len(events),
-        duplicates=len(events) - len(new),
-        applied=len(new) - ignored - pending,
-        pending=pending,
-        ignored=ignored,
+    return report
+
+
+def _audit(
+    conn: Any,
+    source: str,
+    actor: str,
+    now_us: int,
+    new: Sequence[Event],
+    report: ReceiveReport,
+) -> None:
+    """The request's audit rows (in its transaction)."""
+    via = "api" if source == "api" else "webhook"
+    late_of = {
+        (entry.kind, entry.lead_id, entry.claimed_us): entry for entry in report.late_entries
+    }
+    if via == "api":
+        for event in new:
+            kind = "touch" if event.type == EventType.LEAD_TOUCHED else "notification"
+            claimed = (
+                event.changes.get("notified_us", event.occurred_us)
+                if kind == "notification"
+                else event.occurred_us
+            )
+            entry = late_of.get((kind, event.lead_id or "", claimed))
+            record_write(
+                conn,
+                recorded_us=now_us,
+                actor=actor,
+                via=via,
+                action=_ACTIONS.get(EventType(event.type), "lead.upsert"),
+                subject=f"lead:{event.lead_id}",
+                claimed_us=claimed,
+                late=entry is not None,
+                detail={
+                    "event": event.key,
+                    "awaiting_approval": entry is not None and entry.awaiting_approval,
+                },
+            )
+        return
+    record_write(
+        conn,
+        recorded_us=now_us,
+        actor=actor,
+        via=via,
+        action="webhook.event",
+        subject=f"webhook:{source}",
+        detail={
+            "received": report.received,
+            "duplicates": report.duplicates,
+            "applied": report.applied,
+            "pending": report.pending,
+            "ignored": report.ignored,
+            "late_entries": len(report.late_entries),
+        },
     )
+    for entry in report.late_entries:
+        record_write(
+            conn,
+            recorded_us=entry.recorded_us,
+            actor=actor,
+            via=via,
+            action="lead.touch" if entry.kind == "touch" else "lead.notify",
+            subject=f"lead:{entry.lead_id}",
+            claimed_us=entry.claimed_us,
+            late=True,
+            detail={"awaiting_approval": entry.awaiting_approval},
+        )
 
 
 def apply_pending(engine: Engine, agreement: Agreement, now: datetime) -> int:
@@ -166,8 +288,25 @@ def apply_pending(engine: Engine, agreement: Agreement, now: datetime) -> int:
             event = event_from_payload(
                 stored.source_key, stored.type, stored.occurred_us, stored.lead_id, stored.payload
             )
-            applier.apply(stored.event_id, event)
+            applier.apply(
+                stored.event_id,
+                event,
+                recorded_us=stored.received_us,
+                actor=source_actor(stored.source),
+            )
         LeadRepository(conn).settle_fingerprint(agreement.sla_fingerprint())
+        for entry in applier.late:
+            record_write(
+                conn,
+                recorded_us=entry.recorded_us,
+                actor=entry.actor,
+                via="webhook",
+                action="lead.touch" if entry.kind == "touch" else "lead.notify",
+                subject=f"lead:{entry.lead_id}",
+                claimed_us=entry.claimed_us,
+                late=True,
+                detail={"awaiting_approval": entry.awaiting_approval, "waited": True},
+            )
         bump_revision(conn)
     return sum(outcome is not Outcome.PENDING for outcome in outcomes.values())
 
@@ -219,7 +358,8 @@ def _subjects(events: Sequence[Event]) -> set[str]:
 
 
 class _Applier:
-    """Applies events within one transaction; ``outcomes`` collects what each did."""
+    """Applies events within one transaction; ``outcomes`` collects what each did and
+    ``late`` the late entries among them."""
 
     def __init__(
         self,
@@ -239,17 +379,18 @@ class _Applier:
         self._fingerprint = agreement.sla_fingerprint()
         self._now_us = now_us
         self.outcomes = outcomes
+        self.late: list[LateEntry] = []
 
-    def apply(self, event_id: int, event: Event) -> None:
+    def apply(self, event_id: int, event: Event, *, recorded_us: int, actor: str | None) -> None:
         fields: list[str] = []
         if event.ignored is not None:
             outcome = Outcome.IGNORED
         elif event.type == EventType.LEAD_TOUCHED:
-            outcome = self._touched(event)
+            outcome = self._touched(event, recorded_us, actor)
         elif event.type in (EventType.LEAD_NOTIFIED, EventType.LEAD_UPDATED):
-            outcome, fields = self._lead(event)
+            outcome, fields = self._lead(event, recorded_us, actor)
         elif event.type == EventType.DEAL_UPDATED:
-            outcome, fields = self._deal(event)
+            outcome, fields = self._deal(event, recorded_us, actor)
         else:  # a stored type this version does not know
             outcome = Outcome.IGNORED
         self.outcomes[event_id] = outcome
@@ -268,20 +409,66 @@ class _Applier:
                         stored.lead_id,
                         stored.payload,
                     )
-                    self.apply(stored.event_id, waiting)
+                    self.apply(
+                        stored.event_id,
+                        waiting,
+                        recorded_us=stored.received_us,
+                        actor=source_actor(stored.source),
+                    )
 
     # ------------------------------------------------------------------ leads
 
-    def _touched(self, event: Event) -> Outcome:
+    def _touched(self, event: Event, recorded_us: int, actor: str | None) -> Outcome:
         if event.automated:
             return Outcome.AUTOMATED
         assert event.lead_id is not None
-        if self._repo.lead(event.lead_id) is None:
+        stored = self._repo.lead(event.lead_id)
+        if stored is None:
             return Outcome.PENDING
-        moved = self._repo.touch(event.lead_id, event.occurred_us)
-        return Outcome.APPLIED if moved else Outcome.UNCHANGED
+        lead = _lead_values(stored)
+        before = dict(lead)
+        self._touch(lead, event.lead_id, event.occurred_us, recorded_us, actor, stored.due_us)
+        if lead == before:
+            return Outcome.UNCHANGED
+        lead["recorded_us"], lead["recorded_by"] = recorded_us, actor
+        self._save(event.lead_id, lead)
+        return Outcome.APPLIED
 
-    def _lead(self, event: Event) -> tuple[Outcome, list[str]]:
+    def _save(self, lead_id: str, lead: dict[str, Any]) -> None:
+        self._leads.save(
+            lead_id,
+            {
+                **lead,
+                "owner": lead["owner"] or None,
+                "attributes": json.dumps(lead["attributes"], ensure_ascii=False),
+            },
+        )
+
+    def _touch(
+        self,
+        lead: dict[str, Any],
+        lead_id: str,
+        claimed_us: int,
+        recorded_us: int,
+        actor: str | None,
+        due_us: int | None,
+    ) -> None:
+        """Record a touch claimed at ``claimed_us`` in ``lead`` (its counted moment decided by
+        the late-entry rule); note a late entry."""
+        state = record_touch(
+            _touch_state(lead),
+            claimed_us=claimed_us,
+            recorded_us=recorded_us,
+            by=actor,
+            due_us=due_us,
+            late_after_s=self._spec.late_entry_after,
+        )
+        _put_touch(lead, state)
+        if is_late(claimed_us, recorded_us, self._spec.late_entry_after):
+            pending = awaits_approval(state) and state.claimed_us == claimed_us
+            self.late.append(LateEntry("touch", lead_id, claimed_us, recorded_us, pending, actor))
+
+    def _lead(self, event: Event, recorded_us: int, actor: str | None) -> tuple[Outcome, list[str]]:
         assert event.lead_id is not None
         stored = self._repo.lead(event.lead_id)
         if stored is None and event.type == EventType.LEAD_UPDATED:
@@ -296,8 +483,11 @@ class _Applier:
             )
         before = dict(lead)
         took: list[str] = []
+        touch_claimed: int | None = None
         for name, value in event.changes.items():
-            if name in EARLIEST_LEAD_FIELDS:
+            if name == "first_touch_us":
+                touch_claimed = value
+            elif name in EARLIEST_LEAD_FIELDS:
                 if value is not None and (lead[name] is None or value < lead[name]):
                     lead[name] = value
             elif name in newer:
@@ -308,14 +498,28 @@ class _Applier:
             else:
                 lead[name] = value
                 took.append(name)
-        if stored is not None and lead == before:
+        notified = lead["notified_us"]
+        if notified is not None and notified != before["notified_us"]:
+            lead["notified_recorded_us"], lead["notified_by"] = recorded_us, actor
+            if is_late(notified, recorded_us, self._spec.late_entry_after):
+                self.late.append(
+                    LateEntry("notification", event.lead_id, notified, recorded_us, False, actor)
+                )
+        due, applies = self._deadline(lead)
+        lead["due_us"], lead["applies"] = due, applies
+        if touch_claimed is not None:
+            self._touch(lead, event.lead_id, touch_claimed, recorded_us, actor, due)
+        _settle(lead, self._spec.late_entry_after)
+        if stored is not None and _facts(lead) == _facts(before):
             return Outcome.UNCHANGED, took
-        self._leads.upsert([self._lead_row(event.lead_id, lead)])
+        lead["recorded_us"], lead["recorded_by"] = recorded_us, actor
+        lead["sla_fingerprint"] = self._fingerprint
+        self._save(event.lead_id, lead)
         return Outcome.APPLIED, took
 
-    def _lead_row(self, lead_id: str, lead: dict[str, Any]) -> tuple[str | int, ...]:
-        """The row :meth:`LeadRepository.upsert` takes, with ``applies`` and ``due`` decided
-        as the lead import decides them."""
+    def _deadline(self, lead: dict[str, Any]) -> tuple[int | None, bool]:
+        """``due`` (None: the SLA does not apply) and ``applies``, decided as the lead import
+        decides them."""
         owner = lead["owner"] or None
         attrs = {
             **lead["attributes"],
@@ -332,24 +536,11 @@ class _Applier:
             np.array([NO_TIME if notified is None else notified], dtype=np.int64),
             np.array([applies], dtype=bool),
         )
-        return (
-            lead_id,
-            lead["lead_type"],
-            lead["stage"],
-            int(bool(lead["requested_follow_up"])),
-            owner or "",
-            json.dumps(lead["attributes"], ensure_ascii=False),
-            lead["created_us"],
-            NO_TIME if notified is None else notified,
-            NO_TIME if lead["first_touch_us"] is None else lead["first_touch_us"],
-            int(due[0]),
-            int(applies),
-            self._fingerprint,
-        )
+        return (None if int(due[0]) == NO_TIME else int(due[0])), applies
 
     # ------------------------------------------------------------------ deals
 
-    def _deal(self, event: Event) -> tuple[Outcome, list[str]]:
+    def _deal(self, event: Event, recorded_us: int, actor: str | None) -> tuple[Outcome, list[str]]:
         assert event.deal_id is not None
         stored = self._repo.deal(event.deal_id)
         if stored is None:
@@ -374,8 +565,67 @@ class _Applier:
             deal["closed_us"] = event.occurred_us
         if stored is not None and deal == before:
             return Outcome.UNCHANGED, took
-        self._deals.upsert_deals([tuple(deal[c] for c in DEAL_COLUMNS)])
+        self._deals.upsert_deals(
+            [tuple(deal[c] for c in DEAL_COLUMNS)], recorded_us=recorded_us, recorded_by=actor
+        )
         return Outcome.APPLIED, took
+
+
+_TOUCH_FIELDS: Final = (
+    "first_touch_us",
+    "touch_claimed_us",
+    "touch_recorded_us",
+    "touch_by",
+    "touch_approved_us",
+    "touch_approved_by",
+)
+
+
+def _facts(lead: dict[str, Any]) -> dict[str, Any]:
+    """What an event may change; not the deadline, which follows from them (the stored one
+    may be under an earlier version of the agreement)."""
+    return {k: v for k, v in lead.items() if k not in ("due_us", "applies", "sla_fingerprint")}
+
+
+def _touch_state(lead: dict[str, Any]) -> TouchState:
+    return TouchState(
+        first_us=lead["first_touch_us"],
+        claimed_us=lead["touch_claimed_us"],
+        recorded_us=lead["touch_recorded_us"],
+        by=lead["touch_by"],
+        approved=lead["touch_approved_us"] is not None,
+    )
+
+
+def _put_touch(lead: dict[str, Any], state: TouchState) -> None:
+    """Write ``state`` into ``lead``; a new claimed touch drops the old one's approval."""
+    if state.claimed_us != lead["touch_claimed_us"]:
+        lead["touch_approved_us"] = lead["touch_approved_by"] = None
+    lead["first_touch_us"] = state.first_us
+    lead["touch_claimed_us"] = state.claimed_us
+    lead["touch_recorded_us"] = state.recorded_us
+    lead["touch_by"] = state.by
+
+
+def _settle(lead: dict[str, Any], late_after_s: int) -> None:
+    """The counted first touch under the lead's (new) due time."""
+    if lead["touch_claimed_us"] is None or lead["touch_recorded_us"] is None:
+        return
+    if lead["touch_approved_us"] is not None:
+        return
+
+    def column(value: int | None) -> npt.NDArray[np.int64]:
+        return np.array([NO_TIME if value is None else value], dtype=np.int64)
+
+    first = settle_touches(
+        first_us=column(lead["first_touch_us"]),
+        claimed_us=column(lead["touch_claimed_us"]),
+        recorded_us=column(lead["touch_recorded_us"]),
+        due_us=column(lead["due_us"]),
+        approved=np.zeros(1, dtype=bool),
+        late_after_s=late_after_s,
+    )
+    lead["first_touch_us"] = int(first[0])
 
 
 def _new_lead(event: Event) -> dict[str, Any]:
@@ -387,7 +637,14 @@ def _new_lead(event: Event) -> dict[str, Any]:
         "attributes": {},
         "created_us": None,
         "notified_us": None,
-        "first_touch_us": None,
+        "due_us": None,
+        "applies": False,
+        "sla_fingerprint": "",
+        "recorded_us": None,
+        "recorded_by": None,
+        "notified_recorded_us": None,
+        "notified_by": None,
+        **dict.fromkeys(_TOUCH_FIELDS),
     }
     lead.update(event.defaults)
     if lead["created_us"] is None:
@@ -404,5 +661,17 @@ def _lead_values(row: LeadRow) -> dict[str, Any]:
         "attributes": dict(row.attributes),
         "created_us": row.created_us,
         "notified_us": row.notified_us,
+        "due_us": row.due_us,
+        "applies": row.applies,
+        "sla_fingerprint": row.sla_fingerprint,
+        "recorded_us": row.recorded_us,
+        "recorded_by": row.recorded_by,
+        "notified_recorded_us": row.notified_recorded_us,
+        "notified_by": row.notified_by,
         "first_touch_us": row.first_touch_us,
+        "touch_claimed_us": row.touch_claimed_us,
+        "touch_recorded_us": row.touch_recorded_us,
+        "touch_by": row.touch_by,
+        "touch_approved_us": row.touch_approved_us,
+        "touch_approved_by": row.touch_approved_by,
     }

@@ -1,17 +1,22 @@
 """Feedback between the teams: raise it, answer it, and see what is open, overdue or late.
 
-An item is due ``communication.feedback.within`` after it was raised, on the ``clock`` of the
-agreement version in force when it was raised (:func:`revpact.domain.feedback.due_of`). The
-due time, the clock and that version's hash are stored with the item, so a later amendment
-never moves a deadline already set. Items and answers are append-only records: an item is
-answered once, and nothing is edited.
+An item is due ``communication.feedback.within`` after the event it is about (``event_at``;
+by default the moment it is raised), on the ``clock`` of the agreement version in force at the
+event (:func:`revpact.domain.feedback.due_of`). The event's time, the due time, the clock and
+that version's hash are stored with the item, so a later amendment never moves a deadline
+already set. Items and answers are append-only records: an item is answered once, and nothing
+is edited. Every raise and answer is written to the audit trail in the same transaction
+(``feedback.raise``, ``feedback.answer``): who, through what (``via``), the time claimed and
+the time recorded (``now``; default the system clock).
+
+Read as of a moment ``T``, only items raised by ``T`` exist, and only answers given by ``T``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine
@@ -22,6 +27,7 @@ from revpact.domain.calendar import from_us, to_us
 from revpact.domain.feedback import (
     FeedbackState,
     check_answer,
+    check_event,
     check_text,
     due_of,
     parse_topic,
@@ -30,6 +36,7 @@ from revpact.domain.feedback import (
 )
 from revpact.errors import NotFoundError, RefusedError
 from revpact.services.agreement_versions import governing_timeline
+from revpact.store.audit import record_write
 from revpact.store.feedback import AnswerRow, FeedbackRepository, FeedbackRow
 
 __all__ = [
@@ -57,6 +64,7 @@ class FeedbackView:
     text: str
     raised_by: str | None
     raised_at: datetime
+    event_at: datetime  # what the item is about happened then; due counts from it
     due_at: datetime
     clock: str
     version: str | None
@@ -76,6 +84,7 @@ def _view(item: FeedbackRow, answer: AnswerRow | None, as_of_us: int) -> Feedbac
         text=item.text,
         raised_by=item.raised_by,
         raised_at=from_us(item.raised_us),
+        event_at=from_us(item.event_at_us),
         due_at=from_us(item.due_us),
         clock=item.clock,
         version=item.version_hash,
@@ -147,16 +156,23 @@ def add_feedback(
     text: str,
     by: str | None,
     at: datetime,
+    event_at: datetime | None = None,
+    via: str = "cli",
+    now: datetime | None = None,
 ) -> FeedbackView:
-    """Raise a feedback item at ``at``: due under the agreement version in force then
-    (``file_agreement`` while no version is in force)."""
+    """Raise a feedback item at ``at`` about an event at ``event_at`` (default ``at``): due
+    ``within`` after the event, under the agreement version in force at the event
+    (``file_agreement`` while no version is in force). Refused when the event is after ``at``."""
     source, target = teams(from_team, to_team)
     subject = parse_topic(topic)
     body = check_text(text, "text")
     who = _by(by)
     raised_us = to_us(at)
-    in_force = governing_timeline(engine, file_agreement).at(at)
-    due = due_of(in_force.agreement, raised_us)
+    event = at if event_at is None else event_at
+    event_us = to_us(event)
+    check_event(event_us=event_us, raised_us=raised_us)
+    in_force = governing_timeline(engine, file_agreement).at(event)
+    due = due_of(in_force.agreement, event_us)
     with engine.begin() as conn:
         feedback_id = FeedbackRepository(conn).add(
             from_team=source.value,
@@ -168,6 +184,24 @@ def add_feedback(
             due_us=due.due_us,
             clock=due.clock.value,
             version_hash=in_force.hash,
+            event_us=event_us,
+        )
+        record_write(
+            conn,
+            recorded_us=_recorded_us(now),
+            actor=who,
+            via=via,
+            action="feedback.raise",
+            subject=f"feedback:{feedback_id}",
+            claimed_us=raised_us,
+            detail={
+                "from_team": source.value,
+                "to_team": target.value,
+                "topic": subject.value,
+                "event_at": from_us(event_us).isoformat(),
+                "due_at": from_us(due.due_us).isoformat(),
+                "version": in_force.hash,
+            },
         )
     item = FeedbackRow(
         feedback_id,
@@ -180,12 +214,25 @@ def add_feedback(
         due.due_us,
         due.clock.value,
         in_force.hash,
+        event_us,
     )
     return _view(item, None, raised_us)
 
 
+def _recorded_us(now: datetime | None) -> int:
+    """When revpact records a write: ``now`` as given, else the system clock."""
+    return to_us(now if now is not None else datetime.now(UTC))
+
+
 def answer_feedback(
-    engine: Engine, feedback_id: int, *, text: str, by: str | None, at: datetime
+    engine: Engine,
+    feedback_id: int,
+    *,
+    text: str,
+    by: str | None,
+    at: datetime,
+    via: str = "cli",
+    now: datetime | None = None,
 ) -> FeedbackView:
     """Answer item ``feedback_id`` at ``at``. Refused when it was already answered or ``at``
     is before it was raised."""
@@ -213,6 +260,16 @@ def answer_feedback(
                 f"feedback {feedback_id} was answered at the same moment by someone else; "
                 f"see `revpact feedback show {feedback_id}`"
             ) from None
+        record_write(
+            conn,
+            recorded_us=_recorded_us(now),
+            actor=who,
+            via=via,
+            action="feedback.answer",
+            subject=f"feedback:{feedback_id}",
+            claimed_us=answered_us,
+            detail={"due_at": from_us(item.due_us).isoformat()},
+        )
     return _view(item, answer, answered_us)
 
 
@@ -230,6 +287,7 @@ def feedback_to_json(view: FeedbackView) -> dict[str, Any]:
         "text": view.text,
         "raised_by": view.raised_by,
         "raised_at": view.raised_at.isoformat(),
+        "event_at": view.event_at.isoformat(),
         "due_at": view.due_at.isoformat(),
         "clock": view.clock,
         "version": view.version,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -27,6 +27,7 @@ from revpact.domain.versions import AgreementTimeline
 from revpact.errors import RevpactError
 from revpact.services.agreement_versions import governing_timeline
 from revpact.services.deadlines import recompute_deadlines
+from revpact.services.late_entries import LateEntryView, late_entries, late_entry_to_json
 from revpact.store.leads import LeadRepository, SlaArrays
 
 __all__ = [
@@ -62,6 +63,7 @@ class LeadView:
     response_business_seconds: int | None  # None until touched, or when excluded
     business_seconds_left: int | None  # only for open and at-risk leads
     agreement_version: int | None = None  # the version in force at notification (None: none)
+    late_entry: LateEntryView | None = None  # its notification or first touch recorded late
 
 
 def list_leads(
@@ -115,7 +117,7 @@ def list_leads(
         columns = {name: values[keep] for name, values in columns.items()}
         picked = keep.tolist()
         texts = {name: [values[i] for i in picked] for name, values in texts.items()}
-    return [
+    views = [
         LeadView(*fields)
         for fields in zip(
             texts["lead_id"],
@@ -133,6 +135,40 @@ def list_leads(
             strict=True,
         )
     ]
+    late = late_entries(engine, agreement, lead_id=lead_id) if views else {}
+    if not late:
+        return views
+    return [
+        replace(view, late_entry=entry)
+        if (entry := _known_by(late.get(view.lead_id), as_of)) is not None
+        else view
+        for view in views
+    ]
+
+
+def _known_by(entry: LateEntryView | None, as_of: datetime) -> LateEntryView | None:
+    """A late entry as known at ``as_of``: only what had been recorded by then."""
+    if entry is None:
+        return None
+    touch = entry.touch_recorded_at is not None and entry.touch_recorded_at <= as_of
+    notified = (
+        entry.notification_recorded_at is not None and entry.notification_recorded_at <= as_of
+    )
+    if not touch and not notified:
+        return None
+    approved = entry.approved_at is not None and entry.approved_at <= as_of
+    return replace(
+        entry,
+        notification_recorded_at=entry.notification_recorded_at if notified else None,
+        notified_by=entry.notified_by if notified else None,
+        touch_claimed_at=entry.touch_claimed_at if touch else None,
+        touch_recorded_at=entry.touch_recorded_at if touch else None,
+        touch_by=entry.touch_by if touch else None,
+        awaiting_approval=touch
+        and (entry.awaiting_approval or (entry.approved_at is not None and not approved)),
+        approved_at=entry.approved_at if approved else None,
+        approved_by=entry.approved_by if approved else None,
+    )
 
 
 def lead_queue(
@@ -321,6 +357,7 @@ def lead_view_to_json(view: LeadView) -> dict[str, object]:
         "response_business_seconds": view.response_business_seconds,
         "business_seconds_left": view.business_seconds_left,
         "agreement_version": view.agreement_version,
+        "late_entry": None if view.late_entry is None else late_entry_to_json(view.late_entry),
     }
 
 

@@ -1,4 +1,13 @@
-"""Importing the canonical lead file: all or nothing, idempotent by ``lead_id``."""
+"""Importing the canonical lead file: all or nothing, idempotent by ``lead_id``.
+
+Every import says who and when: each lead it inserts or changes is stamped with the import's
+time and actor (``by``: an e-mail, or None), and the import writes one audit row
+(``import.leads``, with its counts) in its transaction. A lead's first import takes the file's
+notification and first touch as the CRM recorded them; a re-import that changes a stored
+lead's first touch records that touch now, so a late one is judged by the late-entry rule
+(:mod:`revpact.domain.late_entries`) and gets an audit row of its own. A first touch before
+the notification is accepted and reported (:attr:`ImportReport.touched_before_notified`).
+"""
 
 from __future__ import annotations
 
@@ -9,24 +18,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Engine
 
 from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
-from revpact.domain.sla import (
-    due_many,
-)
+from revpact.domain.calendar import from_us, to_us
+from revpact.domain.sla import NO_TIME, due_many
 from revpact.errors import InputError
 from revpact.ingest.canonical import ChunkSource, LeadColumns, LeadReader
 from revpact.ingest.files import PathOrFile, opened
 from revpact.ingest.formats import ExportLeadReader, export_format, is_translated
 from revpact.ingest.parallel import ProcessLeadReader
 from revpact.ingest.rejects import RejectsWriter, rejects_path_for
-from revpact.services.deadlines import recompute_deadlines
+from revpact.services.deadlines import recompute_deadlines, settle_late_touches
 from revpact.services.events import apply_pending
+from revpact.store.audit import record_write
 from revpact.store.events import EventRepository
 from revpact.store.leads import LeadRepository
 from revpact.store.revision import bump_revision
@@ -56,6 +65,9 @@ class ImportReport:
     rejected: int
     rejects_path: Path | None  # the rejected rows and why (only with skip_invalid)
     pending_applied: int = 0  # webhook events that waited for these leads, applied now
+    touched_before_notified: int = 0  # leads whose first touch is before their notification
+    touched_before_notified_shown: tuple[str, ...] = ()  # the first few of them, described
+    late_touches: int = 0  # first touches the file changed, recorded late (and judged so)
 
 
 def import_leads(
@@ -71,8 +83,13 @@ def import_leads(
     source_format: str = "canonical",
     mapping: str | os.PathLike[str] | None = None,
     encoding: str = "auto",
+    by: str | None = None,
+    via: str = "cli",
 ) -> ImportReport:
     """Store the leads of a canonical lead file, inserting new ones and updating changed ones.
+
+    ``by`` is who imports (recorded on every lead written and in the audit trail; None: not
+    named) and ``via`` the face it came through.
 
     A bad file raises :class:`InputError` listing its problems, and nothing from it is stored.
     With ``skip_invalid`` the good rows are stored and the bad ones written, each with its
@@ -103,18 +120,24 @@ def import_leads(
         else:
             target = None if path is None else rejects_path_for(path)
         rejects = RejectsWriter(reader.header, target) if skip_invalid else None
+        at_us = to_us(now or datetime.now(UTC))
+        early = _EarlyTouches()
         try:
             with _gc_paused(), engine.begin() as conn:
                 repo = LeadRepository(conn)
-                counts = _store(repo, agreement, reader, rejects, progress)
+                stamp: dict[str, str | int] = {"recorded_us": at_us, "recorded_by": by or ""}
+                counts = _store(repo, agreement, reader, rejects, progress, stamp, early)
                 EventRepository(conn).restore_touches()
+                late = settle_late_touches(repo, agreement.sales.follow_up.late_entry_after)
                 repo.record_import(
                     file_name=source,
                     sha256=reader.sha256,
                     rows=reader.rows_read,
-                    at_us=to_us(now or datetime.now(UTC)),
+                    at_us=at_us,
                     **counts,
                 )
+                judged = [entry for entry in late if entry[2] == at_us]
+                _audit(conn, at_us, by, via, source, reader.sha256, counts, early, judged)
                 bump_revision(conn)
                 written = rejects.finish() if rejects is not None else None
         finally:
@@ -129,8 +152,68 @@ def import_leads(
         rows=reader.rows_read,
         rejects_path=written,
         pending_applied=waited,
+        touched_before_notified=early.count,
+        touched_before_notified_shown=tuple(early.shown),
+        late_touches=len(judged),
         **counts,
     )
+
+
+class _EarlyTouches:
+    """Leads whose first touch is before their notification: accepted, and reported."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.shown: list[str] = []
+
+    def add(self, leads: LeadColumns) -> None:
+        touched, notified = leads.first_touch_us, leads.notified_us
+        rows = np.flatnonzero((touched != NO_TIME) & (notified != NO_TIME) & (touched < notified))
+        self.count += int(rows.size)
+        for i in rows[: max(_PROBLEMS_SHOWN - len(self.shown), 0)].tolist():
+            self.shown.append(
+                f"lead {leads.lead_id[i]}: first touch {from_us(int(touched[i])).isoformat()} "
+                f"is before its notification {from_us(int(notified[i])).isoformat()}"
+            )
+
+
+def _audit(
+    conn: Any,
+    at_us: int,
+    by: str | None,
+    via: str,
+    source: str,
+    sha256: str,
+    counts: dict[str, int],
+    early: _EarlyTouches,
+    late: list[tuple[str, int, int, bool]],
+) -> None:
+    record_write(
+        conn,
+        recorded_us=at_us,
+        actor=by,
+        via=via,
+        action="import.leads",
+        subject=f"file:{source}",
+        detail={
+            "sha256": sha256,
+            **counts,
+            "touched_before_notified": early.count,
+            "late_touches": len(late),
+        },
+    )
+    for lead_id, claimed_us, recorded_us, awaiting in late:
+        record_write(
+            conn,
+            recorded_us=recorded_us,
+            actor=by,
+            via=via,
+            action="lead.touch",
+            subject=f"lead:{lead_id}",
+            claimed_us=claimed_us,
+            late=True,
+            detail={"file": source, "awaiting_approval": awaiting},
+        )
 
 
 def _parallel(requested: bool | None, path: Path) -> bool:
@@ -149,6 +232,8 @@ def _store(
     reader: ChunkSource,
     rejects: RejectsWriter | None,
     progress: Progress | None,
+    stamp: dict[str, str | int],
+    early: _EarlyTouches,
 ) -> dict[str, int]:
     calendar, rule = agreement.business_calendar(), agreement.follow_up_rule()
     fingerprint = agreement.sla_fingerprint()
@@ -169,7 +254,8 @@ def _store(
         if not problems and len(chunk.leads):
             leads = chunk.leads
             due = due_many(calendar, rule, leads.notified_us, leads.applies)
-            rows, same = _lead_rows(leads, due), _same(leads, fingerprint)
+            rows, same = _lead_rows(leads, due), {**_same(leads, fingerprint), **stamp}
+            early.add(leads)
             # Into an empty table every lead is new (ids are unique within a file).
             changed += repo.insert(rows, same) if bulk else repo.upsert(rows, same)
             stored += len(leads)
@@ -214,6 +300,9 @@ def _lead_rows(leads: LeadColumns, due: Int64Array) -> Iterator[tuple[str | int,
         due.tolist(),
         leads.applies.astype(np.int8).tolist(),
     ]
+    # sla_fingerprint, recorded_us and recorded_by are constants of the statement; the claimed
+    # first touch is the file's first touch again.
+    columns.append(columns[-3])
     return zip(*columns, strict=True)
 
 

@@ -8,7 +8,11 @@ records, and gathers the data an agenda shows from the other services.
   a record is checked against — and bound to (``version_hash``) — the version in force when the
   meeting was held. While no version is in force, the agreement file governs everything.
 * Records are append-only. A correction is a new record that names the record it supersedes;
-  the superseded one stays on record but no longer counts.
+  the superseded one stays on record but no longer counts. A record says how long the meeting
+  lasted and who attended; it counts as held only when both meet the agreement in force when
+  it was held (:func:`revpact.domain.meetings.why_not_held`), and compliance says why one did
+  not. Every record is also a row of the audit trail (``meeting.record``).
+* Read as of ``T``, only meetings held by ``T`` (and corrections of them held by ``T``) count.
 * Lead, scoreboard and escalation figures come from the same services as ``revpact status``,
   under the agreement file, so an agenda shows what the scoreboard shows.
 """
@@ -18,7 +22,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -46,6 +50,7 @@ from revpact.domain.meetings import (
     select_meetings,
     the_meeting,
     unit_bounds,
+    why_not_held,
 )
 from revpact.domain.scoreboard import MonthScore
 from revpact.domain.scoreboard_facts import month_end
@@ -58,6 +63,7 @@ from revpact.services.feedback import FeedbackState, FeedbackView, list_feedback
 from revpact.services.follow_up import list_leads
 from revpact.services.meetings_ics import meetings_calendar, rrule_text
 from revpact.services.scoreboard import year_scoreboard
+from revpact.store.audit import record_write
 from revpact.store.meetings import MeetingRepository, MeetingRow
 
 __all__ = [
@@ -206,6 +212,8 @@ class MeetingRecord:
     version_hash: str | None
     supersedes: int | None
     superseded_by: int | None
+    duration: int | None = None  # seconds it lasted; None: not recorded (older records)
+    not_counted: tuple[str, ...] = ()  # why it does not count as held (empty: it counts)
 
     @property
     def current(self) -> bool:
@@ -227,6 +235,7 @@ def _record(row: MeetingRow, superseded_by: int | None) -> MeetingRecord:
         version_hash=row.version_hash,
         supersedes=row.supersedes,
         superseded_by=superseded_by,
+        duration=row.duration_s,
     )
 
 
@@ -276,21 +285,29 @@ def record_meeting(
     kind: str,
     held_at: datetime,
     attendees: Sequence[str],
+    duration: int,
     now: datetime,
     notes: Path | None = None,
     minutes: Mapping[str, str] | None = None,
     by: str | None = None,
     supersedes: int | None = None,
+    via: str = "cli",
 ) -> MeetingRecord:
     """Record that the meeting ``kind`` names (a cadence or a meeting id) was held at
-    ``held_at``, with its notes — a markdown file (``notes``) or the parts (``minutes``).
+    ``held_at`` for ``duration`` seconds, with its notes — a markdown file (``notes``) or the
+    parts (``minutes``).
 
     Checked against the version in force at ``held_at``: the meeting must be one of its
     meetings, the attendees (and ``by``) its signatories. Refused when ``held_at`` is after
     ``now``, and when ``supersedes`` names a record of another meeting or one already
-    corrected.
+    corrected. A meeting shorter than agreed, or without the roles it needs, is recorded as it
+    happened; the record says why it does not count (``not_counted``).
     """
     _aware(held_at, "held at")
+    if isinstance(duration, bool) or not 60 <= duration <= 24 * 3600:
+        raise InputError(
+            f"a meeting lasts 1 minute to 24 hours; {duration} seconds is not a meeting's length"
+        )
     if held_at > now:
         raise RefusedError(
             f"a meeting is recorded once it has been held; {held_at.isoformat()} is in the future"
@@ -329,13 +346,31 @@ def record_meeting(
                 recorded_by=recorder,
                 version_hash=in_force.hash,
                 supersedes=supersedes,
+                duration_s=duration,
             )
         except IntegrityError:
             raise RefusedError(
                 f"record {supersedes} was corrected at the same moment; see `revpact meetings "
                 "list` and correct the newest record"
             ) from None
-    return _record(row, None)
+        reasons = why_not_held(meeting, agreement.signatories, attendees=who, duration=duration)
+        record_write(
+            conn,
+            recorded_us=to_us(now),
+            actor=recorder,
+            via=via,
+            action="meeting.record",
+            subject=f"meeting:{row.record_id}",
+            claimed_us=to_us(held_at),
+            detail={
+                "meeting": meeting.id,
+                "duration_seconds": duration,
+                "attendees": list(who),
+                "supersedes": supersedes,
+                "not_counted": list(reasons),
+            },
+        )
+    return replace(_record(row, None), not_counted=reasons)
 
 
 def _check_correction(repo: MeetingRepository, record_id: int, meeting: Meeting) -> None:
@@ -355,12 +390,21 @@ def _check_correction(repo: MeetingRepository, record_id: int, meeting: Meeting)
 
 
 def list_records(
-    engine: Engine, *, kind: str | None = None, current_only: bool = False
+    engine: Engine,
+    *,
+    kind: str | None = None,
+    current_only: bool = False,
+    as_of: datetime | None = None,
 ) -> list[MeetingRecord]:
     """Every record (of the meetings ``kind`` names: a cadence or an id), by the time held;
-    ``current_only`` leaves out the superseded ones."""
+    ``current_only`` leaves out the superseded ones. With ``as_of``: only the meetings held by
+    then, superseded only by corrections of meetings held by then."""
     with engine.connect() as conn:
-        found = _records(MeetingRepository(conn).all())
+        rows = MeetingRepository(conn).all()
+    if as_of is not None:
+        limit = to_us(as_of)
+        rows = [r for r in rows if r.held_us <= limit]
+    found = _records(rows)
     if kind is not None:
         wanted = kind.strip()
         if wanted in {c.value for c in Cadence}:
@@ -403,18 +447,24 @@ def compliance_report(
     agreement = in_force.agreement
     zone = agreement.calendar.timezone
     today = local_day(as_of, zone)
-    limit = to_us(as_of)
     held: dict[str, list[date]] = {}
-    for record in list_records(engine, current_only=True):
-        if to_us(record.held_at) <= limit:
-            held.setdefault(record.meeting_id, []).append(local_day(record.held_at, zone))
+    not_held: dict[str, list[tuple[date, tuple[str, ...]]]] = {}
+    for record in list_records(engine, current_only=True, as_of=as_of):
+        day = local_day(record.held_at, zone)
+        reasons = _why_not(timeline, record)
+        if reasons:
+            not_held.setdefault(record.meeting_id, []).append((day, reasons))
+        else:
+            held.setdefault(record.meeting_id, []).append(day)
     period = agreement.period
     found = []
     for meeting in select_meetings(agreement.meetings, kind):
         days = held.get(meeting.id, [])
+        short = not_held.get(meeting.id, [])
         since = period.start
-        if from_first_record and days:
-            since = max(since, unit_bounds(meeting.cadence, min(days))[0])
+        recorded = days + [d for d, _ in short]
+        if from_first_record and recorded:
+            since = max(since, unit_bounds(meeting.cadence, min(recorded))[0])
         found.append(
             compliance(
                 meeting,
@@ -424,9 +474,21 @@ def compliance_report(
                 today=today,
                 held_days=days,
                 applies=_applies(timeline, meeting, ZoneInfo(zone)),
+                not_held=short,
             )
         )
     return ComplianceReport(as_of, zone, in_force.label, tuple(found))
+
+
+def _why_not(timeline: AgreementTimeline, record: MeetingRecord) -> tuple[str, ...]:
+    """Why ``record`` does not count, under the version in force when it was held."""
+    then = timeline.at(record.held_at).agreement
+    meeting = next((m for m in then.meetings if m.id == record.meeting_id), None)
+    if meeting is None:
+        return ()
+    return why_not_held(
+        meeting, then.signatories, attendees=record.attendees, duration=record.duration
+    )
 
 
 def _applies(timeline: AgreementTimeline, meeting: Meeting, zone: ZoneInfo) -> _InForceOn | None:
@@ -644,11 +706,10 @@ def _open_actions(engine: Engine, agreement: Agreement, as_of: datetime) -> tupl
 
 
 def _previous_plans(
-    engine: Engine, agreement: Agreement, meeting: Meeting, before: datetime
+    engine: Engine, agreement: Agreement, meeting: Meeting, before: datetime, as_of: datetime
 ) -> tuple[PlanSlot, ...]:
-    held = [
-        r for r in list_records(engine, kind=meeting.id, current_only=True) if r.held_at < before
-    ]
+    records = list_records(engine, kind=meeting.id, current_only=True, as_of=as_of)
+    held = [r for r in records if r.held_at < before]
     last = held[-1] if held else None
     parts = [p for p in NOTES_PARTS[Cadence.MONTHLY] if p.key.endswith("_plan")]
     return tuple(
@@ -703,7 +764,7 @@ def next_agenda(engine: Engine, file_agreement: Agreement, *, kind: str, as_of: 
             month=last_month,
             scorecard=_scorecard(engine, file_agreement, last_month, as_of),
             coming=month_targets(agreement, occurrence.day),
-            plans=_previous_plans(engine, agreement, meeting, occurrence.start),
+            plans=_previous_plans(engine, agreement, meeting, occurrence.start, as_of),
         )
     feedback = None
     if _feedback_here(agreement, meeting):
@@ -802,6 +863,7 @@ def record_to_json(record: MeetingRecord) -> dict[str, object]:
         "version_hash": record.version_hash,
         "supersedes": record.supersedes,
         "superseded_by": record.superseded_by,
+        "duration_seconds": record.duration,
     }
 
 
@@ -831,6 +893,7 @@ def compliance_to_json(report: ComplianceReport) -> dict[str, object]:
                         "scheduled": None if u.scheduled is None else u.scheduled.isoformat(),
                         "state": u.state.value,
                         "held_on": [d.isoformat() for d in u.held_on],
+                        "not_counted": list(u.not_counted),
                     }
                     for u in c.units
                 ],
@@ -871,6 +934,7 @@ def _feedback_json(item: FeedbackView) -> dict[str, object]:
         "text": item.text,
         "raised_by": item.raised_by,
         "raised_at": item.raised_at.isoformat(),
+        "event_at": item.event_at.isoformat(),
         "due_at": item.due_at.isoformat(),
         "state": item.state.value,
     }

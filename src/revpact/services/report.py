@@ -134,7 +134,7 @@ class ResultsPart:
     company_goals: CompanyGoalsStatus
     lead_value_by_type: tuple[LeadTypeValue, ...]
     score: MonthScore
-    revenue_by_month: tuple[tuple[date, Decimal, Decimal], ...]  # the year: actual, target
+    revenue_by_month: tuple[tuple[date, Decimal | None, Decimal], ...]  # the year: actual, target
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The accountability repository: escalation action items, SWAT weekly reports, reward splits.
+"""The accountability repository: escalation action items, SWAT weekly reports, reward splits
+(append-only: a change of a month's split is a new numbered split; the database refuses edits).
 
 Like the other repositories, every method works on a :class:`~sqlalchemy.Connection` inside the
 caller's transaction, and values cross this boundary as plain strings and integers: months as
@@ -8,18 +9,19 @@ ten-thousandths (``amount_e4``). The service turns them into dates, datetimes an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, insert, select, tuple_, update
 
-from revpact.store.tables import escalation_actions, reward_allocations, swat_reports
+from revpact.store.tables import escalation_actions, reward_splits, swat_reports
 
 __all__ = [
     "AccountabilityRepository",
     "ActionRow",
-    "AllocationRow",
     "ReportRow",
+    "SplitRow",
 ]
 
 
@@ -44,11 +46,17 @@ class ReportRow:
 
 
 @dataclass(frozen=True)
-class AllocationRow:
+class SplitRow:
+    """One recorded split of a month's pool: ``number`` 1 is the first, later ones correct it."""
+
+    split_id: int
     month: str
-    recipient: str
-    amount_e4: int
+    number: int
+    shares: Mapping[str, int]  # recipient -> amount_e4
     allocated_us: int
+    recorded_us: int
+    allocated_by: str | None
+    reason: str | None
 
 
 class AccountabilityRepository:
@@ -149,31 +157,59 @@ class AccountabilityRepository:
 
     # ------------------------------------------------------------------ reward splits
 
-    def replace_allocation(self, month: str, rows: Iterable[AllocationRow]) -> None:
-        """Make ``rows`` the month's split, dropping any split recorded before."""
-        t = reward_allocations
-        self._conn.execute(delete(t).where(t.c.month == month))
-        values = [
-            {
-                "month": r.month,
-                "recipient": r.recipient,
-                "amount_e4": r.amount_e4,
-                "allocated_us": r.allocated_us,
-            }
-            for r in rows
-        ]
-        if values:
-            self._conn.execute(insert(t), values)
-
-    def allocations(self) -> dict[str, list[AllocationRow]]:
-        """Every recorded split, by month; recipients in name order."""
-        t = reward_allocations
-        found: dict[str, list[AllocationRow]] = {}
-        rows = self._conn.execute(
-            select(t.c.month, t.c.recipient, t.c.amount_e4, t.c.allocated_us).order_by(
-                t.c.month, t.c.recipient
+    def add_split(
+        self,
+        *,
+        month: str,
+        number: int,
+        shares: Mapping[str, int],
+        allocated_us: int,
+        recorded_us: int,
+        allocated_by: str | None,
+        reason: str | None,
+    ) -> int:
+        """Append a split; the unique (month, number) index refuses a second split with the
+        same number (``IntegrityError``), so two people correcting at once cannot fork it."""
+        result = self._conn.execute(
+            insert(reward_splits).values(
+                month=month,
+                number=number,
+                shares=json.dumps(dict(shares), sort_keys=True),
+                allocated_us=allocated_us,
+                recorded_us=recorded_us,
+                allocated_by=allocated_by,
+                reason=reason,
             )
         )
-        for row in rows:
-            found.setdefault(row[0], []).append(AllocationRow(*row))
-        return found
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def splits(self, month: str | None = None) -> list[SplitRow]:
+        """Every recorded split (or one month's), by month and number."""
+        t = reward_splits
+        query = select(
+            t.c.split_id,
+            t.c.month,
+            t.c.number,
+            t.c.shares,
+            t.c.allocated_us,
+            t.c.recorded_us,
+            t.c.allocated_by,
+            t.c.reason,
+        ).order_by(t.c.month, t.c.number)
+        if month is not None:
+            query = query.where(t.c.month == month)
+        return [
+            SplitRow(
+                split_id=int(row.split_id),
+                month=str(row.month),
+                number=int(row.number),
+                shares={str(k): int(v) for k, v in json.loads(row.shares).items()},
+                allocated_us=int(row.allocated_us),
+                recorded_us=int(row.recorded_us),
+                allocated_by=row.allocated_by,
+                reason=row.reason,
+            )
+            for row in self._conn.execute(query)
+        ]

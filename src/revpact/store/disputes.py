@@ -1,5 +1,5 @@
-"""Disputes, their representatives, presentations and decisions in the database (append-only
-tables: rows are inserted, never updated or deleted)."""
+"""Disputes, their representatives, presentations, rehearings and decisions in the database
+(append-only tables: rows are inserted, never updated or deleted)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import Connection, insert, select
 
 from revpact.store.tables import (
     dispute_decisions,
+    dispute_hearings,
     dispute_presentations,
     dispute_representatives,
     disputes,
@@ -20,6 +21,7 @@ __all__ = [
     "DecisionRow",
     "DisputeRepository",
     "DisputeRow",
+    "HearingRow",
     "PresentationRow",
     "RepresentativeRow",
 ]
@@ -65,6 +67,19 @@ class DecisionRow:
     decided_by: str
     decided_us: int
     supersedes: int | None
+    deciders: tuple[str, ...] | None  # None: recorded before revpact kept who made it
+    hearing_id: int | None
+
+
+@dataclass(frozen=True)
+class HearingRow:
+    hearing_id: int
+    dispute_id: int
+    held_us: int
+    attendees: tuple[str, ...]
+    reason: str
+    recorded_by: str | None
+    recorded_us: int
 
 
 _DISPUTE = (
@@ -100,7 +115,33 @@ _DECISION = (
     dispute_decisions.c.decided_by,
     dispute_decisions.c.decided_us,
     dispute_decisions.c.supersedes,
+    dispute_decisions.c.deciders,
+    dispute_decisions.c.hearing_id,
 )
+_HEARING = (
+    dispute_hearings.c.hearing_id,
+    dispute_hearings.c.dispute_id,
+    dispute_hearings.c.held_us,
+    dispute_hearings.c.attendees,
+    dispute_hearings.c.reason,
+    dispute_hearings.c.recorded_by,
+    dispute_hearings.c.recorded_us,
+)
+
+
+def _decision(row: Any) -> DecisionRow:
+    deciders = None if row.deciders is None else tuple(str(d) for d in json.loads(row.deciders))
+    return DecisionRow(
+        decision_id=row.decision_id,
+        dispute_id=row.dispute_id,
+        number=row.number,
+        decision=row.decision,
+        decided_by=row.decided_by,
+        decided_us=row.decided_us,
+        supersedes=row.supersedes,
+        deciders=deciders,
+        hearing_id=row.hearing_id,
+    )
 
 
 def _dispute(row: Any) -> DisputeRow:
@@ -217,7 +258,7 @@ class DisputeRepository:
         )
         if dispute_id is not None:
             query = query.where(dispute_decisions.c.dispute_id == dispute_id)
-        return [DecisionRow(*row) for row in self._conn.execute(query)]
+        return [_decision(row) for row in self._conn.execute(query)]
 
     def add_decision(
         self,
@@ -228,6 +269,8 @@ class DisputeRepository:
         decided_by: str,
         decided_us: int,
         supersedes: int | None,
+        deciders: tuple[str, ...] = (),
+        hearing_id: int | None = None,
     ) -> int:
         """Insert; the unique (dispute, number) index refuses a second decision with the same
         place in the chain (``IntegrityError``), so two deciders racing cannot fork it."""
@@ -239,6 +282,54 @@ class DisputeRepository:
                 decided_by=decided_by,
                 decided_us=decided_us,
                 supersedes=supersedes,
+                deciders=json.dumps(list(deciders)) if deciders else None,
+                hearing_id=hearing_id,
+            )
+        )
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    # --- rehearings -----------------------------------------------------------------------
+
+    def hearings(self, dispute_id: int | None = None) -> list[HearingRow]:
+        """Rehearings of one dispute (None: of every dispute), in the order held."""
+        query = select(*_HEARING).order_by(
+            dispute_hearings.c.held_us, dispute_hearings.c.hearing_id
+        )
+        if dispute_id is not None:
+            query = query.where(dispute_hearings.c.dispute_id == dispute_id)
+        return [
+            HearingRow(
+                hearing_id=row.hearing_id,
+                dispute_id=row.dispute_id,
+                held_us=row.held_us,
+                attendees=tuple(str(a) for a in json.loads(row.attendees)),
+                reason=row.reason,
+                recorded_by=row.recorded_by,
+                recorded_us=row.recorded_us,
+            )
+            for row in self._conn.execute(query)
+        ]
+
+    def add_hearing(
+        self,
+        *,
+        dispute_id: int,
+        held_us: int,
+        attendees: tuple[str, ...],
+        reason: str,
+        recorded_by: str | None,
+        recorded_us: int,
+    ) -> int:
+        result = self._conn.execute(
+            insert(dispute_hearings).values(
+                dispute_id=dispute_id,
+                held_us=held_us,
+                attendees=json.dumps(list(attendees)),
+                reason=reason,
+                recorded_by=recorded_by,
+                recorded_us=recorded_us,
             )
         )
         key = result.inserted_primary_key

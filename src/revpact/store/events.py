@@ -26,6 +26,7 @@ __all__ = [
     "EventRow",
     "LeadRow",
     "StoredEvent",
+    "source_actor",
 ]
 
 _DEAL_COLUMNS: Final = (
@@ -47,6 +48,8 @@ class StoredEvent:
     lead_id: str | None
     occurred_us: int
     payload: str
+    received_us: int = 0
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,27 @@ class LeadRow:
     created_us: int
     notified_us: int | None
     first_touch_us: int | None
+    due_us: int | None = None  # None also when the SLA does not apply
+    notified_recorded_us: int | None = None
+    notified_by: str | None = None
+    touch_claimed_us: int | None = None
+    touch_recorded_us: int | None = None
+    touch_by: str | None = None
+    touch_approved_us: int | None = None
+    touch_approved_by: str | None = None
+    applies: bool = False
+    sla_fingerprint: str = ""
+    recorded_us: int | None = None
+    recorded_by: str | None = None
+
+
+_LEAD_SELECT: Final = (
+    "SELECT lead_id, lead_type, stage, requested_follow_up, owner, attributes, created_us, "
+    "notified_us, first_touch_us, CASE WHEN applies THEN due_us ELSE NULL END, "
+    "notified_recorded_us, notified_by, touch_claimed_us, touch_recorded_us, touch_by, "
+    "touch_approved_us, touch_approved_by, applies, sla_fingerprint, recorded_us, recorded_by "
+    "FROM leads WHERE lead_id = :id"
+)
 
 
 class EventRepository:
@@ -101,19 +125,40 @@ class EventRepository:
 
     def restore_touches(self) -> int:
         """Give back to each lead the earliest human touch its applied webhook events report,
-        where a lead import just stored a later touch or none (the CRM's export may not know
-        the touch yet); returns how many leads changed."""
-        result = self._conn.execute(
+        where a lead import just stored a later claimed touch or none (the CRM's export may not
+        know the touch yet): as claimed by the event and recorded when it was received, its
+        counted moment settled afterwards (:mod:`revpact.domain.late_entries`); returns how
+        many leads changed."""
+        rows = self._conn.execute(
             text(
-                "UPDATE leads SET first_touch_us = t.first_us FROM ("
-                "SELECT lead_id, MIN(occurred_us) AS first_us FROM events "
+                "SELECT e.lead_id, e.occurred_us, MIN(e.received_us), MIN(e.source) "
+                "FROM events e JOIN (SELECT lead_id, MIN(occurred_us) AS first_us FROM events "
                 "WHERE type = 'lead.touched' AND applied_us IS NOT NULL "
                 "AND outcome IN ('applied', 'unchanged') GROUP BY lead_id) AS t "
-                "WHERE leads.lead_id = t.lead_id "
-                "AND (leads.first_touch_us IS NULL OR leads.first_touch_us > t.first_us)"
+                "ON e.lead_id = t.lead_id AND e.occurred_us = t.first_us "
+                "JOIN leads l ON l.lead_id = e.lead_id "
+                "WHERE e.type = 'lead.touched' AND e.applied_us IS NOT NULL "
+                "AND e.outcome IN ('applied', 'unchanged') "
+                "AND (l.touch_claimed_us IS NULL OR l.touch_claimed_us > e.occurred_us) "
+                "GROUP BY e.lead_id, e.occurred_us"
             )
-        )
-        return max(int(result.rowcount), 0)
+        ).all()
+        for lead_id, first_us, received_us, source in rows:
+            self._conn.execute(
+                text(
+                    "UPDATE leads SET touch_claimed_us = :at, touch_recorded_us = :received, "
+                    "touch_by = :by, touch_approved_us = NULL, touch_approved_by = NULL, "
+                    "first_touch_us = CASE WHEN first_touch_us IS NULL OR first_touch_us > :at "
+                    "THEN :at ELSE first_touch_us END WHERE lead_id = :id"
+                ),
+                {
+                    "at": first_us,
+                    "received": received_us,
+                    "by": source_actor(str(source)),
+                    "id": lead_id,
+                },
+            )
+        return len(rows)
 
     # ------------------------------------------------------------------ events
 
@@ -179,12 +224,16 @@ class EventRepository:
             params["lead"] = lead_id
         rows = self._conn.execute(
             text(
-                "SELECT e.event_id, e.source_key, e.type, e.lead_id, e.occurred_us, e.payload "
-                f"FROM events e WHERE {where} ORDER BY e.occurred_us, e.event_id"
+                "SELECT e.event_id, e.source_key, e.type, e.lead_id, e.occurred_us, e.payload, "
+                f"e.received_us, e.source FROM events e WHERE {where} "
+                "ORDER BY e.occurred_us, e.event_id"
             ),
             params,
         ).all()
-        return [StoredEvent(int(r[0]), r[1], r[2], r[3], int(r[4]), r[5]) for r in rows]
+        return [
+            StoredEvent(int(r[0]), r[1], r[2], r[3], int(r[4]), r[5], int(r[6]), str(r[7]))
+            for r in rows
+        ]
 
     def fields_set_after(
         self, *, lead_id: str | None, deal_id: str | None, after_us: int
@@ -240,13 +289,7 @@ class EventRepository:
     # ------------------------------------------------------------------ leads and deals
 
     def lead(self, lead_id: str) -> LeadRow | None:
-        row = self._conn.execute(
-            text(
-                "SELECT lead_id, lead_type, stage, requested_follow_up, owner, attributes, "
-                "created_us, notified_us, first_touch_us FROM leads WHERE lead_id = :id"
-            ),
-            {"id": lead_id},
-        ).first()
+        row = self._conn.execute(text(_LEAD_SELECT), {"id": lead_id}).first()
         if row is None:
             return None
         attributes = json.loads(row[5]) if row[5] else {}
@@ -258,20 +301,21 @@ class EventRepository:
             owner=row[4],
             attributes=attributes if isinstance(attributes, dict) else {},
             created_us=int(row[6]),
-            notified_us=None if row[7] is None else int(row[7]),
-            first_touch_us=None if row[8] is None else int(row[8]),
+            notified_us=_int(row[7]),
+            first_touch_us=_int(row[8]),
+            due_us=_int(row[9]),
+            notified_recorded_us=_int(row[10]),
+            notified_by=row[11],
+            touch_claimed_us=_int(row[12]),
+            touch_recorded_us=_int(row[13]),
+            touch_by=row[14],
+            touch_approved_us=_int(row[15]),
+            touch_approved_by=row[16],
+            applies=bool(row[17]),
+            sla_fingerprint=str(row[18]),
+            recorded_us=_int(row[19]),
+            recorded_by=row[20],
         )
-
-    def touch(self, lead_id: str, at_us: int) -> bool:
-        """Make ``at_us`` the lead's first touch if it is earlier than the one stored."""
-        result = self._conn.execute(
-            text(
-                "UPDATE leads SET first_touch_us = :at WHERE lead_id = :id "
-                "AND (first_touch_us IS NULL OR first_touch_us > :at)"
-            ),
-            {"at": at_us, "id": lead_id},
-        )
-        return bool(result.rowcount)
 
     def deal(self, deal_id: str) -> dict[str, Any] | None:
         row = self._conn.execute(
@@ -280,6 +324,16 @@ class EventRepository:
         if row is None:
             return None
         return dict(zip(_DEAL_COLUMNS.split(", "), row, strict=True))
+
+
+def source_actor(source: str) -> str:
+    """Who recorded what an event source sent: ``webhook:<source>`` (``api`` for revpact's own
+    write routes, whose member the audit trail names)."""
+    return source if source == "api" else f"webhook:{source}"
+
+
+def _int(value: object) -> int | None:
+    return None if value is None else int(value)  # type: ignore[call-overload]
 
 
 def _lock_key(subject: str) -> int:

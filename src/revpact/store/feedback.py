@@ -24,6 +24,12 @@ class FeedbackRow:
     due_us: int
     clock: str
     version_hash: str | None
+    event_us: int | None = None  # None: recorded before events were kept; the moment raised
+
+    @property
+    def event_at_us(self) -> int:
+        """When the event the item is about happened (the moment raised, for older items)."""
+        return self.raised_us if self.event_us is None else self.event_us
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ _FEEDBACK = (
     feedback.c.due_us,
     feedback.c.clock,
     feedback.c.version_hash,
+    feedback.c.event_us,
 )
 _ANSWER = (
     feedback_answers.c.feedback_id,
@@ -72,6 +79,7 @@ class FeedbackRepository:
         due_us: int,
         clock: str,
         version_hash: str | None,
+        event_us: int,
     ) -> int:
         result = self._conn.execute(
             insert(feedback).values(
@@ -84,6 +92,7 @@ class FeedbackRepository:
                 due_us=due_us,
                 clock=clock,
                 version_hash=version_hash,
+                event_us=event_us,
             )
         )
         key = result.inserted_primary_key

@@ -21,7 +21,11 @@ from revpact.store.dialect import driver_sql
 from revpact.store.tables import imports, leads, store_state
 
 __all__ = [
+    "EXISTS_BY",
+    "EXISTS_FROM",
     "LEAD_COLUMNS",
+    "EntryTimes",
+    "LateTouches",
     "LeadArrays",
     "LeadRepository",
     "SlaArrays",
@@ -41,20 +45,57 @@ LEAD_COLUMNS: Final = (
     "due_us",
     "applies",
     "sla_fingerprint",
+    "touch_claimed_us",
+    "recorded_us",
+    "recorded_by",
 )
 """The order of the values in each tuple :meth:`LeadRepository.upsert` takes.
 
 The tuples hold only ``str`` and ``int``, which drivers bind fastest (``sqlite3`` looks for an
-adapter for anything else, ``None`` and ``bool`` included): flags are 0/1, an owner of ``""``
-is stored as NULL and so is a time of :data:`~revpact.domain.sla.NO_TIME`.
+adapter for anything else, ``None`` and ``bool`` included): flags are 0/1, an owner or a
+``recorded_by`` of ``""`` is stored as NULL and so is a time of
+:data:`~revpact.domain.sla.NO_TIME`. An import gives its file's first touch twice (as
+``first_touch_us`` and ``touch_claimed_us``) and its own time and actor as ``recorded_us`` and
+``recorded_by``.
 """
 
+_NO_TIME_SQL = "-9223372036854775807 - 1"  # NO_TIME, written so no dialect overflows
 _NULL_WHEN = {
     "owner": "''",
-    "notified_us": "-9223372036854775807 - 1",  # NO_TIME, written so no dialect overflows
-    "first_touch_us": "-9223372036854775807 - 1",
-    "due_us": "-9223372036854775807 - 1",
+    "recorded_by": "''",
+    "notified_us": _NO_TIME_SQL,
+    "first_touch_us": _NO_TIME_SQL,
+    "due_us": _NO_TIME_SQL,
+    "touch_claimed_us": _NO_TIME_SQL,
 }
+_COMPARED: Final = tuple(
+    c for c in LEAD_COLUMNS[1:] if c not in ("first_touch_us", "recorded_us", "recorded_by")
+)
+"""What makes an imported row a change: every fact, the first touch as claimed (the counted one
+may differ while a late entry awaits approval), not who recorded it or when."""
+_WRITTEN: Final = (
+    "lead_type",
+    "stage",
+    "requested_follow_up",
+    "owner",
+    "attributes",
+    "created_us",
+    "notified_us",
+    "first_touch_us",
+    "due_us",
+    "applies",
+    "sla_fingerprint",
+    "recorded_us",
+    "recorded_by",
+    "notified_recorded_us",
+    "notified_by",
+    "touch_claimed_us",
+    "touch_recorded_us",
+    "touch_by",
+    "touch_approved_us",
+    "touch_approved_by",
+)
+"""Every column :meth:`LeadRepository.save` writes (besides ``lead_id``)."""
 _FLAGS = frozenset({"requested_follow_up", "applies"})
 
 Int64Array = npt.NDArray[np.int64]
@@ -83,6 +124,34 @@ class LeadArrays(SlaArrays):
     lead_type: list[str]
     stage: list[str]
     created_us: Int64Array
+
+
+@dataclass(frozen=True)
+class LateTouches:
+    """Leads whose first touch may count at another moment than claimed, column-wise (what
+    :func:`~revpact.domain.late_entries.settle_touches` takes); NO_TIME for none."""
+
+    lead_id: list[str]
+    first_us: Int64Array
+    claimed_us: Int64Array
+    recorded_us: Int64Array
+    due_us: Int64Array
+
+
+@dataclass(frozen=True)
+class EntryTimes:
+    """Who recorded a lead's notification and first touch, and when (None: not known)."""
+
+    lead_id: str
+    notified_us: int | None
+    notified_recorded_us: int | None
+    notified_by: str | None
+    first_touch_us: int | None
+    touch_claimed_us: int | None
+    touch_recorded_us: int | None
+    touch_by: str | None
+    touch_approved_us: int | None
+    touch_approved_by: str | None
 
 
 @dataclass(frozen=True)
@@ -122,12 +191,11 @@ class LeadRepository:
                 _value_sql(c, _literal(same[c], mark) if c in same else mark, dialect)
                 for c in LEAD_COLUMNS
             )
-            rest = LEAD_COLUMNS[1:]
-            assignments = ", ".join(f"{c} = excluded.{c}" for c in rest)
-            changed = " OR ".join(f"leads.{c} {self._distinct} excluded.{c}" for c in rest)
+            changed = " OR ".join(f"leads.{c} {self._distinct} excluded.{c}" for c in _COMPARED)
             insert_sql = f"INSERT INTO leads ({', '.join(LEAD_COLUMNS)}) VALUES ({values})"
             upsert_sql = (
-                f"{insert_sql} ON CONFLICT (lead_id) DO UPDATE SET {assignments} WHERE {changed}"
+                f"{insert_sql} ON CONFLICT (lead_id) DO UPDATE SET "
+                f"{_import_assignments(self._distinct)} WHERE {changed}"
             )
             self._statements[key] = (insert_sql, upsert_sql)
         return self._statements[key]
@@ -164,6 +232,108 @@ class LeadRepository:
             return max(int(cursor.rowcount), 0)
         finally:
             cursor.close()
+
+    def save(self, lead_id: str, values: Mapping[str, object]) -> None:
+        """Insert or replace one lead with every column of :data:`_WRITTEN` given in ``values``
+        (None for NULL): the webhook and API path, which decided each value itself."""
+        names = ("lead_id", *_WRITTEN)
+        params = {"lead_id": lead_id, **{c: values[c] for c in _WRITTEN}}
+        params["applies"] = bool(params["applies"])
+        params["requested_follow_up"] = bool(params["requested_follow_up"])
+        sql = (
+            f"INSERT INTO leads ({', '.join(names)}) VALUES ({', '.join(':' + c for c in names)}) "
+            "ON CONFLICT (lead_id) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in _WRITTEN)
+        )
+        self._conn.execute(text(sql), params)
+
+    def entry_times(self, lead_id: str) -> EntryTimes | None:
+        """Who recorded ``lead_id``'s notification and first touch, and when."""
+        rows = self._entries("lead_id = :id", {"id": lead_id})
+        return rows[0] if rows else None
+
+    def late_entries(self, late_after_us: int, lead_id: str | None = None) -> list[EntryTimes]:
+        """The leads (or only ``lead_id``) whose notification or claimed first touch was
+        recorded more than ``late_after_us`` after the moment it claims, or whose touch awaits
+        approval."""
+        late = (
+            "(notified_recorded_us - notified_us > :late "
+            "OR touch_recorded_us - touch_claimed_us > :late "
+            "OR first_touch_us > touch_claimed_us)"
+        )
+        if lead_id is None:
+            return self._entries(late, {"late": late_after_us})
+        return self._entries(f"lead_id = :id AND {late}", {"late": late_after_us, "id": lead_id})
+
+    def _entries(self, where: str, params: Mapping[str, object]) -> list[EntryTimes]:
+        sql = (
+            "SELECT lead_id, notified_us, notified_recorded_us, notified_by, first_touch_us, "
+            "touch_claimed_us, touch_recorded_us, touch_by, touch_approved_us, "
+            f"touch_approved_by FROM leads WHERE {where} ORDER BY lead_id"
+        )
+        return [EntryTimes(*row) for row in self._conn.execute(text(sql), dict(params))]
+
+    def late_touches(
+        self,
+        late_after_us: int,
+        *,
+        recorded_us: int | None = None,
+        notified_from: int | None = None,
+        notified_until: int | None = None,
+    ) -> LateTouches:
+        """The unapproved first touches recorded late (or counted later than claimed), among
+        those recorded at ``recorded_us`` and notified in ``[notified_from, notified_until)``
+        (None: any)."""
+        where = [
+            "touch_approved_us IS NULL",
+            "touch_recorded_us IS NOT NULL",
+            "touch_claimed_us IS NOT NULL",
+            "(touch_recorded_us - touch_claimed_us > :late OR first_touch_us > touch_claimed_us)",
+        ]
+        params: dict[str, object] = {"late": late_after_us, "none": NO_TIME}
+        if recorded_us is not None:
+            where.append("touch_recorded_us = :recorded")
+            params["recorded"] = recorded_us
+        if notified_from is not None:
+            where.append("notified_us >= :notified_from")
+            params["notified_from"] = notified_from
+        if notified_until is not None:
+            where.append("(notified_us IS NULL OR notified_us < :notified_until)")
+            params["notified_until"] = notified_until
+        sql = (
+            "SELECT lead_id, COALESCE(first_touch_us, :none), touch_claimed_us, "
+            "touch_recorded_us, CASE WHEN applies THEN COALESCE(due_us, :none) ELSE :none END "
+            f"FROM leads WHERE {' AND '.join(where)} ORDER BY lead_id"
+        )
+        rows = self._conn.execute(text(sql), params).all()
+        cols = list(zip(*rows, strict=True)) if rows else [(), (), (), (), ()]
+        return LateTouches(
+            lead_id=list(cols[0]),
+            first_us=np.array(cols[1], dtype=np.int64),
+            claimed_us=np.array(cols[2], dtype=np.int64),
+            recorded_us=np.array(cols[3], dtype=np.int64),
+            due_us=np.array(cols[4], dtype=np.int64),
+        )
+
+    def set_counted_touches(self, rows: Iterable[tuple[int, str]]) -> None:
+        """Set ``first_touch_us`` (the counted first touch) of each ``(first_us, lead_id)``."""
+        self._execute_many(
+            f"UPDATE leads SET first_touch_us = {self._mark} WHERE lead_id = {self._mark}", rows
+        )
+
+    def approve_touch(self, lead_id: str, *, approved_us: int, by: str | None) -> bool:
+        """Let the lead's late-entered first touch count at its claimed moment; False when no
+        touch of the lead awaits approval."""
+        result = self._conn.execute(
+            text(
+                "UPDATE leads SET first_touch_us = touch_claimed_us, touch_approved_us = :at, "
+                "touch_approved_by = :by, recorded_us = :at, recorded_by = :by "
+                "WHERE lead_id = :id AND touch_approved_us IS NULL "
+                "AND touch_claimed_us IS NOT NULL AND first_touch_us > touch_claimed_us"
+            ),
+            {"at": approved_us, "by": by, "id": lead_id},
+        )
+        return bool(result.rowcount)
 
     def drop_indexes(self) -> None:
         """Drop every index of ``leads`` (a bulk load into an empty table builds them after)."""
@@ -273,7 +443,8 @@ class LeadRepository:
         lead_id: str | None = None,
         waiting: bool = False,
     ) -> LeadArrays:
-        """Leads that exist as of ``as_of_us``: notified by then, or (never notified) created.
+        """Leads that exist as of ``as_of_us``: created by then, and notified by then if they
+        ever were (:data:`EXISTS_BY`).
 
         Ordered by notification time (creation time for leads never notified), then id;
         ``owner`` keeps one owner's leads, ``lead_id`` one lead, and ``waiting`` only the
@@ -312,11 +483,12 @@ class LeadRepository:
         lead_id: str | None = None,
         waiting: bool = False,
     ) -> list[Any]:
-        # COALESCE(notified, created) <= as_of: notified by then, or never notified and
-        # created by then.
+        # A lead exists once it was created and (if it ever was) notified: a store holding only
+        # what had happened by as_of would not hold it yet (an import refuses a lead the SLA
+        # covers without its notification), so neither does the answer as of then.
         sql = (
             f"SELECT {columns} FROM leads "
-            "WHERE COALESCE(notified_us, created_us) <= :as_of"
+            f"WHERE {EXISTS_BY}"
             + ("" if owner is None else " AND owner = :owner")
             + ("" if lead_id is None else " AND lead_id = :lead_id")
             + (
@@ -325,7 +497,7 @@ class LeadRepository:
                 if waiting
                 else ""
             )
-            + " ORDER BY COALESCE(notified_us, created_us), lead_id"
+            + f" ORDER BY {_SHOWN_AT}, lead_id"
         )
         params: dict[str, object] = {"none": NO_TIME, "as_of": as_of_us}
         if owner is not None:
@@ -335,6 +507,14 @@ class LeadRepository:
         return list(self._conn.execute(text(sql), params).all())
 
 
+EXISTS_BY: Final = "created_us <= :as_of AND (notified_us IS NULL OR notified_us <= :as_of)"
+"""SQL: the lead exists as of ``:as_of`` — created, and notified if it ever was, by then."""
+EXISTS_FROM: Final = (
+    "CASE WHEN notified_us IS NOT NULL AND notified_us > created_us THEN notified_us "
+    "ELSE created_us END"
+)
+"""SQL: the moment the lead starts to exist (:data:`EXISTS_BY` holds from then on)."""
+_SHOWN_AT = "COALESCE(notified_us, created_us)"
 _SLA_COLUMNS = (
     "owner, applies, COALESCE(notified_us, :none), COALESCE(first_touch_us, :none), "
     "COALESCE(due_us, :none)"
@@ -354,6 +534,38 @@ def _sla_arrays(rows: list[Any], at: int) -> SlaArrays:
         first_touch_us=np.array(cols[3], dtype=np.int64),
         due_us=np.array(cols[4], dtype=np.int64),
     )
+
+
+def _import_assignments(distinct: str) -> str:
+    """The SET list of an import's upsert.
+
+    The facts take the file's values. The first touch as claimed does too; when it differs
+    from the stored claim, the file's touch was recorded now, by the import's actor, counts at
+    its claimed moment (settled afterwards when it is a late entry) and any approval lapses;
+    when it is the same, the counted touch, its record and its approval stay. The notification
+    keeps its record while its time stays.
+    """
+    same_touch = f"NOT (leads.touch_claimed_us {distinct} excluded.touch_claimed_us)"
+    same_notified = f"NOT (leads.notified_us {distinct} excluded.notified_us)"
+    no_touch = "excluded.touch_claimed_us IS NULL"
+    parts = [f"{c} = excluded.{c}" for c in _COMPARED]
+    parts += [
+        f"first_touch_us = CASE WHEN {same_touch} THEN leads.first_touch_us "
+        "ELSE excluded.first_touch_us END",
+        f"touch_recorded_us = CASE WHEN {same_touch} THEN leads.touch_recorded_us "
+        f"WHEN {no_touch} THEN NULL ELSE excluded.recorded_us END",
+        f"touch_by = CASE WHEN {same_touch} THEN leads.touch_by "
+        f"WHEN {no_touch} THEN NULL ELSE excluded.recorded_by END",
+        f"touch_approved_us = CASE WHEN {same_touch} THEN leads.touch_approved_us ELSE NULL END",
+        f"touch_approved_by = CASE WHEN {same_touch} THEN leads.touch_approved_by ELSE NULL END",
+        f"notified_recorded_us = CASE WHEN {same_notified} THEN leads.notified_recorded_us "
+        "ELSE excluded.recorded_us END",
+        f"notified_by = CASE WHEN {same_notified} THEN leads.notified_by "
+        "ELSE excluded.recorded_by END",
+        "recorded_us = excluded.recorded_us",
+        "recorded_by = excluded.recorded_by",
+    ]
+    return ", ".join(parts)
 
 
 def _value_sql(column: str, value: str, dialect: str) -> str:

@@ -27,6 +27,7 @@ class MeetingRow:
     recorded_by: str | None
     version_hash: str | None
     supersedes: int | None
+    duration_s: int | None = None  # how long it lasted; None: not recorded (older records)
 
 
 _COLUMNS = (
@@ -40,6 +41,7 @@ _COLUMNS = (
     meetings_held.c.recorded_by,
     meetings_held.c.version_hash,
     meetings_held.c.supersedes,
+    meetings_held.c.duration_s,
 )
 
 
@@ -61,6 +63,7 @@ class MeetingRepository:
         recorded_by: str | None,
         version_hash: str | None,
         supersedes: int | None,
+        duration_s: int | None,
     ) -> MeetingRow:
         result = self._conn.execute(
             insert(meetings_held).values(
@@ -73,6 +76,7 @@ class MeetingRepository:
                 recorded_by=recorded_by,
                 version_hash=version_hash,
                 supersedes=supersedes,
+                duration_s=duration_s,
             )
         )
         key = result.inserted_primary_key
@@ -88,6 +92,7 @@ class MeetingRepository:
             recorded_by,
             version_hash,
             supersedes,
+            duration_s,
         )
 
     def get(self, record_id: int) -> MeetingRow | None:

@@ -28,11 +28,12 @@ from sqlalchemy import (
 __all__ = [
     "APPEND_ONLY",
     "agreement_versions",
-    "audit_log",
     "alerts",
     "api_tokens",
+    "audit_log",
     "deals",
     "dispute_decisions",
+    "dispute_hearings",
     "dispute_presentations",
     "dispute_representatives",
     "disputes",
@@ -46,7 +47,7 @@ __all__ = [
     "metadata",
     "month_closes",
     "revenue",
-    "reward_allocations",
+    "reward_splits",
     "signatures",
     "store_state",
     "swat_reports",
@@ -75,10 +76,27 @@ leads = Table(
     Column("due_us", BigInteger, nullable=True),
     Column("applies", Boolean, nullable=False),
     Column("sla_fingerprint", Text, nullable=False),
+    Column("recorded_us", BigInteger, nullable=True),
+    Column("recorded_by", Text, nullable=True),
+    Column("notified_recorded_us", BigInteger, nullable=True),
+    Column("notified_by", Text, nullable=True),
+    Column("touch_claimed_us", BigInteger, nullable=True),
+    Column("touch_recorded_us", BigInteger, nullable=True),
+    Column("touch_by", Text, nullable=True),
+    Column("touch_approved_us", BigInteger, nullable=True),
+    Column("touch_approved_by", Text, nullable=True),
     Index("ux_leads_lead_id", "lead_id", unique=True),
     Index(None, "owner"),
 )
 """One row per lead; ``due_us`` was computed under ``sla_fingerprint``.
+
+Who wrote what, and when (migration 0007): ``recorded_us``/``recorded_by`` the row's last
+change; ``notified_recorded_us``/``notified_by`` the notification's record (NULL: it came
+with the lead's first import). ``first_touch_us`` is the first touch the follow-up clock counts;
+``touch_claimed_us`` the earliest touch claimed, recorded at ``touch_recorded_us`` by
+``touch_by`` (NULL: with the first import) and approved at ``touch_approved_us`` by
+``touch_approved_by``. The counted touch is later than the claimed one exactly while a
+late-entered touch awaits approval (:mod:`revpact.domain.late_entries`).
 
 ``lead_id`` (the CRM's id) is the key leads are matched by, through a unique index; ``id`` is a
 surrogate (SQLite's rowid) so that a bulk load appends rows and then builds every index once,
@@ -125,6 +143,8 @@ deals = Table(
     Column("outcome", Text, nullable=False),
     Column("amount_e4", BigInteger, nullable=True),
     Column("owner", Text, nullable=True),
+    Column("recorded_us", BigInteger, nullable=True),
+    Column("recorded_by", Text, nullable=True),
     Index(None, "closed_us"),
 )
 """One row per deal, matched by the CRM's ``deal_id``.
@@ -134,6 +154,8 @@ deals = Table(
 come from a lead that was never imported. ``amount_e4`` is the amount in ten-thousandths of the
 agreement's currency (an exact integer on every backend, so sums are exact; NULL: no amount
 given, allowed for open and lost deals). The monthly figures select by ``closed_us``.
+``recorded_us``/``recorded_by`` (migration 0007): when the row was inserted or last changed,
+and by whom (NULL: not known).
 """
 
 revenue = Table(
@@ -141,6 +163,8 @@ revenue = Table(
     metadata,
     Column("month", Text, primary_key=True),
     Column("amount_e4", BigInteger, nullable=False),
+    Column("recorded_us", BigInteger, nullable=True),
+    Column("recorded_by", Text, nullable=True),
 )
 """Recognised revenue per calendar month (``month`` written ``YYYY-MM``), in ten-thousandths of
 the agreement's currency; a month without a row falls back to its won deals."""
@@ -175,18 +199,24 @@ swat_reports = Table(
 """The SWAT team's weekly report for an ISO ``week`` (``YYYY-Www``): the markdown ``body`` as
 filed, the file's name and SHA-256; filing the week again replaces the row."""
 
-reward_allocations = Table(
-    "reward_allocations",
+reward_splits = Table(
+    "reward_splits",
     metadata,
+    Column("split_id", Integer, primary_key=True, autoincrement=True),
     Column("month", Text, nullable=False),
-    Column("recipient", Text, nullable=False),
-    Column("amount_e4", BigInteger, nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("shares", Text, nullable=False),
     Column("allocated_us", BigInteger, nullable=False),
-    PrimaryKeyConstraint("month", "recipient"),
+    Column("recorded_us", BigInteger, nullable=False),
+    Column("allocated_by", Text, nullable=True),
+    Column("reason", Text, nullable=True),
+    Index("ux_reward_splits_month_number", "month", "number", unique=True),
 )
-"""How a month's reward pool was split: one row per recipient, ``amount_e4`` in ten-thousandths
-of the currency (exact, like ``deals``). A month has one split; recording another replaces all
-of the month's rows in one transaction."""
+"""How a month's reward pool was split (migration 0008; append-only): ``shares`` a JSON object
+recipient -> ``amount_e4`` (ten-thousandths of the currency, exact like ``deals``). Split 1 is
+the leaders' split; 2, 3, ... are corrections, each with who (``allocated_by``), when it was
+made (``allocated_us``) and recorded (``recorded_us``) and why (``reason``). The month's split
+is its highest number; earlier ones stay on record."""
 
 api_tokens = Table(
     "api_tokens",
@@ -301,11 +331,12 @@ feedback = Table(
     Column("due_us", BigInteger, nullable=False),
     Column("clock", Text, nullable=False),
     Column("version_hash", Text, nullable=True),
+    Column("event_us", BigInteger, nullable=True),
     Index("ix_feedback_raised_us", "raised_us"),
 )
-"""Feedback one team gives the other; ``due_us`` computed when raised, under the version in
-force then (``version_hash``; NULL: no version was in force) and its ``clock`` (wall or
-business)."""
+"""Feedback one team gives the other about an event (``event_us``, migration 0008; NULL on older
+items: the moment raised); ``due_us`` counts from the event, under the version in force then
+(``version_hash``; NULL: no version was in force) and its ``clock`` (wall or business)."""
 
 feedback_answers = Table(
     "feedback_answers",
@@ -332,11 +363,13 @@ meetings_held = Table(
     Column("recorded_by", Text, nullable=True),
     Column("version_hash", Text, nullable=True),
     Column("supersedes", Integer, nullable=True),
+    Column("duration_s", Integer, nullable=True),
     Index("ix_meetings_held_held_us", "held_us"),
     Index("ux_meetings_held_supersedes", "supersedes", unique=True),
 )
 """A meeting of the agreement's rhythm that was held: ``attendees`` a JSON list, ``minutes``
-a JSON object of its parts (what worked, what did not, improvements; each team's 30-day plan).
+a JSON object of its parts (what worked, what did not, improvements; each team's 30-day plan),
+``duration_s`` how long it lasted (migration 0008; NULL on older records: not recorded).
 A correction is a new record that names the record it ``supersedes`` (each is corrected
 at most once)."""
 
@@ -392,10 +425,30 @@ dispute_decisions = Table(
     Column("decided_by", Text, nullable=False),
     Column("decided_us", BigInteger, nullable=False),
     Column("supersedes", Integer, nullable=True),
+    Column("deciders", Text, nullable=True),
+    Column("hearing_id", Integer, nullable=True),
     Index("ux_dispute_decisions_dispute_number", "dispute_id", "number", unique=True),
 )
 """Binding decisions, numbered 1, 2, ... within their dispute; a later one names the one it
-``supersedes`` (the current one) and never edits it."""
+``supersedes`` (the current one) and the rehearing it followed (``hearing_id``), and never
+edits it. ``deciders`` (migration 0008) is the JSON list of everyone who made it — the whole
+panel, or the sole arbiter; NULL on older decisions, made by ``decided_by`` alone."""
+
+dispute_hearings = Table(
+    "dispute_hearings",
+    metadata,
+    Column("hearing_id", Integer, primary_key=True, autoincrement=True),
+    Column("dispute_id", Integer, nullable=False),
+    Column("held_us", BigInteger, nullable=False),
+    Column("attendees", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("recorded_by", Text, nullable=True),
+    Column("recorded_us", BigInteger, nullable=False),
+    Index("ix_dispute_hearings_dispute_id", "dispute_id"),
+)
+"""A new hearing of a decided dispute (migration 0008): when it was held, who attended (a JSON
+list of e-mails) and why the dispute was heard again. A decision is superseded only by a
+decision that follows such a hearing."""
 
 # --- history (migration 0006): the audit trail and month closes, append-only too -------------
 
@@ -449,6 +502,8 @@ APPEND_ONLY = (
     "dispute_representatives",
     "dispute_presentations",
     "dispute_decisions",
+    "dispute_hearings",
+    "reward_splits",
     "audit_log",
     "month_closes",
 )

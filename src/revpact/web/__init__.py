@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from revpact.web import (  # noqa: F401  (each registers its page)
     agreement_page,
+    audit_page,
     follow_up_page,
     queue_page,
     rhythm_page,

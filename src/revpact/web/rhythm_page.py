@@ -58,7 +58,7 @@ def rhythm(req: PageRequest) -> Page:
         )
     except RevpactError as exc:
         agenda_note = str(exc)
-    disputes = [dispute_to_json(d) for d in list_disputes(engine)]
+    disputes = [dispute_to_json(d) for d in list_disputes(engine, as_of=as_of)]
     data: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "server_time": req.now.isoformat(),

@@ -12,8 +12,10 @@ The data are the services' own: :func:`revpact.services.year_scoreboard` (its tw
 :func:`~revpact.services.reward_status`. Every figure the page prints is in ``data["figures"]``
 (see :mod:`revpact.web.page_parts`). The year's figures are sums of the months' (ratios are
 recomputed from the sums; the year's close-rate and cycle targets are the latest month's, where
-the trajectories stand now). ``?as_of=`` shows a past moment; a value that is not a moment, or
-one before the agreement's period, answers 422.
+the trajectories stand now). A month in progress shows its verdicts as "in progress" and a note
+of what that means (so does a month awaiting close); a revenue figure that used the won deals
+for a month without a revenue row is marked ``*`` with a footnote. ``?as_of=`` shows a past
+moment; a value that is not a moment, or one before the agreement's period, answers 422.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from revpact.services import (
     reward_status_to_json,
     year_scoreboard,
 )
+from revpact.services.month_states import with_closes
 from revpact.web.page_parts import AsOfError, Charts, Figures, error_page, strict_moment
 from revpact.web.site import Page, PageRequest, page
 
@@ -200,10 +203,15 @@ def _figures(
     totals: Mapping[str, Any],
     year: Mapping[str, Any],
     escalation: Mapping[str, Any],
+    running: str,
 ) -> None:
+    """Every figure of the page; a verdict of a month in progress reads ``running``."""
     if month is not None:
         for group, name, kind in _MONTH_FIGURES:
-            figures.add(_fid("month", group, name), month[group][name], kind)
+            fid = _fid("month", group, name)
+            figures.add(fid, month[group][name], kind)
+            if kind == "verdict" and month["state"] == "in_progress" and group != "reward":
+                figures.items[fid]["text"] = running
         for goal in ("goal1", "goal2", "goal3"):
             figures.add(_fid("month", goal, "met"), month["goals"][goal]["met"], "verdict")
         figures.add(
@@ -340,6 +348,17 @@ def _charts(
 # --- the page -------------------------------------------------------------------------------
 
 
+def _state_text(texts: Any, month: Mapping[str, Any] | None, lang: str) -> str | None:
+    """What the month's state means, for a month in progress or awaiting close."""
+    if month is None or month["state"] == "decided":
+        return None
+    if month["state"] == "in_progress":
+        share = Decimal(month["elapsed_share"]).quantize(Decimal("0.001"))
+        shown = formatting.format_percent(share, lang)
+        return str(texts.text("scoreboard.state.in_progress", share=shown))
+    return str(texts.text(f"scoreboard.state.{month['state']}"))
+
+
 @page("")
 def scoreboard(req: PageRequest) -> Page:
     """The month and the year against every goal; escalation and rewards."""
@@ -355,7 +374,7 @@ def scoreboard(req: PageRequest) -> Page:
         board = year_scoreboard(engine, agreement, as_of=as_of)
     except RevpactError as exc:
         return error_page(req, "scoreboard.bad_as_of_title", str(exc))
-    year = year_to_json(board)
+    year = with_closes(engine, agreement, year_to_json(board), as_of=as_of)
     status = escalation_status(engine, agreement, as_of=as_of)
     escalation: dict[str, Any] = dict(escalation_to_json(status))
     escalation["open_actions"] = [
@@ -369,7 +388,7 @@ def scoreboard(req: PageRequest) -> Page:
     totals = year_totals(months, agreement.company_goals.annual_revenue_target)
     zone = agreement.calendar.timezone
     figures = Figures(texts, req.lang, agreement.currency)
-    _figures(figures, month, totals, year, escalation)
+    _figures(figures, month, totals, year, escalation, texts.text("scoreboard.in_progress"))
     goals = [
         {"key": key, "id": goal.id, "name": goal.name, "text": goal.text}
         for key, goal in zip(
@@ -386,6 +405,7 @@ def scoreboard(req: PageRequest) -> Page:
             "end": agreement.period.end.isoformat(),
         },
         "month": None if month is None else month["month"],
+        "month_state": None if month is None else month["state"],
         "figures": figures.items,
         "year": year,
         "year_totals": totals,
@@ -395,6 +415,7 @@ def scoreboard(req: PageRequest) -> Page:
         "charts": list(CHARTS),
         "display": {
             "as_of": formatting.format_moment(as_of, zone, req.lang),
+            "state": _state_text(texts, month, req.lang),
             "month": None
             if month is None
             else formatting.format_month(date.fromisoformat(month["month"] + "-01"), req.lang),

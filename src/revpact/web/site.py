@@ -94,7 +94,7 @@ class _Entry:
 PAGES: list[_Entry] = []
 """The registered pages."""
 
-NAV_ORDER = ("scoreboard", "queue", "follow_up", "agreement", "rhythm")
+NAV_ORDER = ("scoreboard", "queue", "follow_up", "agreement", "rhythm", "audit")
 
 
 def _nav() -> list[_Entry]:

@@ -1,0 +1,222 @@
+"""Where each month stands in its close, and the restatements closed months wait for.
+
+A month is *open* until it begins, *in progress* while it runs, *awaiting close* once it has
+ended (or was reopened) and *closed* from its close on (:mod:`revpact.services.month_close`).
+A closed month whose live facts — recomputed now, closes ignored — differ from the facts frozen
+at its close has a pending **restatement**: each figure that changed, old → new, and the rows
+of leads, deals and revenue of the month recorded after the close (None where the store does
+not record when rows arrive). It is applied only by ``month reopen`` + ``month close``.
+Everything is read as of a moment: a close recorded later has not happened yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Engine
+
+from revpact.domain.agreement import Agreement
+from revpact.domain.calendar import from_us, to_us
+from revpact.domain.scoreboard_facts import months_between
+from revpact.services.deals import month_ranges
+from revpact.services.month_close import (
+    MonthClose,
+    close_record,
+    month_close_to_json,
+    parse_month,
+)
+from revpact.services.month_facts import frozen_facts, live_month_facts
+from revpact.services.month_facts_json import FigureChange, changed_figures
+from revpact.store.month_closes import (
+    CloseAction,
+    CloseRow,
+    MonthCloseRepository,
+    RecordedRow,
+    rows_recorded_after,
+)
+
+__all__ = [
+    "CloseState",
+    "FigureChange",
+    "MonthStatus",
+    "RecordedRow",
+    "Restatement",
+    "close_block",
+    "close_blocks",
+    "month_states",
+    "month_status_to_json",
+    "restatement_to_json",
+    "restatements",
+]
+
+
+class CloseState(StrEnum):
+    """Where a month stands in its close."""
+
+    OPEN = "open"  # not begun yet
+    IN_PROGRESS = "in_progress"  # running: month to date
+    AWAITING_CLOSE = "awaiting_close"  # ended (or reopened), not closed
+    CLOSED = "closed"  # frozen
+
+
+@dataclass(frozen=True)
+class Restatement:
+    """What data arriving after a month's close would change: each figure of its facts, old →
+    new, and the rows recorded after the close (None: the store does not say when rows
+    arrived, so they are unknown)."""
+
+    month: date
+    closed: MonthClose
+    changes: tuple[FigureChange, ...]
+    rows: tuple[RecordedRow, ...] | None
+
+
+@dataclass(frozen=True)
+class MonthStatus:
+    """A month's close state as of a moment, its latest close or reopen, and its pending
+    restatement (closed months only)."""
+
+    month: date
+    state: CloseState
+    last: MonthClose | None
+    restatement: Restatement | None
+
+
+# ---------------------------------------------------------------------------- restatements
+
+
+def restatements(engine: Engine, agreement: Agreement, *, now: datetime) -> list[Restatement]:
+    """The pending restatements as of ``now``: each month closed then whose live facts differ
+    from its frozen ones, oldest month first."""
+    with engine.connect() as conn:
+        latest = MonthCloseRepository(conn).latest(as_of_us=to_us(now))
+    return _restatements(engine, agreement, latest, now)
+
+
+def _restatements(
+    engine: Engine, agreement: Agreement, latest: dict[str, CloseRow], now: datetime
+) -> list[Restatement]:
+    closed = sorted(
+        (parse_month(key), row) for key, row in latest.items() if row.action is CloseAction.CLOSE
+    )
+    if not closed:
+        return []
+    months = [first for first, _ in closed]
+    live = live_month_facts(engine, agreement, months, as_of=now)
+    found = []
+    ranges = month_ranges(agreement, months)
+    for (first, row), fresh, span in zip(closed, live, ranges, strict=True):
+        changes = changed_figures(frozen_facts(row), fresh)
+        if not changes:
+            continue
+        with engine.connect() as conn:
+            rows = rows_recorded_after(conn, row.month, span, after_us=row.at_us)
+        found.append(
+            Restatement(first, close_record(row), changes, None if rows is None else tuple(rows))
+        )
+    return found
+
+
+def month_states(engine: Engine, agreement: Agreement, *, as_of_us: int) -> list[MonthStatus]:
+    """Every month of the agreement's period as of ``as_of_us``: open (not begun), in progress,
+    awaiting close (ended, or reopened) or closed, with its latest close or reopen and its
+    pending restatement."""
+    with engine.connect() as conn:
+        latest = MonthCloseRepository(conn).latest(as_of_us=as_of_us)
+    moment = from_us(as_of_us)
+    pending = {r.month: r for r in _restatements(engine, agreement, latest, moment)}
+    period = agreement.period
+    months = months_between(period.start, period.end)
+    found = []
+    for first, (lo, hi) in zip(months, month_ranges(agreement, months), strict=True):
+        row = latest.get(f"{first:%Y-%m}")
+        if row is not None and row.action is CloseAction.CLOSE:
+            state = CloseState.CLOSED
+        elif lo > as_of_us:
+            state = CloseState.OPEN
+        elif hi > as_of_us:
+            state = CloseState.IN_PROGRESS
+        else:
+            state = CloseState.AWAITING_CLOSE
+        last = None if row is None else close_record(row)
+        found.append(MonthStatus(first, state, last, pending.get(first)))
+    return found
+
+
+# ---------------------------------------------------------------------------- JSON
+
+
+def restatement_to_json(item: Restatement) -> dict[str, Any]:
+    return {
+        "month": f"{item.month:%Y-%m}",
+        "closed_by": item.closed.by,
+        "closed_at": item.closed.at.isoformat(),
+        "facts_hash": item.closed.facts_hash,
+        "changes": [{"figure": c.name, "old": c.old, "new": c.new} for c in item.changes],
+        "rows_known": item.rows is not None,
+        "rows": None
+        if item.rows is None
+        else [
+            {"table": r.table, "key": r.key, "recorded_at": from_us(r.recorded_us).isoformat()}
+            for r in item.rows
+        ],
+    }
+
+
+def close_block(status: MonthStatus) -> dict[str, Any]:
+    """The ``close`` block of a month in the scoreboard's JSON: its state, and for a closed
+    month who closed it, when, under which version, the facts' hash and pending changes."""
+    closed = status.state is CloseState.CLOSED and status.last is not None
+    last = status.last if closed else None
+    pending = status.restatement
+    return {
+        "state": status.state.value,
+        "by": None if last is None else last.by,
+        "at": None if last is None else last.at.isoformat(),
+        "version": None if last is None else last.version_hash,
+        "facts_hash": None if last is None else last.facts_hash,
+        "restatements": []
+        if pending is None
+        else [{"figure": c.name, "old": c.old, "new": c.new} for c in pending.changes],
+    }
+
+
+def close_blocks(
+    engine: Engine, agreement: Agreement, *, as_of: datetime
+) -> dict[str, dict[str, Any]]:
+    """:func:`close_block` of every month of the period as of ``as_of``, keyed ``YYYY-MM`` (the
+    ``month`` of each month's scoreboard JSON): ``{**month, "close": blocks[month["month"]]}``."""
+    return {
+        f"{s.month:%Y-%m}": close_block(s)
+        for s in month_states(engine, agreement, as_of_us=to_us(as_of))
+    }
+
+
+def month_status_to_json(status: MonthStatus) -> dict[str, Any]:
+    last = status.last
+    return {
+        "month": f"{status.month:%Y-%m}",
+        "state": status.state.value,
+        "last": None
+        if last is None
+        else {k: v for k, v in month_close_to_json(last).items() if k != "figures"},
+        "restatement": None
+        if status.restatement is None
+        else restatement_to_json(status.restatement),
+    }
+
+
+def with_closes(
+    engine: Engine, agreement: Agreement, year: dict[str, Any], *, as_of: datetime
+) -> dict[str, Any]:
+    """``year`` (:func:`revpact.domain.scoreboard.year_to_json`) with each month's ``close``
+    block (:func:`close_block`) as of ``as_of``: the one shape of the scoreboard's JSON that
+    ``revpact status --json``, ``GET /scoreboard`` and the dashboard's twin all give."""
+    closes = close_blocks(engine, agreement, as_of=as_of)
+    return {
+        **year,
+        "months": [{**month, "close": closes.get(month["month"])} for month in year["months"]],
+    }
