@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, create_engine
@@ -21,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement import Agreement
+from revpact.domain.calendar import to_us
 from revpact.store import open_store
 
 POSTGRES_ENV = "REVPACT_TEST_POSTGRES_URL"
@@ -99,3 +102,40 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
         patch.delenv("REVPACT_DATABASE_URL", raising=False)
         result = CliRunner().invoke(app, ["demo"])
     return DemoBuild(result.output, result.exit_code, home / "demo")
+
+
+CloseMonths = Callable[..., list[date]]
+
+
+@pytest.fixture
+def close_months() -> CloseMonths:
+    """``close_months(engine, agreement, through="2020-03", after=timedelta(hours=1))`` closes
+    every month of the period up to ``through`` that is not closed yet, in order, each
+    ``after`` its end (as the CFO, a signatory on the executive team): escalation and rewards
+    count closed months only."""
+    from revpact.services.month_close import close_month
+    from revpact.services.month_states import CloseState, month_states
+
+    def close(
+        engine: Engine,
+        agreement: Agreement,
+        through: str,
+        *,
+        after: timedelta = timedelta(hours=1),
+        by: str = "david.okafor@company-a.example",
+    ) -> list[date]:
+        zone = ZoneInfo(agreement.calendar.timezone)
+        last = date.fromisoformat(f"{through}-01")
+        done = []
+        far = datetime(2100, 1, 1, tzinfo=UTC)
+        for status in month_states(engine, agreement, as_of_us=to_us(far)):
+            first = status.month
+            if first > last or status.state is CloseState.CLOSED:
+                continue
+            following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            at = datetime(following.year, following.month, 1, tzinfo=zone) + after
+            close_month(engine, agreement, first, by=by, now=far, via="cli", at=at)
+            done.append(first)
+        return done
+
+    return close

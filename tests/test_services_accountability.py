@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +18,8 @@ from revpact.domain.calendar import to_us
 from revpact.errors import RefusedError, RevpactError
 from revpact.services.accountability import correct_reward
 from revpact.store.audit import audit_rows
+
+CloseMonths = Callable[..., object]  # the close_months fixture (tests/conftest.py)
 
 MID_MARCH = datetime(2020, 3, 15, 12, tzinfo=UTC)  # a Sunday: weeks 10 and 11 have begun
 
@@ -40,9 +43,11 @@ EARNING_REVENUE = "month,amount\n2020-01,2000000\n"
 
 
 @pytest.fixture
-def earning(engine: Engine, agreement: Agreement, tmp_path: Path) -> Engine:
+def earning(
+    engine: Engine, agreement: Agreement, tmp_path: Path, close_months: CloseMonths
+) -> Engine:
     """January meets every goal: 110 referral leads (550,000), all followed up in time, one
-    proposal won in 4 days, and 2,000,000 of revenue."""
+    proposal won in 4 days, and 2,000,000 of revenue; January is closed."""
     for name, body, service in (
         ("leads.csv", referral_leads(110), services.import_leads),
         ("deals.csv", EARNING_DEALS, services.import_deals),
@@ -50,6 +55,7 @@ def earning(engine: Engine, agreement: Agreement, tmp_path: Path) -> Engine:
     ):
         (tmp_path / name).write_text(body, encoding="utf-8")
         service(engine, agreement, tmp_path / name)
+    close_months(engine, agreement, "2020-01")
     return engine
 
 
@@ -62,8 +68,10 @@ def _count(engine: Engine, table: str) -> int:
 
 
 def test_missed_months_record_their_levels_actions_once(
-    engine: Engine, agreement: Agreement
+    engine: Engine, agreement: Agreement, close_months: CloseMonths
 ) -> None:
+    assert services.sync_escalation(engine, agreement, as_of=MID_MARCH) == []  # none closed
+    close_months(engine, agreement, "2020-02")
     added = services.sync_escalation(engine, agreement, as_of=MID_MARCH)
     # January entered the 30-day level (4 actions), February the 60-day level (5); March is
     # still in progress, so it has missed nothing yet.
@@ -78,14 +86,21 @@ def test_missed_months_record_their_levels_actions_once(
     assert _count(engine, "escalation_actions") == 9
 
 
-def test_a_later_sync_adds_only_the_new_level(engine: Engine, agreement: Agreement) -> None:
+def test_a_later_sync_adds_only_the_new_level(
+    engine: Engine, agreement: Agreement, close_months: CloseMonths
+) -> None:
+    close_months(engine, agreement, "2020-02")
     services.sync_escalation(engine, agreement, as_of=MID_MARCH)
+    close_months(engine, agreement, "2020-03")
     added = services.sync_escalation(engine, agreement, as_of=datetime(2020, 4, 2, tzinfo=UTC))
     assert {(a.month, a.level) for a in added} == {(date(2020, 3, 1), 90)}
     assert _count(engine, "escalation_actions") == 14
 
 
-def test_completing_an_action(engine: Engine, agreement: Agreement) -> None:
+def test_completing_an_action(
+    engine: Engine, agreement: Agreement, close_months: CloseMonths
+) -> None:
+    close_months(engine, agreement, "2020-02")
     services.sync_escalation(engine, agreement, as_of=MID_MARCH)
     at = datetime(2020, 2, 2, 15, tzinfo=UTC)
     item = services.complete_action(engine, "2020-01", 30, 1, at=at)
@@ -107,7 +122,10 @@ def test_met_month_resets_the_ladder(earning: Engine, agreement: Agreement) -> N
 # --- SWAT reports -------------------------------------------------------------------------------
 
 
-def test_swat_weeks_follow_the_sixty_day_level(engine: Engine, agreement: Agreement) -> None:
+def test_swat_weeks_follow_the_sixty_day_level(
+    engine: Engine, agreement: Agreement, close_months: CloseMonths
+) -> None:
+    close_months(engine, agreement, "2020-02")
     weeks = services.swat_status(engine, agreement, as_of=MID_MARCH)
     # Company A's 30-day SWAT team does not report weekly; the 60-day one (February) does, for
     # the ISO weeks of March.
@@ -116,7 +134,10 @@ def test_swat_weeks_follow_the_sixty_day_level(engine: Engine, agreement: Agreem
     assert not any(w.filed for w in weeks)
 
 
-def test_filing_a_due_week(engine: Engine, agreement: Agreement, tmp_path: Path) -> None:
+def test_filing_a_due_week(
+    engine: Engine, agreement: Agreement, tmp_path: Path, close_months: CloseMonths
+) -> None:
+    close_months(engine, agreement, "2020-02")
     report = tmp_path / "report.md"
     report.write_text("# Week 10\n\nCalled every stale lead.\n", encoding="utf-8")
     filed = services.file_swat_report(
@@ -138,8 +159,9 @@ def test_filing_a_due_week(engine: Engine, agreement: Agreement, tmp_path: Path)
 
 
 def test_filing_is_refused_when_nothing_is_due_or_the_file_is_bad(
-    engine: Engine, agreement: Agreement, tmp_path: Path
+    engine: Engine, agreement: Agreement, tmp_path: Path, close_months: CloseMonths
 ) -> None:
+    close_months(engine, agreement, "2020-02")
     report = tmp_path / "report.md"
     report.write_text("# Report\n", encoding="utf-8")
 
@@ -297,8 +319,11 @@ def test_only_a_team_leader_splits_the_pool(
     assert _count(earning, "reward_splits") == 0
 
 
-def test_a_month_that_did_not_earn_is_refused(earning: Engine, agreement: Agreement) -> None:
+def test_a_month_that_did_not_earn_is_refused(
+    earning: Engine, agreement: Agreement, close_months: CloseMonths
+) -> None:
     shares = {"anna@x": Decimal(5000)}
+    close_months(earning, agreement, "2020-02")
     march = datetime(2020, 3, 2, tzinfo=UTC)
     with pytest.raises(RevpactError, match=r"2020-02 did not earn the monthly pool: revenue 0"):
         services.allocate_reward(
@@ -325,8 +350,9 @@ def test_a_month_that_did_not_earn_is_refused(earning: Engine, agreement: Agreem
 
 
 def test_actions_and_reports_read_as_of_a_moment(
-    engine: Engine, agreement: Agreement, tmp_path: Path
+    engine: Engine, agreement: Agreement, tmp_path: Path, close_months: CloseMonths
 ) -> None:
+    close_months(engine, agreement, "2020-03")
     services.sync_escalation(engine, agreement, as_of=datetime(2020, 4, 2, tzinfo=UTC))
     done_at = datetime(2020, 2, 20, 15, tzinfo=UTC)
     services.complete_action(
@@ -348,7 +374,7 @@ def test_actions_and_reports_read_as_of_a_moment(
     }
     assert not before["2020-W10"].filed
     with engine.connect() as conn:
-        trail = audit_rows(conn)
+        trail = [r for r in audit_rows(conn) if r.action != "month.close"]
     assert [(r.action, r.actor) for r in trail] == [
         ("escalation.action_done", "emily.carter@company-a.example"),
         ("swat.report", None),

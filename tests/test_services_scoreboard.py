@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -31,6 +32,8 @@ from revpact.domain.scoreboard_facts import cents
 from revpact.errors import RevpactError
 from revpact.services import scoreboard as scoreboard_service
 
+CloseMonths = Callable[..., object]  # the close_months fixture (tests/conftest.py)
+
 LEADS = """\
 lead_id,lead_type,stage,requested_follow_up,created_at,notified_at,first_touch_at,owner
 L1,referral,late,true,2020-01-06T09:59:00-05:00,2020-01-06T10:00:00-05:00,2020-01-06T10:30:00-05:00,ann
@@ -58,7 +61,12 @@ def loaded(engine: Engine, agreement: Agreement, tmp_path: Path) -> Engine:
     return engine
 
 
-def test_months_are_scored_from_every_source(loaded: Engine, agreement: Agreement) -> None:
+def test_months_are_scored_from_every_source(
+    loaded: Engine, agreement: Agreement, close_months: CloseMonths
+) -> None:
+    # January's last lead is decided on Monday 3 February: it closes after that.
+    close_months(loaded, agreement, "2020-01", after=timedelta(days=4))
+    close_months(loaded, agreement, "2020-02")
     board = services.year_scoreboard(loaded, agreement, as_of=datetime(2020, 3, 2, tzinfo=UTC))
     jan, feb, _ = board.months
     assert (jan.month, feb.month) == (date(2020, 1, 1), date(2020, 2, 1))
@@ -80,8 +88,9 @@ def test_months_are_scored_from_every_source(loaded: Engine, agreement: Agreemen
 
 
 def test_the_month_in_progress_is_month_to_date_and_counts_for_nothing(
-    loaded: Engine, agreement: Agreement
+    loaded: Engine, agreement: Agreement, close_months: CloseMonths
 ) -> None:
+    close_months(loaded, agreement, "2020-01", after=timedelta(days=4))
     as_of = datetime(2020, 2, 15, 5, tzinfo=UTC)  # 15 Feb 00:00 in New York: 14 of 29 days
     board = services.year_scoreboard(loaded, agreement, as_of=as_of)
     jan, feb = board.months
@@ -128,6 +137,9 @@ def test_status_month_and_year_from_the_command_line(
         (tmp_path / f"{kind}.csv").write_text(text, encoding="utf-8")
         result = runner.invoke(app, ["import", kind, f"{kind}.csv"])
         assert result.exit_code == 0, result.output
+    cfo = "david.okafor@company-a.example"
+    result = runner.invoke(app, ["month", "close", "2020-01", "--by", cfo, "--at", "2020-02-05"])
+    assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["status", "--month", "2020-01", "--json"])
     assert result.exit_code == 0, result.output
     month = json.loads(result.output)
@@ -261,7 +273,9 @@ def test_with_close_required_only_closed_months_count_and_keep_their_frozen_fact
     ]
     assert jan.escalation.level == 30  # January's lead value and follow-up missed
     assert (feb.escalation.level, feb.escalation.entered) == (30, False)  # not counted yet
-    relaxed = services.year_scoreboard(loaded, agreement, as_of=as_of)  # the default for now
+    assert services.year_scoreboard(loaded, agreement, as_of=as_of) == board  # the default
+    # Scored as if every ended month were closed (what a close freezes):
+    relaxed = services.year_scoreboard(loaded, agreement, as_of=as_of, require_close=False)
     assert (
         relaxed.months[1].state is MonthState.DECIDED and relaxed.months[1].escalation.level == 60
     )

@@ -8,6 +8,7 @@ The history is replayed with ``--at`` times, in order, through the same services
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -60,8 +61,15 @@ def _sign_everyone(engine: Engine, start: datetime, now: datetime) -> datetime:
     return last
 
 
-def publish_demo_versions(engine: Engine, text: str, lang: str, now: datetime) -> DemoVersions:
-    """Publish v1 (``text``) and its June amendment, each signed by its whole roster."""
+def publish_demo_versions(
+    engine: Engine,
+    text: str,
+    lang: str,
+    now: datetime,
+    before_amendment: Callable[[], None] | None = None,
+) -> DemoVersions:
+    """Publish v1 (``text``) and its June amendment, each signed by its whole roster;
+    ``before_amendment`` runs once v1 is in force, before the amendment is published."""
     zone = ZoneInfo(parse_agreement(text).calendar.timezone)
     v1 = av.publish(
         engine,
@@ -72,6 +80,8 @@ def publish_demo_versions(engine: Engine, text: str, lang: str, now: datetime) -
         by="margaret.lowell@company-a.example",
     )
     v1_in_force = _sign_everyone(engine, datetime(2019, 12, 17, 9, 30, tzinfo=zone), now)
+    if before_amendment is not None:
+        before_amendment()
     amended = amended_text(text, lang)
     v2 = av.publish(
         engine,

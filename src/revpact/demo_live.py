@@ -29,9 +29,13 @@ from revpact.domain.signatures import sign_revpact
 from revpact.services.tokens import create_token
 from revpact.settings import AlertSettings, Settings, WebhookSettings
 
-__all__ = ["LiveDemo", "run_live_demo"]
+__all__ = ["LATE_LEAD_ID", "LEAD_ID", "LiveDemo", "run_live_demo"]
 
 LEAD_ID = "LIVE-0001"
+LATE_LEAD_ID = "LIVE-0002"
+"""A lead notified in the morning whose touch a rep enters in the afternoon, claiming a time
+within its deadline: a late entry, awaiting a leader's approval."""
+LIVE_OWNER = "live.demo@company-a.example"
 
 
 @dataclass
@@ -43,6 +47,7 @@ class LiveDemo:
     alerts: list[str] = field(default_factory=list)
     touched: dict[str, Any] = field(default_factory=dict)
     clock: list[datetime] = field(default_factory=list)
+    late_touch: dict[str, Any] = field(default_factory=dict)  # the late lead after the entry
 
 
 @dataclass
@@ -69,24 +74,19 @@ def run_live_demo(engine: Engine, agreement_path: Path, as_of: datetime) -> Live
             now=clock,
         )
         token = create_token(engine, name="demo board", role=Role.VIEWER, now=as_of).token
+        rep = create_token(
+            engine, name="demo rep", role=Role.SALES, member=LIVE_OWNER, now=as_of
+        ).token
         with running(state) as url, httpx.Client(base_url=url, timeout=30) as client:
+            morning = as_of - timedelta(hours=6)  # 10:00 on the demo's last day
+            clock.now = morning
+            _post_event(
+                client, secret, clock, _notified("evt_demo_late_notified", LATE_LEAD_ID, morning)
+            )
             notified = as_of - timedelta(minutes=10)
+            clock.now = as_of
             seen.webhook = _post_event(
-                client,
-                secret,
-                clock,
-                {
-                    "id": "evt_demo_notified",
-                    "type": "lead.notified",
-                    "occurred_at": notified.isoformat(),
-                    "lead": {
-                        "lead_id": LEAD_ID,
-                        "lead_type": "internet_sales_ready",
-                        "stage": "late",
-                        "requested_follow_up": True,
-                        "owner": "live.demo@company-a.example",
-                    },
-                },
+                client, secret, clock, _notified("evt_demo_notified", LEAD_ID, notified)
             )
             headers = {"Authorization": f"Bearer {token}"}
             queue = client.get("/leads/queue", headers=headers).raise_for_status().json()
@@ -111,7 +111,29 @@ def run_live_demo(engine: Engine, agreement_path: Path, as_of: datetime) -> Live
                 },
             )
             seen.touched = client.get(f"/leads/{LEAD_ID}", headers=headers).json()
+            # The rep enters the morning lead's call now, saying it was at 10:30 (in time).
+            response = client.post(
+                f"/leads/{LATE_LEAD_ID}/touches",
+                json={"at": (morning + timedelta(minutes=30)).isoformat(), "channel": "call"},
+                headers={"Authorization": f"Bearer {rep}"},
+            )
+            seen.late_touch = response.raise_for_status().json()["lead"]
     return seen
+
+
+def _notified(event_id: str, lead_id: str, at: datetime) -> dict[str, Any]:
+    return {
+        "id": event_id,
+        "type": "lead.notified",
+        "occurred_at": at.isoformat(),
+        "lead": {
+            "lead_id": lead_id,
+            "lead_type": "internet_sales_ready",
+            "stage": "late",
+            "requested_follow_up": True,
+            "owner": LIVE_OWNER,
+        },
+    }
 
 
 def _post_event(

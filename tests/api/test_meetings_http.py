@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import Engine
 
+from revpact.domain.agreement import Agreement
 from revpact.domain.roles import Role
 from revpact.services.tokens import create_token
 
@@ -147,7 +149,14 @@ def test_schedule_and_compliance(live_server: LiveServer, role_tokens: dict[Role
         assert far.status_code == 422
 
 
-def test_agenda(live_server: LiveServer, role_tokens: dict[Role, str]) -> None:
+def test_agenda(
+    live_server: LiveServer,
+    role_tokens: dict[Role, str],
+    engine: Engine,
+    agreement: Agreement,
+    close_months: Callable[..., object],
+) -> None:
+    close_months(engine, agreement, "2020-02")  # missed and closed: escalation actions
     with live_server.client(role_tokens[Role.VIEWER]) as client:
         response = client.get(
             "/meetings/agenda", params={"kind": "weekly", "as_of": "2020-03-09T08:00:00"}

@@ -31,7 +31,19 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def close(*months: str) -> None:
+    """Close ``months`` (``YYYY-MM``) as the CFO, each on the 3rd of the month after it."""
+    for month in months:
+        year, number = map(int, month.split("-"))
+        at = f"{year + number // 12}-{number % 12 + 1:02d}-03"
+        code, out = run(
+            "month", "close", month, "--by", "david.okafor@company-a.example", "--at", at
+        )
+        assert code == 0, out
+
+
 def test_escalation_status_done_and_report(workdir: Path) -> None:
+    close("2020-01", "2020-02")
     code, out = run("escalation", "status", "--as-of", MID_MARCH, "--json")
     assert code == 0, out
     state = json.loads(out)
@@ -96,6 +108,7 @@ def _earning_january(workdir: Path) -> None:
 
 def test_rewards_status_and_allocate(workdir: Path) -> None:
     _earning_january(workdir)
+    close("2020-01")
     as_of = "2020-02-10T12:00"
     code, out = run("rewards", "status", "--as-of", as_of)
     assert code == 0 and "2020-01" in out and "not yet split" in out and "Mexico" in out, out

@@ -163,6 +163,10 @@ def test_record_errors_name_the_file_heading_and_e_mail(workdir: Path) -> None:
 
 
 def test_agenda(workdir: Path) -> None:
+    cfo = "david.okafor@company-a.example"
+    for month, at in (("2020-01", "2020-02-03"), ("2020-02", "2020-03-02")):
+        code, out = run("month", "close", month, "--by", cfo, "--at", at)
+        assert code == 0, out
     code, out = run("meetings", "agenda", "--kind", "weekly", "--as-of", "2020-03-09T08:00")
     assert code == 0, out
     assert "Monday 2020-03-09 09:30-10:00" in out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +31,8 @@ from revpact.services import meetings
 from revpact.services.feedback import FeedbackState, add_feedback, answer_feedback
 from revpact.services.scoreboard import elapsed_share
 from revpact.store.audit import audit_rows
+
+CloseMonths = Callable[..., object]  # the close_months fixture (tests/conftest.py)
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2021, 2, 1, tzinfo=UTC)
@@ -516,9 +519,10 @@ def week_10(engine: Engine, agreement: Agreement, tmp_path: Path) -> Engine:
 
 
 def test_weekly_agenda_reviews_the_week_before(
-    week_10: Engine, agreement: Agreement, tmp_path: Path
+    week_10: Engine, agreement: Agreement, tmp_path: Path, close_months: CloseMonths
 ) -> None:
     engine = week_10
+    close_months(engine, agreement, "2020-02")  # January and February: missed, and closed
     overdue = add_feedback(
         engine,
         agreement,

@@ -4,7 +4,6 @@ close; what is refused; and the log is append-only."""
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -38,7 +37,6 @@ from revpact.services.month_states import (
 )
 from revpact.services.scoreboard import year_scoreboard
 from revpact.store.audit import audit_rows
-from revpact.store.month_closes import records_arrival
 
 CEO = "margaret.lowell@company-a.example"  # executive team
 CMO = "emily.carter@company-a.example"  # marketing, leader
@@ -81,12 +79,7 @@ def _import(
     }[name]
     path = folder / f"{name}.csv"
     path.write_text(body, encoding="utf-8")
-    when = {"now": recorded} if _stamps_arrival(service) else {}
-    service(engine, agreement, path, **when)
-
-
-def _stamps_arrival(service: Any) -> bool:
-    return "now" in inspect.signature(service).parameters
+    service(engine, agreement, path, now=recorded)
 
 
 @pytest.fixture
@@ -189,13 +182,8 @@ def test_late_data_does_not_change_a_closed_month_it_shows_as_a_restatement(
     assert "revenue" not in changes  # January's revenue is its recognised row, unchanged
     as_json = restatement_to_json(found)
     assert {"figure": "proposals_won", "old": 1, "new": 2} in as_json["changes"]
-    if records_arrival():
-        assert as_json["rows_known"] is True
-        if _stamps_arrival(services.import_deals):
-            assert [(r["table"], r["key"]) for r in as_json["rows"]] == [("deals", "D2")]
-            assert as_json["rows"][0]["recorded_at"] == late.isoformat()
-    else:
-        assert as_json["rows_known"] is False and as_json["rows"] is None
+    assert [(r["table"], r["key"]) for r in as_json["rows"]] == [("deals", "D2")]
+    assert as_json["rows"][0]["recorded_at"] == late.isoformat()
     # the scoreboard's close block names the pending change
     block = close_blocks(january, agreement, as_of=MID_FEB)["2020-01"]
     assert block["state"] == "closed" and block["by"] == CEO

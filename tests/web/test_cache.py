@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -25,11 +26,14 @@ from revpact.ingest.events import parse_events
 from revpact.services import agreement_versions
 from revpact.services.cache import cache_stats, clear_cache, deal_facts, follow_up_facts
 from revpact.services.deals import month_ranges, monthly_facts
+from revpact.services.month_close import close_month
 from revpact.store.follow_up import FollowUpRepository
 from revpact.store.revision import store_revision
 
 HEAD = "lead_id,lead_type,stage,requested_follow_up,created_at,notified_at,first_touch_at,owner"
 END_OF_MARCH = datetime(2020, 3, 31, 20, tzinfo=UTC)
+CFO = "david.okafor@company-a.example"
+FAR = datetime(2030, 1, 1, tzinfo=UTC)  # when the closes are recorded
 MID_MARCH = datetime(2020, 3, 15, 12, tzinfo=UTC)
 FEBRUARY_TOO = datetime(2020, 2, 20, 15, tzinfo=UTC)
 
@@ -248,7 +252,21 @@ def _deadlines(engine: Engine, agreement: Agreement, tmp_path: Path) -> None:
     assert services.recompute_deadlines(engine, other) > 0
 
 
+def _close_through(engine: Engine, agreement: Agreement, last: int) -> None:
+    """Close January to month ``last`` of 2020, each five days after it ends (every lead is
+    decided by then): escalation and rewards count closed months only."""
+    zone = ZoneInfo(agreement.calendar.timezone)
+    for month in range(1, last + 1):
+        at = datetime(2020, month + 1, 1, tzinfo=zone) + timedelta(days=5)
+        close_month(engine, agreement, f"2020-{month:02d}", by=CFO, now=FAR, via="cli", at=at)
+
+
+def _close(engine: Engine, agreement: Agreement, tmp_path: Path) -> None:
+    _close_through(engine, agreement, 1)
+
+
 def _actions(engine: Engine, agreement: Agreement, tmp_path: Path) -> None:
+    _close_through(engine, agreement, 2)
     assert services.sync_escalation(engine, agreement, as_of=END_OF_MARCH)
     before = revision(engine)
     services.sync_escalation(engine, agreement, as_of=END_OF_MARCH)  # nothing new: no bump
@@ -261,6 +279,7 @@ def _actions(engine: Engine, agreement: Agreement, tmp_path: Path) -> None:
 
 
 def _swat(engine: Engine, agreement: Agreement, tmp_path: Path) -> None:
+    _close_through(engine, agreement, 2)
     weeks = services.swat_status(engine, agreement, as_of=END_OF_MARCH)
     due = next(w.week for w in weeks if w.due)
     report = write(tmp_path, "report.md", "# Week\n\nCalled every stale lead.\n")
@@ -291,6 +310,7 @@ def _reward(engine: Engine, agreement: Agreement, tmp_path: Path) -> None:
     services.import_revenue(
         engine, agreement, write(tmp_path, "v.csv", "month,amount\n2020-01,2000000\n")
     )
+    _close_through(engine, agreement, 1)
     feb = datetime(2020, 2, 10, tzinfo=UTC)
     assert services.reward_status(engine, agreement, as_of=feb).months
     before = revision(engine)
@@ -319,6 +339,7 @@ WRITES: dict[str, Callable[[Engine, Agreement, Path], None]] = {
     "escalation actions": _actions,
     "SWAT report": _swat,
     "reward split": _reward,
+    "month close": _close,
 }
 
 

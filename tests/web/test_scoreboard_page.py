@@ -19,6 +19,7 @@ from revpact import services
 from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.roles import Role
 from revpact.domain.scoreboard import year_to_json
+from revpact.services.month_close import close_month
 from revpact.services.month_states import with_closes
 
 if TYPE_CHECKING:
@@ -46,6 +47,11 @@ D3,,2020-02-10T12:00:00-05:00,2020-02-12T12:00:00-05:00,2020-03-10T12:00:00-04:0
 REVENUE = "month,amount\n2020-01,1300000\n"
 
 
+CEO = "margaret.lowell@company-a.example"  # on the executive team: closes months
+CLOSED = datetime(2020, 3, 2, 12, 0, tzinfo=NY)  # January and February are over and decided
+LOADED = datetime(2020, 3, 1, 12, 0, tzinfo=NY)  # when the files were imported
+
+
 def load(engine: Engine, tmp_path: Path) -> None:
     agreement = parse_agreement(company_a_template("en"))
     for name, body, service in (
@@ -54,7 +60,15 @@ def load(engine: Engine, tmp_path: Path) -> None:
         ("revenue.csv", REVENUE, services.import_revenue),
     ):
         (tmp_path / name).write_text(body, encoding="utf-8")
-        service(engine, agreement, tmp_path / name)
+        service(engine, agreement, tmp_path / name, now=LOADED)
+
+
+def close(engine: Engine, *months: str, at: datetime = CLOSED) -> None:
+    """Close ``months`` (in order) as the CEO on ``at``: only closed months count for
+    escalation and rewards."""
+    agreement = parse_agreement(company_a_template("en"))
+    for month in months:
+        close_month(engine, agreement, month, by=CEO, now=at, via="cli")
 
 
 @pytest.fixture
@@ -113,6 +127,7 @@ def expected_year(engine: Engine, as_of: str) -> dict[str, Any]:
 def test_the_json_twin_carries_the_services_figures(
     live_server: LiveServer, role_tokens: dict[Role, str], engine: Engine
 ) -> None:
+    close(engine, "2020-01", "2020-02")
     with live_server.client(role_tokens[Role.VIEWER]) as client:
         response = client.get("/dashboard.json", params={"as_of": AS_OF})
         by_header = client.get(
@@ -230,6 +245,7 @@ def test_an_empty_store_and_hostile_reward_recipients_are_escaped(
     services.import_deals(engine, agreement, tmp_path / "d.csv")
     (tmp_path / "v.csv").write_text("month,amount\n2020-01,2000000\n", encoding="utf-8")
     services.import_revenue(engine, agreement, tmp_path / "v.csv")
+    close(engine, "2020-01", at=datetime(2020, 2, 3, 12, tzinfo=NY))
     assert agreement.rewards.monthly is not None
     pool = agreement.rewards.monthly.pool
     services.allocate_reward(
@@ -275,3 +291,80 @@ def test_a_month_in_progress_and_a_fallback_revenue_are_marked(
     assert 'id="revenue-fallback-note"' in page and 'class="fallback-mark"' in page
     # April has begun: March is over, with its verdicts; April is the month in progress.
     assert 'id="month-state"' in ended
+
+
+LATE_DEAL = (  # a deal won in January, recorded after January was closed; its id and owner hostile
+    "<i>D9</i>,A1,2020-01-08T12:00:00-05:00,2020-01-09T12:00:00-05:00,"
+    '2020-01-27T12:00:00-05:00,won,5000,"<b>ann</b>"'
+)
+LATE = datetime(2020, 3, 10, 12, 0, tzinfo=NY)  # the late deal is recorded
+AFTER = "2020-03-20T12:00:00-04:00"
+
+
+@pytest.mark.parametrize(
+    ("lang", "closed", "awaiting", "heading"),
+    [
+        ("en", "Closed by", "Awaiting close — provisional", "Restatements"),
+        ("pl", "Zamknięty przez", "Czeka na zamknięcie — tymczasowy", "Korekty"),
+    ],
+)
+def test_closed_months_and_a_restatement_are_shown(
+    live_server: LiveServer,
+    role_tokens: dict[Role, str],
+    engine: Engine,
+    tmp_path: Path,
+    lang: str,
+    closed: str,
+    awaiting: str,
+    heading: str,
+) -> None:
+    """January and February closed; a deal won in January recorded afterwards (its id hostile)
+    is a restatement of January: figure old → new and the row that caused it, escaped; the
+    month shown (March) is in progress, and as of the end of February, February awaits its
+    close."""
+    load(engine, tmp_path)
+    close(engine, "2020-01", "2020-02")
+    agreement = parse_agreement(company_a_template("en"))
+    (tmp_path / "late.csv").write_text(DEALS.splitlines()[0] + "\n" + LATE_DEAL + "\n")
+    services.import_deals(engine, agreement, tmp_path / "late.csv", now=LATE)
+    with live_server.client(role_tokens[Role.VIEWER]) as client:
+        page = client.get("/dashboard", params={"as_of": AFTER, "lang": lang}).text
+        twin = client.get("/dashboard.json", params={"as_of": AFTER, "lang": lang}).json()
+        before = client.get(
+            "/dashboard", params={"as_of": "2020-02-29T18:00:00-05:00", "lang": lang}
+        ).text
+    # the twin: the year's close blocks and the pending restatement with its row
+    assert twin["year"] == expected_year(engine, AFTER)
+    january, february, march = twin["year"]["months"]
+    assert january["close"]["state"] == february["close"]["state"] == "closed"
+    assert january["close"]["by"] == CEO and march["close"]["state"] == "in_progress"
+    assert {"figure": "proposals_won", "old": 1, "new": 2} in january["close"]["restatements"]
+    assert february["close"]["restatements"] == []
+    (restated,) = twin["restatements"]
+    assert restated["month"] == "2020-01"
+    assert [(r["table"], r["key"]) for r in restated["rows"]] == [("deals", "<i>D9</i>")]
+    # the page: a mark per month, the month's line, the restatement, all escaped
+    assert '<tr data-month="2020-01" data-close-state="closed" data-restatements="' in page
+    assert '<tr data-month="2020-02" data-close-state="closed" data-restatements="0">' in page
+    assert '<tr data-month="2020-03" data-close-state="in_progress"' in page
+    assert '<p id="month-close" class="close-line" data-close-state="in_progress">' in page
+    assert page.count(f"{closed} {CEO}") >= 3  # January's and February's rows, the restatement
+    facts = january["close"]["facts_hash"][:12]
+    assert facts in page and f'<h2 id="restatements-heading">{heading}</h2>' in page
+    section = page.split('<div class="restatement" id="restatement-2020-01"')[1]
+    section = section.split("</div>")[0]
+    proposals = "Proposals won" if lang == "en" else "Wygrane oferty"
+    assert f'<td>{proposals}</td><td class="num">1</td><td class="num">2</td>' in section
+    assert "&lt;i&gt;D9&lt;/i&gt;" in section
+    assert "<i>D9</i>" not in page and "<b>ann</b>" not in page
+    assert 'id="restatements-note"' in page and 'id="no-restatements"' not in page
+    # before February ended: January closed, February in progress; from its last instant on
+    # (the moment a month's figures are complete) it awaits its close, counted for nothing
+    assert '<tr data-month="2020-02" data-close-state="in_progress"' in before
+    with live_server.client(role_tokens[Role.VIEWER]) as client:
+        last = client.get(
+            "/dashboard", params={"as_of": "2020-02-29T23:59:59.999999-05:00", "lang": lang}
+        ).text
+    assert '<tr data-month="2020-02" data-close-state="awaiting_close"' in last
+    assert 'id="month-close" class="close-line" data-close-state="awaiting_close">' in last
+    assert awaiting in last and 'id="no-restatements"' in last

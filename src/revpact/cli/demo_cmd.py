@@ -10,6 +10,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 import typer
+from rich.markup import escape
 from sqlalchemy import Engine
 
 from revpact import services
@@ -21,15 +22,18 @@ from revpact.cli.scoreboard_view import year_table
 from revpact.demo_agreement import amended_text, publish_demo_versions
 from revpact.demo_data import DEMO_AS_OF, generate_leads, write_leads_csv
 from revpact.demo_deals import demo_revenue, generate_deals, write_deals_csv, write_revenue_csv
-from revpact.demo_live import LEAD_ID, run_live_demo
+from revpact.demo_history import CLOSER, close_demo_months, enter_late_deal
+from revpact.demo_live import LATE_LEAD_ID, LEAD_ID, run_live_demo
 from revpact.demo_rhythm import record_demo_rhythm
 from revpact.domain.agreement import Agreement
 from revpact.domain.calendar import from_us
+from revpact.domain.scoreboard import month_to_json
 from revpact.domain.sla import LeadStatus
 from revpact.errors import RevpactError
 from revpact.render import render_agreement
 from revpact.services import agreement_versions, disputes, feedback, meetings
 from revpact.services.feedback import FeedbackState
+from revpact.services.month_states import restatements
 from revpact.services.report import write_demo_packs
 from revpact.services.signature_pages import signature_page
 from revpact.store.db import open_store
@@ -88,6 +92,7 @@ def demo(
         highlight=False,
     )
     agreement = _versions(engine, agreement_file, "pl" if lang == "pl" else "en")
+    _history(engine, agreement, directory)
     render_summary(agreement, services.follow_up_summary(engine, agreement, as_of=DEMO_AS_OF))
 
     waiting = [
@@ -116,6 +121,9 @@ def demo(
         f"--as-of {as_of}\n"
         f"  {prog} leads --agreement {agreement_file} --db {url} --as-of {as_of} "
         "--status breached\n"
+        f"  {prog} month list --agreement {agreement_file} --db {url} --as-of {as_of}\n"
+        f"  {prog} month restatements --agreement {agreement_file} --db {url}\n"
+        f"  {prog} audit --agreement {agreement_file} --db {url} --action lead.touch\n"
         f"  {prog} agreement status --db {url}\n"
         f"  {prog} agreement diff v1 v2 --db {url}\n"
         f"  {prog} feedback list --agreement {agreement_file} --db {url} --as-of {as_of}\n"
@@ -133,12 +141,28 @@ def demo(
     )
 
 
+def _first_half(engine: Engine, agreement: Agreement) -> list[dict[str, object]]:
+    """January to June as the scoreboard shows them at the demo's moment (JSON)."""
+    board = services.year_scoreboard(engine, agreement, as_of=DEMO_AS_OF, require_close=False)
+    return [month_to_json(m) for m in board.months if m.month.month <= 6]
+
+
 def _versions(engine: Engine, agreement_file: Path, lang: str) -> Agreement:
-    """Publish v1 and its June amendment, each signed by everyone; the file becomes v2."""
+    """Publish v1 and its June amendment, each signed by everyone; the file becomes v2. The
+    months before the amendment came into force read the same before and after it."""
     text = agreement_file.read_text(encoding="utf-8")
+    v1 = parse_agreement(text, str(agreement_file))
+    before: list[list[dict[str, object]]] = []
     with console.status("publishing and signing the agreement"):
-        done = publish_demo_versions(engine, text, lang, datetime.now(UTC))
+        done = publish_demo_versions(
+            engine,
+            text,
+            lang,
+            datetime.now(UTC),
+            before_amendment=lambda: before.append(_first_half(engine, v1)),
+        )
     agreement_file.write_text(amended_text(text, lang), encoding="utf-8")
+    untouched = before == [_first_half(engine, done.v2.agreement)]
     zone = done.v2.agreement.calendar.timezone
     changes = "; ".join(str(c) for c in done.changes)
     console.print(
@@ -147,10 +171,38 @@ def _versions(engine: Engine, agreement_file: Path, lang: str) -> Agreement:
         f"{fmt_time(done.v1_in_force, zone)}; amended as {done.v2.label} ({changes}), signed by "
         f"all {len(done.v2.agreement.signatories)}: in force from "
         f"{fmt_time(done.v2_in_force, zone)}. Each lead and month is measured under the version "
-        "in force at its start.",
+        "in force at its start: January–June read "
+        + ("the same before and after the amendment." if untouched else "DIFFERENTLY after it!"),
         highlight=False,
     )
+    if not untouched:
+        raise RevpactError("the June amendment changed January–June; it must not")
     return done.v2.agreement
+
+
+def _history(engine: Engine, agreement: Agreement, directory: Path) -> None:
+    """Months closed as they end; a deal entered after its month was closed."""
+    zone = agreement.calendar.timezone
+    with console.status("closing the months as they ended"):
+        closes = close_demo_months(engine, agreement, until=DEMO_AS_OF, now=datetime.now(UTC))
+        late = enter_late_deal(engine, agreement, directory, now=datetime.now(UTC))
+        pending = restatements(engine, agreement, now=datetime.now(UTC))
+    lines = [
+        f"[bold]Record[/] — {len(closes)} months closed as they ended, by {escape(CLOSER)} "
+        f"({closes[0].month:%B} on {fmt_time(closes[0].at, zone)} ... {closes[-1].month:%B} "
+        f"on {fmt_time(closes[-1].at, zone)}); escalation and rewards are decided on closed "
+        "months only, December is in progress."
+        if closes
+        else "[bold]Record[/] — no month has ended yet.",
+    ]
+    for item in pending:
+        changes = ", ".join(f"{c.name} {c.old} → {c.new}" for c in item.changes)
+        rows = ", ".join(f"{r.table} {r.key}" for r in item.rows)
+        lines.append(
+            f"  {late.name}: {escape(rows)} arrived after {item.month:%B} was closed — a "
+            f"restatement awaits a reopen and a new close: {escape(changes)}"
+        )
+    console.print("\n".join(lines), highlight=False)
 
 
 def _rhythm(engine: Engine, agreement: Agreement, directory: Path) -> None:
@@ -236,6 +288,17 @@ def _live(engine: Engine, agreement: Agreement, agreement_file: Path) -> None:
         f"  signed lead.touched, then GET /leads/{LEAD_ID}: {touched.get('status')} after "
         f"{fmt_seconds(touched.get('response_business_seconds'))} of business time"
     )
+    late = seen.late_touch
+    entry = late.get("late_entry") or {}
+    if entry.get("awaiting_approval"):
+        claimed = datetime.fromisoformat(str(entry["touch_claimed_at"]))
+        recorded = datetime.fromisoformat(str(entry["touch_recorded_at"]))
+        lines.append(
+            f"  POST /leads/{LATE_LEAD_ID}/touches by the rep at {fmt_time(recorded, zone)}, "
+            f"claiming a call at {fmt_time(claimed, zone)}: a late entry — the lead stays "
+            f"{late.get('status')} until a leader approves it "
+            f"(revpact leads approve {LATE_LEAD_ID} --by EMAIL)"
+        )
     console.print("\n".join(lines), highlight=False)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
@@ -100,7 +101,8 @@ def _run(
         console=console,
         transient=True,
     ) as bar:
-        task = bar.add_task(f"{label} from {file.name}", total=None)
+        # The description is read as markup: a file name is shown as it is.
+        task = bar.add_task(f"{label} from {escape(file.name)}", total=None)
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy import Engine
@@ -124,7 +125,7 @@ def lead_table(
     table = Table(
         title=f"{title} {fmt_time(as_of, zone, style=AS_OF_STYLE)} ({zone})",
         title_justify="left",
-        caption=None if domain is None else f"owners @{domain}",
+        caption=None if domain is None else f"owners @{escape(domain)}",
         caption_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -137,10 +138,10 @@ def lead_table(
         table.add_column(column, no_wrap=True)
     table.add_column("status", no_wrap=True, min_width=8)
     for v in views:
-        cells = [
-            v.lead_id,
-            v.lead_type,
-            names[v.owner],
+        cells = [  # ids, types and owners come from files: shown as they are, not as markup
+            escape(v.lead_id),
+            escape(v.lead_type),
+            escape(names[v.owner]),
             fmt_time(v.notified_at, zone, style=style),
             fmt_time(v.due_at, zone, style=style),
         ]
@@ -284,7 +285,7 @@ def render_summary(spec: Agreement, summary: services.FollowUpSummary) -> None:
     zone = spec.calendar.timezone
     target = spec.sales.follow_up.compliance_target
     head = Table(
-        title=f"Follow-up SLA — {spec.company}, as of "
+        title=f"Follow-up SLA — {escape(spec.company)}, as of "
         f"{fmt_time(summary.as_of, zone, style=AS_OF_STYLE)} ({zone})",
         title_justify="left",
         show_header=False,
@@ -309,14 +310,14 @@ def render_summary(spec: Agreement, summary: services.FollowUpSummary) -> None:
     owners = Table(
         title="Per owner",
         title_justify="left",
-        caption=None if domain is None else f"owners @{domain}",
+        caption=None if domain is None else f"owners @{escape(domain)}",
         caption_justify="left",
     )
     for column in ("owner", "met", "breached", "at_risk", "open", "compliance", "median", "p90"):
         owners.add_column(column, justify="left" if column == "owner" else "right")
     for o in summary.owners:
         owners.add_row(
-            names[o.owner],
+            escape(names[o.owner]),
             f"{o.counts.get(LeadStatus.MET, 0):,}",
             f"{o.counts.get(LeadStatus.BREACHED, 0):,}",
             f"{o.counts.get(LeadStatus.AT_RISK, 0):,}",

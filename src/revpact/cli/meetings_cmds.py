@@ -118,7 +118,7 @@ def schedule(
             ics.write_bytes(data)
         except OSError as exc:
             raise RevpactError(f"cannot write {ics}: {exc.strerror or exc}") from None
-        console.print(f"wrote {ics}", highlight=False)
+        console.print(f"wrote {ics}", highlight=False, markup=False)
         return
     found = service.schedule(engine, spec, as_of=moment, kind=kind, count=count)
     if as_json:
@@ -128,7 +128,7 @@ def schedule(
     for m in found.meetings:
         if m.rrule is None:
             console.print(
-                f"[yellow]{m.meeting.id} has no weekday: or time: in the agreement; "
+                f"[yellow]{escape(m.meeting.id)} has no weekday: or time: in the agreement; "
                 "it is not scheduled[/]",
                 highlight=False,
             )

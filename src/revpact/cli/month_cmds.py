@@ -202,9 +202,7 @@ def list_restatements(
 
 def _restatement_table(item: Restatement, zone: str) -> Table:
     closed = item.closed
-    if item.rows is None:
-        rows = "rows: unknown (this store does not record when each row arrived)"
-    elif not item.rows:
+    if not item.rows:
         rows = "rows: no row of the month was recorded after the close"
     else:
         rows = "rows: " + ", ".join(f"{r.table} {escape(r.key)}" for r in item.rows)

@@ -169,7 +169,9 @@ def render(
     except OSError as exc:
         raise RevpactError(f"{target}: cannot be written ({exc.strerror})") from None
     what = record.label if record is not None else "the agreement file (not published)"
-    console.print(f"wrote {target}: {what}, {lang or spec.language}, {fmt}", highlight=False)
+    console.print(
+        f"wrote {target}: {what}, {lang or spec.language}, {fmt}", highlight=False, markup=False
+    )
 
 
 def register(agreement_app: typer.Typer) -> None:

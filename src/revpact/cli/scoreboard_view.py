@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import assert_never
 
+from rich.markup import escape
 from rich.table import Table
 
 from revpact.domain.agreement import Agreement
@@ -15,7 +16,7 @@ __all__ = ["FALLBACK_MARK", "month_table", "notes", "year_table"]
 
 
 def _money(value: Decimal | None, currency: str) -> str:
-    return "—" if value is None else f"{value:,.0f} {currency}"
+    return "—" if value is None else f"{value:,.0f} {escape(currency)}"
 
 
 def _pct(value: Decimal | None) -> str:
@@ -114,7 +115,7 @@ def month_table(spec: Agreement, score: MonthScore, change: Trend) -> Table:
     state = _state_line(score)
     footnotes = [n for n in notes(score) if n not in _STATE_NOTES.values()]
     table = Table(
-        title=f"Scoreboard — {spec.company}, {score.month:%B %Y}{under}"
+        title=f"Scoreboard — {escape(spec.company)}, {score.month:%B %Y}{under}"
         + (f" — {state}" if state else ""),
         title_justify="left",
         caption="\n".join(footnotes) or None,
@@ -152,7 +153,8 @@ def month_table(spec: Agreement, score: MonthScore, change: Trend) -> Table:
         _change(change.lead_value, "money"),
     )
     for item in lv.by_type:
-        table.add_row(f"  {item.lead_type} ({item.count:,})", _money(item.value, cur), "", "")
+        label = f"  {escape(item.lead_type)} ({item.count:,})"
+        table.add_row(label, _money(item.value, cur), "", "")
     fu = score.follow_up
     table.add_row(
         f"follow-up compliance ({fu.met:,} met, {fu.breached:,} breached)",
@@ -210,11 +212,11 @@ def versions_caption(board: YearScoreboard) -> str:
 def year_table(spec: Agreement, board: YearScoreboard) -> Table:
     """The months side by side, a row each; amounts in thousands, so it fits 80 columns."""
     table = Table(
-        title=f"Scoreboard — {spec.company}, {spec.period.start} to {spec.period.end}",
+        title=f"Scoreboard — {escape(spec.company)}, {spec.period.start} to {spec.period.end}",
         title_justify="left",
         caption="\n".join(
             [
-                f"amounts in thousands of {spec.currency}; level = escalation step (days)"
+                f"amounts in thousands of {escape(spec.currency)}; level = escalation step (days)"
                 + versions_caption(board),
                 *notes(board),
             ]

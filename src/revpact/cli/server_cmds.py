@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from revpact.cli.common import (
@@ -62,7 +63,8 @@ def serve(
         engine=store(db), agreement_path=agreement_path(agreement), settings=load_settings(settings)
     )
     console.print(
-        f"revpact serving on http://{host}:{port} (API docs at /docs, schema at /openapi.json)"
+        f"revpact serving on http://{host}:{port} (API docs at /docs, schema at /openapi.json)",
+        markup=False,
     )
     uvicorn.run(create_app(state), host=host, port=port, log_level="info")
 
@@ -86,7 +88,9 @@ def token_create(
     if as_json:
         typer.echo(json.dumps({**token_info_to_json(new.info), "token": new.token}, indent=1))
         return
-    console.print(f"token {new.info.token_id} for {new.info.name} ({new.info.role.value}):")
+    console.print(
+        f"token {new.info.token_id} for {new.info.name} ({new.info.role.value}):", markup=False
+    )
     typer.echo(new.token)
     console.print("[dim]Shown once: only its hash is stored.[/dim]")
 
@@ -105,10 +109,10 @@ def token_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     for t in infos:
         table.add_row(
             str(t.token_id),
-            t.name,
+            escape(t.name),  # names and members are the user's text, not markup
             t.role.value,
-            t.member or "—",
-            t.prefix + "…",
+            escape(t.member or "—"),
+            escape(t.prefix) + "…",
             f"{t.created_at:%Y-%m-%d %H:%M} UTC",
             "—" if t.revoked_at is None else f"{t.revoked_at:%Y-%m-%d %H:%M} UTC",
         )

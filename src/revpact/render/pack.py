@@ -11,7 +11,11 @@ money as :func:`~revpact.render.formatting.format_money` writes it; a ratio as a
 rounded half-up to one decimal (``56.4%``), its change in percentage points (``+2.4 pp``);
 days rounded half-up to one decimal (``28 days``, ``30.2 days``). A month in progress shows
 "in progress" instead of met or missed; a revenue figure that used the won deals for a month
-without a revenue row is marked ``*``, and notes under the results say what both mean.
+without a revenue row is marked ``*``, and notes under the results say what both mean. The
+month's close — who closed it, when, under which agreement version and with which facts' hash,
+or awaiting close, or in progress — and its pending restatement (each figure old → new, and the
+rows recorded after the close) are written out by :func:`close_text` and
+:func:`restatement_view`, which the dashboard's scoreboard page uses too.
 
 Charts are images inside the page: matplotlib figures (the non-interactive Agg canvas, never
 pyplot or a GUI) saved as SVG with their text drawn as paths — so no font is fetched or needed
@@ -27,9 +31,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from importlib import resources
-from typing import Any
+from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -49,10 +54,15 @@ from revpact.render.texts import LANGUAGES, Labels
 
 __all__ = [
     "PACK_FORMATS",
+    "RestatementView",
+    "close_text",
     "format_change",
     "format_figure",
     "pack_labels",
     "render_pack",
+    "restatement_figure",
+    "restatement_value",
+    "restatement_view",
 ]
 
 PACK_FORMATS: tuple[str, ...] = ("html", "pdf")
@@ -122,6 +132,141 @@ def format_change(value: Decimal | str | int | None, unit: str, currency: str, l
     return sign + format_figure(abs(shown), unit, currency, lang)
 
 
+# --- month close --------------------------------------------------------------------------------
+# Shared with the dashboard's scoreboard page (revpact.web.scoreboard_page), which passes its own
+# labels' ``scoreboard`` subtree: both label files hold these texts under the same keys.
+
+_CLOSE_STATES: Final = {
+    "open": "close.open",
+    "in_progress": "close.in_progress",
+    "awaiting_close": "close.awaiting_close",
+}
+_FIGURES: Final = {  # a restatement's figure (a field of the month's facts) and its text
+    "revenue": "restatements.figure.revenue",
+    "revenue_source": "restatements.figure.revenue_source",
+    "follow_up_met": "restatements.figure.follow_up_met",
+    "follow_up_breached": "restatements.figure.follow_up_breached",
+    "follow_up_open": "restatements.figure.follow_up_open",
+    "proposals_won": "restatements.figure.proposals_won",
+    "proposals_lost": "restatements.figure.proposals_lost",
+    "won_cycle.count": "restatements.figure.won_cycle_count",
+    "won_cycle.total_days": "restatements.figure.won_cycle_total_days",
+    "won_cycle.median_days": "restatements.figure.won_cycle_median_days",
+}
+_SOURCES: Final = {
+    "recognised": "restatements.source.recognised",
+    "won_deals": "restatements.source.won_deals",
+    "none": "restatements.source.none",
+}
+_TABLES: Final = {
+    "leads": "restatements.table.leads",
+    "deals": "restatements.table.deals",
+    "revenue": "restatements.table.revenue",
+}
+
+
+def close_text(
+    t: Labels, close: Mapping[str, Any] | None, version: int | None, zone: str, lang: str
+) -> str | None:
+    """A month's close state in a sentence, from its scoreboard ``close`` block
+    (:func:`revpact.services.month_states.close_block`): who closed it, on which day (in
+    ``zone``), under which agreement version (``version``, its number; None: the unpublished
+    agreement file, named by its hash) and the facts' hash; or awaiting close, in progress,
+    not begun. None without a block."""
+    if close is None:
+        return None
+    if close["state"] != "closed":
+        return t.text(_CLOSE_STATES[close["state"]])
+    day = datetime.fromisoformat(close["at"]).astimezone(ZoneInfo(zone)).date()
+    under = (
+        t.text("close.file", hash=str(close["version"] or "")[:12])
+        if version is None
+        else t.text("close.version", number=version)
+    )
+    return t.text(
+        "close.closed",
+        by=close["by"],
+        date=format_date(day, lang),
+        version=under,
+        facts=str(close["facts_hash"] or "")[:12],
+    )
+
+
+def restatement_figure(t: Labels, name: str, lead_types: Mapping[str, str]) -> str:
+    """What a restatement's figure (``proposals_won``, ``leads_by_type.referral``) is called;
+    a figure revpact has no text for keeps its name."""
+    key = _FIGURES.get(name)
+    if key is not None:
+        return t.text(key)
+    group, _, kind = name.partition(".")
+    if group == "leads_by_type" and kind:
+        return t.text("restatements.figure.leads_by_type", type=lead_types.get(kind, kind))
+    return name
+
+
+def restatement_value(t: Labels, name: str, value: Any, currency: str, lang: str) -> str:
+    """A restatement's old or new value as the documents show it: revenue as money, days as
+    days, counts as numbers, the revenue source in words; ``—`` when there is none."""
+    if value is None:
+        return "—"
+    if name == "revenue_source":
+        key = _SOURCES.get(str(value))
+        return str(value) if key is None else t.text(key)
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if name == "revenue":
+        return format_money(number, currency, lang)
+    if name.endswith("_days"):
+        return _days(number, lang)
+    return format_number(number, lang)
+
+
+@dataclass(frozen=True)
+class RestatementView:
+    """A closed month's pending restatement, written out: the month, its close, each figure
+    (name, as closed, as the data now say) and the rows recorded after the close."""
+
+    month: str  # YYYY-MM
+    name: str  # the month as the language writes it
+    closed: str
+    changes: tuple[tuple[str, str, str], ...]
+    rows: tuple[str, ...]
+
+
+def restatement_view(
+    t: Labels,
+    item: Mapping[str, Any],
+    closed: str,
+    lead_types: Mapping[str, str],
+    currency: str,
+    zone: str,
+    lang: str,
+) -> RestatementView:
+    """``item`` (:func:`revpact.services.month_states.restatement_to_json`) as text; ``closed``
+    is its month's :func:`close_text`."""
+    changes = tuple(
+        (
+            restatement_figure(t, c["figure"], lead_types),
+            restatement_value(t, c["figure"], c["old"], currency, lang),
+            restatement_value(t, c["figure"], c["new"], currency, lang),
+        )
+        for c in item["changes"]
+    )
+    rows = tuple(
+        t.text(
+            "restatements.row",
+            table=t.text(_TABLES[r["table"]]) if r["table"] in _TABLES else r["table"],
+            id=r["key"],
+            moment=_moment(r["recorded_at"], zone, lang),
+        )
+        for r in item["rows"]
+    )
+    name = format_month(_month_of(item["month"]), lang)
+    return RestatementView(item["month"], name, closed, changes, rows)
+
+
 # --- the view -----------------------------------------------------------------------------------
 
 
@@ -154,11 +299,9 @@ FALLBACK_MARK = "*"
 def _notes(score: Mapping[str, Any], t: Labels, lang: str) -> list[str]:
     """What the month's state and revenue source mean, where they are not the plain case."""
     notes = []
-    if score["state"] == "in_progress":
+    if score["state"] == "in_progress":  # awaiting close: the close line says it
         share = Decimal(score["elapsed_share"]).quantize(Decimal("0.001"))
         notes.append(t.text("results.in_progress", share=format_percent(share, lang)))
-    elif score["state"] == "awaiting_close":
-        notes.append(t.text("results.awaiting_close"))
     revenue = score["revenue"]
     if revenue["fallback"]:
         notes.append(t.text("results.fallback_note"))
@@ -214,12 +357,25 @@ def _view(data: Mapping[str, Any], lang: str) -> dict[str, Any]:
             )
         )
     notes = _notes(score, t, lang)
+    type_names = {str(k): str(v) for k, v in data["lead_types"].items()}
+    closed_under = results["closed_under"]
+    close = close_text(
+        t,
+        score["close"],
+        None if closed_under is None else closed_under["number"],
+        zone,
+        lang,
+    )
+    restatement = (
+        None
+        if results["restatement"] is None or close is None
+        else restatement_view(t, results["restatement"], close, type_names, currency, zone, lang)
+    )
     company = results["company_goals"]
     company_rows = []
     for key in ("goal1", "goal2", "goal3"):
         text, mark = _verdict(company[key], t, undecided=True)
         company_rows.append(_Row((t.text(f"results.{key}"), text), mark))
-    type_names = {str(k): str(v) for k, v in data["lead_types"].items()}
     by_type = [
         _Row(
             (
@@ -378,6 +534,9 @@ def _view(data: Mapping[str, Any], lang: str) -> dict[str, Any]:
             month=month,
         ),
         "notes": notes,
+        "close_state": score["close"]["state"],
+        "close": close,
+        "restatement": restatement,
         "version": t.text("results.no_version")
         if version is None
         else t.text("results.version", number=version["number"], hash=version["hash"][:12]),

@@ -51,6 +51,7 @@ from revpact.store.accountability import (
     SplitRow,
 )
 from revpact.store.audit import record_write
+from revpact.store.month_closes import CloseAction, MonthCloseRepository
 from revpact.store.revision import bump_revision
 
 __all__ = [
@@ -239,13 +240,23 @@ def list_actions(
 ) -> list[ActionItem]:
     """Every recorded action item (or only those not done), by month, level and seq.
 
-    With ``as_of``: only the actions of months over by then (``as_of``'s local date in
-    ``timezone``), and a done mark only when it was made by then."""
+    With ``as_of``: only the actions of months over and closed by then (``as_of``'s local date
+    in ``timezone``; a month's actions are issued when it is closed), and a done mark only when
+    it was made by then."""
     with engine.connect() as conn:
         items = [_item(row) for row in AccountabilityRepository(conn).actions()]
+        closes = [] if as_of is None else MonthCloseRepository(conn).rows()
     if as_of is not None:
         today = as_of.astimezone(ZoneInfo(timezone)).date()
-        items = [_as_of(item, as_of) for item in items if month_end(item.month) < today]
+        limit = to_us(as_of)
+        closed = {
+            row.month for row in closes if row.action is CloseAction.CLOSE and row.at_us <= limit
+        }
+        items = [
+            _as_of(item, as_of)
+            for item in items
+            if month_end(item.month) < today and f"{item.month:%Y-%m}" in closed
+        ]
     return [item for item in items if not (open_only and item.done)]
 
 

@@ -4,8 +4,8 @@ A month is *open* until it begins, *in progress* while it runs, *awaiting close*
 ended (or was reopened) and *closed* from its close on (:mod:`revpact.services.month_close`).
 A closed month whose live facts — recomputed now, closes ignored — differ from the facts frozen
 at its close has a pending **restatement**: each figure that changed, old → new, and the rows
-of leads, deals and revenue of the month recorded after the close (None where the store does
-not record when rows arrive). It is applied only by ``month reopen`` + ``month close``.
+of leads, deals and revenue of the month recorded after the close. It is applied only by
+``month reopen`` + ``month close``.
 Everything is read as of a moment: a close recorded later has not happened yet.
 """
 
@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from revpact.domain.agreement import Agreement
 from revpact.domain.calendar import from_us, to_us
 from revpact.domain.scoreboard_facts import months_between
-from revpact.services.deals import month_ranges
+from revpact.services.deals import month_over, month_ranges
 from revpact.services.month_close import (
     MonthClose,
     close_record,
@@ -65,13 +65,13 @@ class CloseState(StrEnum):
 @dataclass(frozen=True)
 class Restatement:
     """What data arriving after a month's close would change: each figure of its facts, old →
-    new, and the rows recorded after the close (None: the store does not say when rows
-    arrived, so they are unknown)."""
+    new, and the rows of the month recorded after the close (none when the data that changed
+    was recorded without a row of the month changing, e.g. a deal moved out of the month)."""
 
     month: date
     closed: MonthClose
     changes: tuple[FigureChange, ...]
-    rows: tuple[RecordedRow, ...] | None
+    rows: tuple[RecordedRow, ...]
 
 
 @dataclass(frozen=True)
@@ -113,10 +113,8 @@ def _restatements(
         if not changes:
             continue
         with engine.connect() as conn:
-            rows = rows_recorded_after(conn, row.month, span, after_us=row.at_us)
-        found.append(
-            Restatement(first, close_record(row), changes, None if rows is None else tuple(rows))
-        )
+            rows = rows_recorded_after(conn, row.month, span, after_us=row.recorded_us)
+        found.append(Restatement(first, close_record(row), changes, tuple(rows)))
     return found
 
 
@@ -137,7 +135,7 @@ def month_states(engine: Engine, agreement: Agreement, *, as_of_us: int) -> list
             state = CloseState.CLOSED
         elif lo > as_of_us:
             state = CloseState.OPEN
-        elif hi > as_of_us:
+        elif not month_over(hi, as_of_us):  # as the scoreboard: over from its last instant
             state = CloseState.IN_PROGRESS
         else:
             state = CloseState.AWAITING_CLOSE
@@ -156,10 +154,7 @@ def restatement_to_json(item: Restatement) -> dict[str, Any]:
         "closed_at": item.closed.at.isoformat(),
         "facts_hash": item.closed.facts_hash,
         "changes": [{"figure": c.name, "old": c.old, "new": c.new} for c in item.changes],
-        "rows_known": item.rows is not None,
-        "rows": None
-        if item.rows is None
-        else [
+        "rows": [
             {"table": r.table, "key": r.key, "recorded_at": from_us(r.recorded_us).isoformat()}
             for r in item.rows
         ],

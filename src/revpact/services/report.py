@@ -14,11 +14,18 @@
   were missed, by owner;
 * **lead-quality feedback**: the items of topic ``lead_quality`` raised in the period, and every
   lead-quality item still open or overdue;
+* the **close** of the month the results are for: closed (by whom, when, under which agreement
+  version, the facts' hash), awaiting close or in progress, and its pending restatement — the
+  figures data recorded after its close would change, and the rows that did
+  (:mod:`revpact.services.month_states`);
 * **escalation**: the open action items and the SWAT report weeks due and not filed;
 * the **agenda**: the meeting's items from the agreement; for a week, the next weekly meeting's
   (:func:`revpact.services.meetings.next_agenda`), for a month the monthly meeting that reviews it.
 
-Everything is as of the period's last moment, or ``now`` while the period is still running.
+Everything is as of the period's last moment, or ``now`` while the period is still running —
+except the month's close, which is read as of ``now`` (when the pack is made): a month closed
+since shows as closed, and a monthly pack shows a closed month's results as its close froze
+them, with the restatement that data recorded later would make.
 :func:`pack_to_json` is the JSON twin (exact Decimal strings, ISO 8601 times); the documents
 (:mod:`revpact.render.pack`) are rendered from it.
 """
@@ -48,6 +55,7 @@ from revpact.domain.scoreboard import (
 from revpact.domain.scoreboard_facts import month_end
 from revpact.errors import NotFoundError, RevpactError
 from revpact.services.accountability import ActionItem, WeekReport, escalation_status
+from revpact.services.agreement_versions import versions
 from revpact.services.feedback import FeedbackState, FeedbackView, feedback_to_json, list_feedback
 from revpact.services.meetings import (
     OwnerBreaches,
@@ -55,12 +63,20 @@ from revpact.services.meetings import (
     next_agenda,
     period_follow_up,
 )
+from revpact.services.month_states import (
+    CloseState,
+    MonthStatus,
+    close_block,
+    month_states,
+    restatement_to_json,
+)
 from revpact.services.scoreboard import year_scoreboard
 from revpact.store.deals import DealRepository
 
 __all__ = [
     "GOALS",
     "AgendaPart",
+    "ClosePart",
     "EscalationPart",
     "FeedbackPart",
     "FollowUpPart",
@@ -168,6 +184,16 @@ class MovesPart:
     current_by_type: tuple[LeadTypeValue, ...]
 
 
+@dataclass(frozen=True)
+class ClosePart:
+    """Where the results' month stands in its close as of the pack's moment, with its pending
+    restatement; ``version_number`` is the number of the agreement version it was closed under
+    (None: not closed, or closed under the unpublished agreement file)."""
+
+    status: MonthStatus
+    version_number: int | None
+
+
 FollowUpPart = WeekFollowUp
 """The leads notified in the period by status, and the deadlines missed in it by owner."""
 
@@ -216,6 +242,7 @@ class MeetingPack:
     lead_types: tuple[tuple[str, str], ...]  # each lead type and how the agreement names it
     period: Period
     results: ResultsPart
+    close: ClosePart
     moves: MovesPart | None  # None when the period is the agreement's first
     follow_up: FollowUpPart
     feedback: FeedbackPart
@@ -347,6 +374,19 @@ def _results(
     )
 
 
+def _close(engine: Engine, agreement: Agreement, month: date, now: datetime) -> ClosePart:
+    """The close state of ``month`` as of ``now`` and the version number it was closed under."""
+    status = next(
+        s for s in month_states(engine, agreement, as_of_us=to_us(now)) if s.month == month
+    )
+    closed = status.last if status.state is CloseState.CLOSED else None
+    wanted = None if closed is None else closed.version_hash
+    number = None
+    if wanted is not None:
+        number = next((v.number for v in versions(engine) if v.hash == wanted), None)
+    return ClosePart(status, number)
+
+
 def _move(key: str, unit: str, before: Decimal | None, now: Decimal | None) -> Move:
     delta = None if before is None or now is None else now - before
     better = None if delta is None or delta == 0 else (delta < 0) == (key == "sales_cycle")
@@ -396,12 +436,15 @@ def _week_activity(
 ) -> list[_Activity]:
     """Each week ``[start, end)`` as of its moment: the amount of the deals won in it, the
     value of the leads created in it, the follow-up compliance of the leads notified in it,
-    the close rate of its decided proposals and the mean cycle of its won deals."""
-    ranges = [(to_us(start), to_us(end)) for start, end, _ in weeks]
+    the close rate of its decided proposals and the mean cycle of its won deals.
+
+    Only what had happened by the week's moment counts, as on a store cut there: deals created
+    and closed by then (a proposal only if submitted by then), leads that exist by then."""
+    cuts = [([(to_us(start), to_us(end))], to_us(as_of)) for start, end, as_of in weeks]
     with engine.connect() as conn:
         repo = DealRepository(conn)
-        totals = repo.deal_totals(ranges)
-        leads = repo.leads_by_type(ranges)
+        totals = [repo.deal_totals(week, as_of_us=cut)[0] for week, cut in cuts]
+        leads = [repo.leads_by_type(week, as_of_us=cut)[0] for week, cut in cuts]
     found = []
     for (start, end, as_of), total, counts in zip(weeks, totals, leads, strict=True):
         values = agreement.marketing.lead_values
@@ -508,9 +551,15 @@ def _agenda(
 
 
 def _pack(
-    engine: Engine, agreement: Agreement, period: Period, previous: Period | None
+    engine: Engine, agreement: Agreement, period: Period, previous: Period | None, now: datetime
 ) -> MeetingPack:
     score, year = _month_score(engine, agreement, period.as_of)
+    close = _close(engine, agreement, score.month, now)
+    if period.kind == "monthly" and close.status.state is CloseState.CLOSED:
+        # the month as its close froze it (and as the record scores it from then on)
+        board = year_scoreboard(engine, agreement, as_of=now)
+        year = tuple(s for s in board.months if s.month <= score.month)
+        score = year[-1]
     moves = None
     if previous is not None and previous.last_day >= agreement.period.start:
         if period.kind == "weekly":
@@ -530,6 +579,7 @@ def _pack(
         lead_types=tuple((k, marketing.label(k)) for k in marketing.lead_values),
         period=period,
         results=_results(agreement, score, year, period.as_of),
+        close=close,
         moves=moves,
         follow_up=period_follow_up(engine, agreement, period.start, period.end, period.as_of),
         feedback=_feedback(engine, period),
@@ -547,7 +597,7 @@ def weekly_pack(
     monday -= timedelta(days=monday.weekday())
     period = _week(agreement, monday, now)
     before = _week(agreement, monday - timedelta(days=7), now, check=False)
-    return _pack(engine, agreement, period, before)
+    return _pack(engine, agreement, period, before, now)
 
 
 def monthly_pack(
@@ -558,7 +608,7 @@ def monthly_pack(
     first = (default_month(agreement, now) if month is None else month).replace(day=1)
     period = _month(agreement, first, now)
     before = (first - timedelta(days=1)).replace(day=1)
-    return _pack(engine, agreement, period, _month(agreement, before, now, check=False))
+    return _pack(engine, agreement, period, _month(agreement, before, now, check=False), now)
 
 
 def write_demo_packs(
@@ -610,6 +660,8 @@ def _by_type(items: tuple[LeadTypeValue, ...]) -> list[dict[str, Any]]:
 def pack_to_json(pack: MeetingPack) -> dict[str, Any]:
     """The pack as JSON-ready data: money and ratios as exact Decimal strings, times ISO 8601."""
     period, results = pack.period, pack.results
+    status = pack.close.status
+    closed = close_block(status)
     goals = results.company_goals
     moves = pack.moves
     agenda = pack.agenda
@@ -660,7 +712,13 @@ def pack_to_json(pack: MeetingPack) -> dict[str, Any]:
                 {"month": f"{m:%Y-%m}", "actual": _s(a), "target": _s(t)}
                 for m, a, t in results.revenue_by_month
             ],
-            "month_score": month_to_json(results.score),
+            "month_score": {**month_to_json(results.score), "close": closed},
+            "closed_under": None
+            if closed["version"] is None
+            else {"number": pack.close.version_number, "hash": closed["version"]},
+            "restatement": None
+            if status.restatement is None
+            else restatement_to_json(status.restatement),
         },
         "moves": None
         if moves is None

@@ -34,10 +34,10 @@ from revpact.services.month_facts import closed_facts, live_month_facts
 
 __all__ = ["REQUIRE_CLOSE", "elapsed_share", "year_scoreboard"]
 
-REQUIRE_CLOSE: Final = False
-"""Whether only closed months count for escalation and rewards (an ended month not closed is
-*awaiting close*). False until month close is in place: then every ended month counts, as
-before. Flip it here (one line) once :mod:`revpact.services.month_close` closes months."""
+REQUIRE_CLOSE: Final = True
+"""Only closed months count for escalation and rewards: a month that has ended but is not
+closed yet is *awaiting close* (its figures are provisional). ``require_close=False`` scores
+every ended month as if closed — what a close freezes (:mod:`revpact.services.month_close`)."""
 
 
 def year_scoreboard(

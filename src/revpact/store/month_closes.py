@@ -5,7 +5,7 @@ A month's state at a moment is its latest row recorded at or before that moment:
 means closed (its frozen facts and figures are in that row), ``reopen`` or no row means open.
 Nothing here updates or deletes a row, and the database refuses it too (migration 0006).
 The rows of leads, deals and revenue recorded after a moment (:func:`rows_recorded_after`)
-tell what caused a restatement, where the store records when each row arrived.
+tell what caused a restatement.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ __all__ = [
     "CloseRow",
     "MonthCloseRepository",
     "RecordedRow",
-    "records_arrival",
     "rows_recorded_after",
 ]
 
@@ -42,7 +41,8 @@ class CloseRow:
     close_id: int
     month: str
     action: CloseAction
-    at_us: int
+    at_us: int  # when it took effect (a close may be dated back, never forward)
+    recorded_us: int  # when revpact recorded it
     by: str
     version_hash: str | None
     facts_hash: str | None
@@ -63,6 +63,7 @@ class MonthCloseRepository:
         month: str,
         action: CloseAction,
         at_us: int,
+        recorded_us: int,
         by: str,
         version_hash: str | None = None,
         facts_hash: str | None = None,
@@ -76,6 +77,7 @@ class MonthCloseRepository:
                 month=month,
                 action=action.value,
                 at_us=at_us,
+                recorded_us=recorded_us,
                 by=by,
                 version_hash=version_hash,
                 facts_hash=facts_hash,
@@ -99,6 +101,7 @@ class MonthCloseRepository:
                 month=str(row.month),
                 action=CloseAction(row.action),
                 at_us=int(row.at_us),
+                recorded_us=int(row.recorded_us),
                 by=str(row.by),
                 version_hash=row.version_hash,
                 facts_hash=row.facts_hash,
@@ -138,23 +141,15 @@ class RecordedRow:
 
 def _recorded_columns(table: Table) -> list[Column[int]]:
     """The columns of ``table`` that say when (part of) a row was recorded, e.g. ``recorded_us``
-    or ``touch_recorded_us``; none on a store that does not record arrivals."""
+    or ``touch_recorded_us``."""
     return [column for column in table.c if column.name.endswith("recorded_us")]
-
-
-def records_arrival() -> bool:
-    """Whether leads, deals and revenue rows carry the time each was recorded."""
-    return all(_recorded_columns(t) for t in (leads, deals, revenue))
 
 
 def rows_recorded_after(
     conn: Connection, month: str, span: MonthRange, *, after_us: int
-) -> list[RecordedRow] | None:
+) -> list[RecordedRow]:
     """The rows of ``month`` (``YYYY-MM``, ``span`` its ``[start, end)`` µs) recorded after
-    ``after_us``: leads created or notified in it, deals closed in it, its revenue row. None when
-    the store does not record when rows arrive (:func:`records_arrival`)."""
-    if not records_arrival():
-        return None
+    ``after_us``: leads created or notified in it, deals closed in it, its revenue row."""
     lo, hi = span
 
     def within(column: ColumnElement[int] | Column[int]) -> ColumnElement[bool]:

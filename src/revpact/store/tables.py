@@ -479,6 +479,7 @@ month_closes = Table(
     Column("month", Text, nullable=False),
     Column("action", Text, nullable=False),
     Column("at_us", BigInteger, nullable=False),
+    Column("recorded_us", BigInteger, nullable=False),
     Column("by", Text, nullable=False),
     Column("version_hash", Text, nullable=True),
     Column("facts_hash", Text, nullable=True),
@@ -487,10 +488,11 @@ month_closes = Table(
     Column("reason", Text, nullable=True),
     Index("ix_month_closes_month", "month"),
 )
-"""Each close and reopen of a month (``YYYY-MM``), in order: ``action`` close or reopen, by whom
-and when; a close keeps the month's facts (JSON) and figures (JSON) as they were then, the
-SHA-256 of the facts, and the agreement version the month is measured under. The month's
-latest row says whether it is closed."""
+"""Each close and reopen of a month (``YYYY-MM``), in order: ``action`` close or reopen, by whom,
+when it took effect (``at_us``) and when it was recorded (``recorded_us``: data recorded after
+it is what a restatement lists); a close keeps the month's facts (JSON) and figures (JSON) as
+they were then, the SHA-256 of the facts, and the agreement version the month is measured
+under. The month's latest row says whether it is closed."""
 
 APPEND_ONLY = (
     "agreement_versions",

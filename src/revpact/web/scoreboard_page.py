@@ -14,23 +14,34 @@ The data are the services' own: :func:`revpact.services.year_scoreboard` (its tw
 recomputed from the sums; the year's close-rate and cycle targets are the latest month's, where
 the trajectories stand now). A month in progress shows its verdicts as "in progress" and a note
 of what that means (so does a month awaiting close); a revenue figure that used the won deals
-for a month without a revenue row is marked ``*`` with a footnote. ``?as_of=`` shows a past
-moment; a value that is not a moment, or one before the agreement's period, answers 422.
+for a month without a revenue row is marked ``*`` with a footnote. Each month's close is
+shown: who closed it, when, under which agreement version and with which facts' hash, or
+awaiting close, or in progress (a line for the month shown, a mark per month in the months'
+table); then the restatements closed months wait for — each figure old → new and the rows
+recorded after the close, applied only by reopening and closing the month again
+(``data["restatements"]``, :func:`revpact.services.month_states.restatement_to_json`).
+``?as_of=`` shows a past moment; a value that is not a moment, or one before the agreement's
+period, answers 422.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
 
 import plotly.graph_objects as go
 
+from revpact.domain.agreement import Agreement
+from revpact.domain.calendar import to_us
 from revpact.domain.scoreboard import year_to_json
 from revpact.errors import RevpactError
 from revpact.render import formatting
+from revpact.render.pack import close_text, restatement_view
+from revpact.render.texts import Labels
 from revpact.services import (
     escalation_status,
     escalation_to_json,
@@ -38,7 +49,8 @@ from revpact.services import (
     reward_status_to_json,
     year_scoreboard,
 )
-from revpact.services.month_states import with_closes
+from revpact.services.agreement_versions import versions
+from revpact.services.month_states import close_block, month_states, restatement_to_json
 from revpact.web.page_parts import AsOfError, Charts, Figures, error_page, strict_moment
 from revpact.web.site import Page, PageRequest, page
 
@@ -349,14 +361,75 @@ def _charts(
 
 
 def _state_text(texts: Any, month: Mapping[str, Any] | None, lang: str) -> str | None:
-    """What the month's state means, for a month in progress or awaiting close."""
-    if month is None or month["state"] == "decided":
+    """What the month's state means, for a month in progress (a month awaiting close says so
+    in its close line)."""
+    if month is None or month["state"] != "in_progress":
         return None
-    if month["state"] == "in_progress":
-        share = Decimal(month["elapsed_share"]).quantize(Decimal("0.001"))
-        shown = formatting.format_percent(share, lang)
-        return str(texts.text("scoreboard.state.in_progress", share=shown))
-    return str(texts.text(f"scoreboard.state.{month['state']}"))
+    share = Decimal(month["elapsed_share"]).quantize(Decimal("0.001"))
+    shown = formatting.format_percent(share, lang)
+    return str(texts.text("scoreboard.state.in_progress", share=shown))
+
+
+def _closes(
+    req: PageRequest, agreement: Agreement, year: dict[str, Any], as_of: datetime
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    """The year with each month's ``close`` block (the shape of
+    :func:`revpact.services.month_states.with_closes`, read once with the restatements), the
+    pending restatements' JSON, and their text: each month's close line and state mark, and
+    each restatement written out (:mod:`revpact.render.pack` words them for the packs too)."""
+    engine = req.state.engine
+    states = {f"{s.month:%Y-%m}": s for s in month_states(engine, agreement, as_of_us=to_us(as_of))}
+    months = [
+        {**m, "close": None if m["month"] not in states else close_block(states[m["month"]])}
+        for m in year["months"]
+    ]
+    pending = [
+        restatement_to_json(s.restatement) for s in states.values() if s.restatement is not None
+    ]
+    numbers = {v.hash: v.number for v in versions(engine)}
+    words = req.labels["scoreboard"]
+    if not isinstance(words, Labels):
+        raise TypeError("the dashboard's labels have no scoreboard section")
+    zone, lang = agreement.calendar.timezone, req.lang
+
+    def line(close: Mapping[str, Any] | None) -> str | None:
+        version = None if close is None else numbers.get(str(close["version"]))
+        return close_text(words, close, version, zone, lang)
+
+    shown = [
+        {
+            "month": m["month"],
+            "name": formatting.format_month(date.fromisoformat(m["month"] + "-01"), lang),
+            "state": m["close"]["state"],
+            "mark": req.labels.text(f"scoreboard.close_mark.{m['close']['state']}"),
+            "line": line(m["close"]),
+            "pending": len(m["close"]["restatements"]),
+        }
+        for m in months
+        if m["close"] is not None
+    ]
+    by_month = {m["month"]: m for m in months}
+    types = {k: agreement.marketing.label(k) for k in agreement.marketing.lead_values}
+    restated = [
+        dataclasses.asdict(
+            restatement_view(
+                words,
+                item,
+                line(by_month[item["month"]]["close"]) or "",
+                types,
+                agreement.currency,
+                zone,
+                lang,
+            )
+        )
+        for item in pending
+    ]
+    display = {
+        "close": line(months[-1]["close"]) if months else None,
+        "months": shown,
+        "restatements": restated,
+    }
+    return {**year, "months": months}, pending, display
 
 
 @page("")
@@ -374,7 +447,7 @@ def scoreboard(req: PageRequest) -> Page:
         board = year_scoreboard(engine, agreement, as_of=as_of)
     except RevpactError as exc:
         return error_page(req, "scoreboard.bad_as_of_title", str(exc))
-    year = with_closes(engine, agreement, year_to_json(board), as_of=as_of)
+    year, pending, closes = _closes(req, agreement, year_to_json(board), as_of)
     status = escalation_status(engine, agreement, as_of=as_of)
     escalation: dict[str, Any] = dict(escalation_to_json(status))
     escalation["open_actions"] = [
@@ -408,6 +481,7 @@ def scoreboard(req: PageRequest) -> Page:
         "month_state": None if month is None else month["state"],
         "figures": figures.items,
         "year": year,
+        "restatements": pending,
         "year_totals": totals,
         "company_goals": goals,
         "escalation": escalation,
@@ -416,6 +490,7 @@ def scoreboard(req: PageRequest) -> Page:
         "display": {
             "as_of": formatting.format_moment(as_of, zone, req.lang),
             "state": _state_text(texts, month, req.lang),
+            **closes,
             "month": None
             if month is None
             else formatting.format_month(date.fromisoformat(month["month"] + "-01"), req.lang),

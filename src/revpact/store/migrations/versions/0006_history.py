@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("month", sa.Text(), nullable=False),
         sa.Column("action", sa.Text(), nullable=False),
         sa.Column("at_us", sa.BigInteger(), nullable=False),
+        sa.Column("recorded_us", sa.BigInteger(), nullable=False),
         sa.Column("by", sa.Text(), nullable=False),
         sa.Column("version_hash", sa.Text(), nullable=True),
         sa.Column("facts_hash", sa.Text(), nullable=True),
