@@ -152,10 +152,14 @@ def test_filing_a_due_week(
         engine, agreement, week="2020-W10", path=report, as_of=MID_MARCH
     )
     assert again.replaced and again.sha256 != filed.sha256
-    assert _count(engine, "swat_reports") == 1
+    assert _count(engine, "swat_report_filings") == 2  # the first filing is kept
     with engine.connect() as conn:
-        body = conn.execute(text("SELECT body FROM swat_reports")).scalar_one()
-    assert body == "# Week 10, corrected\n"
+        bodies = conn.execute(
+            text("SELECT body FROM swat_report_filings ORDER BY filing_id")
+        ).scalars()
+        assert list(bodies) == ["# Week 10\n\nCalled every stale lead.\n", "# Week 10, corrected\n"]
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+        conn.execute(text("DELETE FROM swat_report_filings"))
 
 
 def test_filing_is_refused_when_nothing_is_due_or_the_file_is_bad(
@@ -179,7 +183,7 @@ def test_filing_is_refused_when_nothing_is_due_or_the_file_is_bad(
     (tmp_path / "empty.md").write_text("  \n", encoding="utf-8")
     with pytest.raises(RevpactError, match="is empty"):
         file("2020-W10", tmp_path / "empty.md")
-    assert _count(engine, "swat_reports") == 0
+    assert _count(engine, "swat_report_filings") == 0
 
 
 # --- rewards ------------------------------------------------------------------------------------

@@ -71,3 +71,18 @@ def test_the_grants_follow_the_agreement_of_roles() -> None:
         Role.SALES,
         Role.EXECUTIVE,
     )
+
+
+def test_creating_and_revoking_are_in_the_audit_trail_without_the_secret(engine: Engine) -> None:
+    from revpact.services.audit import audit_trail
+
+    now = datetime(2020, 5, 4, 9, tzinfo=UTC)
+    new = create_token(engine, name="board", role=Role.VIEWER, now=now, by="ops@company-a.example")
+    revoke_token(engine, new.info.token_id, now=now, by="ops@company-a.example", via="token:1")
+    entries = audit_trail(engine, action="token.")
+    assert [(e.action, e.actor, e.via, e.subject) for e in entries] == [
+        ("token.create", "ops@company-a.example", "cli", f"token:{new.info.token_id}"),
+        ("token.revoke", "ops@company-a.example", "token:1", f"token:{new.info.token_id}"),
+    ]
+    assert entries[0].detail["role"] == "viewer"
+    assert all(new.token not in str(e.detail) for e in entries)  # only the prefix, never the token

@@ -13,6 +13,7 @@ cut. Read as of the cut, every figure of both stores is the same.
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,9 +36,11 @@ from revpact.services.accountability import (
     correct_reward,
     escalation_status,
     escalation_to_json,
+    file_swat_report,
     list_actions,
     reward_status,
     reward_status_to_json,
+    swat_status,
     sync_escalation,
 )
 from revpact.services.disputes import (
@@ -125,6 +128,13 @@ class ActionDone:
 
 
 @dataclass(frozen=True)
+class Swat:
+    at: datetime
+    pick: int  # which of the weeks due then (modulo their count)
+    body: str
+
+
+@dataclass(frozen=True)
 class Raise:
     at: datetime
     key: int
@@ -157,7 +167,7 @@ class Step:
     minutes: int = 15
 
 
-Write = Close | Split | ActionDone | Raise | Answer | Meet | Step
+Write = Close | Split | ActionDone | Swat | Raise | Answer | Meet | Step
 
 
 @dataclass(frozen=True)
@@ -248,6 +258,10 @@ def accountability(draw: st.DrawFn, earning: frozenset[str]) -> list[Write]:
         else:
             for seq in draw(st.sets(st.integers(1, 4), max_size=3)):
                 writes.append(ActionDone(_after(draw, close, 20 * 24), month, seq))
+            filed = close
+            for n in range(draw(st.integers(0, 2))):  # a SWAT report, sometimes filed again
+                filed = _after(draw, filed, 10 * 24)
+                writes.append(Swat(filed, draw(st.integers(0, 3)), f"# report {month} {n}\n"))
     return writes
 
 
@@ -405,6 +419,21 @@ def apply(engine: Engine, agreement: Agreement, write: Write, ids: Ids) -> None:
             ]
             for action in issued:  # none when the month entered no level
                 complete_action(engine, month, action.level, seq, at=at, by=CFO, now=now)
+        case Swat(at, pick, body):
+            due = [w.week for w in swat_status(engine, agreement, as_of=at) if w.due]
+            if due:  # none when no month has reached a level that reports weekly
+                with tempfile.TemporaryDirectory() as folder:
+                    path = Path(folder) / "report.md"
+                    path.write_text(body, encoding="utf-8")
+                    file_swat_report(
+                        engine,
+                        agreement,
+                        week=due[pick % len(due)],
+                        path=path,
+                        as_of=at,
+                        filed_by=CFO,
+                        now=now,
+                    )
         case Raise(at, key, event_at, from_team, topic):
             to_team = "sales" if from_team == "marketing" else "marketing"
             made = add_feedback(

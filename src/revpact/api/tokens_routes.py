@@ -45,10 +45,16 @@ def tokens(state: StateDep, _caller: Admin) -> dict[str, Any]:
     status_code=status.HTTP_201_CREATED,
     summary="Create a token; the response is the only time its secret is shown.",
 )
-def create(body: TokenCreate, state: StateDep, _caller: Admin) -> dict[str, Any]:
+def create(body: TokenCreate, state: StateDep, caller: Admin) -> dict[str, Any]:
     try:
         new = create_token(
-            state.engine, name=body.name, role=body.role, member=body.member, now=state.now()
+            state.engine,
+            name=body.name,
+            role=body.role,
+            member=body.member,
+            now=state.now(),
+            by=caller.member,
+            via=f"token:{caller.token_id}",
         )
     except RevpactError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
@@ -61,9 +67,15 @@ def create(body: TokenCreate, state: StateDep, _caller: Admin) -> dict[str, Any]
     summary="Revoke a token; it stops working at once.",
     responses={404: {"description": "No live token with that id."}},
 )
-def revoke(token_id: int, state: StateDep, _caller: Admin) -> Response:
+def revoke(token_id: int, state: StateDep, caller: Admin) -> Response:
     try:
-        revoke_token(state.engine, token_id, now=state.now())
+        revoke_token(
+            state.engine,
+            token_id,
+            now=state.now(),
+            by=caller.member,
+            via=f"token:{caller.token_id}",
+        )
     except RevpactError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
     return Response(status_code=status.HTTP_204_NO_CONTENT)

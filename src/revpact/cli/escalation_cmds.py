@@ -120,13 +120,14 @@ def report(
     agreement: AgreementOption = None,
     db: DbOption = None,
 ) -> None:
-    """File the SWAT team's weekly report for a week one is due (filing again replaces it)."""
+    """File the SWAT team's weekly report for a week one is due (filing again supersedes the
+    earlier filing, which is kept)."""
     spec = load(agreement)
     moment = parse_as_of(as_of, spec)
     filed = services.file_swat_report(
         store(db), spec, week=week, path=file, as_of=moment, filed_by=by, now=datetime.now(UTC)
     )
-    verb = "replaced" if filed.replaced else "filed"
+    verb = "filed again (the earlier filing is kept)" if filed.replaced else "filed"
     console.print(
         f"{verb} the report for {filed.week} ({escape(filed.file_name)})", highlight=False
     )

@@ -69,6 +69,12 @@ def serve(
     uvicorn.run(create_app(state), host=host, port=port, log_level="info")
 
 
+ByOption = Annotated[
+    str | None,
+    typer.Option("--by", metavar="EMAIL", help="Who does it (recorded in the audit trail)."),
+]
+
+
 @token_app.command("create")
 @friendly
 def token_create(
@@ -82,9 +88,10 @@ def token_create(
     ] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
+    by: ByOption = None,
 ) -> None:
     """Create a token and print it once; store it now, it cannot be shown again."""
-    new = create_token(store(db), name=name, role=role, member=member, now=datetime.now(UTC))
+    new = create_token(store(db), name=name, role=role, member=member, now=datetime.now(UTC), by=by)
     if as_json:
         typer.echo(json.dumps({**token_info_to_json(new.info), "token": new.token}, indent=1))
         return
@@ -124,9 +131,10 @@ def token_list(as_json: JsonOption = False, db: DbOption = None) -> None:
 def token_revoke(
     token_id: Annotated[int, typer.Argument(help="The token's id (see `revpact token list`).")],
     db: DbOption = None,
+    by: ByOption = None,
 ) -> None:
     """Revoke a token: it stops working at once; its record stays for the audit."""
-    revoke_token(store(db), token_id, now=datetime.now(UTC))
+    revoke_token(store(db), token_id, now=datetime.now(UTC), by=by)
     console.print(f"token {token_id} revoked")
 
 

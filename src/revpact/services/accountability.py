@@ -325,13 +325,10 @@ def _weeks(
     engine: Engine, months: list[MonthScore], today: date, as_of: datetime
 ) -> list[WeekReport]:
     with engine.connect() as conn:
-        filed = AccountabilityRepository(conn).reports()
-    limit = to_us(as_of)
+        filed = AccountabilityRepository(conn).reports(as_of_us=to_us(as_of))
     out = []
     for week in _schedule(months):
         report = filed.get(week)
-        if report is not None and report.filed_us > limit:
-            report = None
         out.append(
             WeekReport(
                 week=week,
@@ -387,7 +384,8 @@ def file_swat_report(
     """Store ``path`` (markdown) as the SWAT report of ``week``, filed at ``as_of``.
 
     Refused for a week no report is scheduled for, a week not begun, and a file that cannot be
-    read as UTF-8 text or is empty. Filing a week again replaces its report.
+    read as UTF-8 text or is empty. Filing a week again adds a filing that supersedes the
+    earlier one from its moment on; every filing is kept.
     """
     wanted = parse_week(week)
     weeks = swat_status(engine, agreement, as_of=as_of)
@@ -413,7 +411,9 @@ def file_swat_report(
     digest = hashlib.sha256(data).hexdigest()
     row = ReportRow(wanted, to_us(as_of), path.name, digest, filed_by)
     with engine.begin() as conn:
-        replaced = AccountabilityRepository(conn).put_report(row, body)
+        replaced = AccountabilityRepository(conn).put_report(
+            row, body, recorded_us=_recorded_us(now)
+        )
         bump_revision(conn)
         record_write(
             conn,

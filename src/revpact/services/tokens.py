@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from revpact.domain.calendar import from_us, to_us
 from revpact.domain.roles import Role
 from revpact.errors import RevpactError
+from revpact.store.audit import record_write
 from revpact.store.tokens import TokenRepository, TokenRow
 
 __all__ = [
@@ -68,9 +69,17 @@ def hash_token(token: str) -> str:
 
 
 def create_token(
-    engine: Engine, *, name: str, role: Role | str, member: str | None = None, now: datetime
+    engine: Engine,
+    *,
+    name: str,
+    role: Role | str,
+    member: str | None = None,
+    now: datetime,
+    by: str | None = None,
+    via: str = "cli",
 ) -> NewToken:
-    """A new token for ``role`` (acting for ``member``, an e-mail, if given)."""
+    """A new token for ``role`` (acting for ``member``, an e-mail, if given); the audit trail
+    records who created it (``by``, through ``via``) — never the token itself."""
     name = name.strip()
     if not name:
         raise RevpactError("a token needs a name (who or what uses it)")
@@ -93,6 +102,15 @@ def create_token(
             token_hash=hash_token(token),
             at_us=at_us,
         )
+        record_write(
+            conn,
+            recorded_us=at_us,
+            actor=by,
+            via=via,
+            action="token.create",
+            subject=f"token:{token_id}",
+            detail={"name": name, "role": chosen.value, "member": member, "prefix": prefix},
+        )
     info = TokenInfo(token_id, name, chosen, member, prefix, from_us(at_us), None)
     return NewToken(info=info, token=token)
 
@@ -102,10 +120,20 @@ def list_tokens(engine: Engine) -> list[TokenInfo]:
         return [_info(row) for row in TokenRepository(conn).all()]
 
 
-def revoke_token(engine: Engine, token_id: int, *, now: datetime) -> None:
+def revoke_token(
+    engine: Engine, token_id: int, *, now: datetime, by: str | None = None, via: str = "cli"
+) -> None:
     with engine.begin() as conn:
         if not TokenRepository(conn).revoke(token_id, to_us(now)):
             raise RevpactError(f"no live token with id {token_id}; `revpact token list` shows them")
+        record_write(
+            conn,
+            recorded_us=to_us(now),
+            actor=by,
+            via=via,
+            action="token.revoke",
+            subject=f"token:{token_id}",
+        )
 
 
 def authenticate(engine: Engine, token: str) -> Principal | None:

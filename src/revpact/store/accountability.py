@@ -13,9 +13,9 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, insert, select, tuple_, update
+from sqlalchemy import Connection, func, insert, select, tuple_, update
 
-from revpact.store.tables import escalation_actions, reward_splits, swat_reports
+from revpact.store.tables import escalation_actions, reward_splits, swat_report_filings
 
 __all__ = [
     "AccountabilityRepository",
@@ -126,34 +126,36 @@ class AccountabilityRepository:
 
     # ------------------------------------------------------------------ SWAT reports
 
-    def put_report(self, row: ReportRow, body: str) -> bool:
-        """Store the week's report, replacing one filed before; True when it replaced one."""
-        t = swat_reports
-        replaced = self._conn.execute(delete(t).where(t.c.week == row.week)).rowcount > 0
+    def put_report(self, row: ReportRow, body: str, *, recorded_us: int) -> bool:
+        """Add a filing of the week's report (earlier filings are kept); True when the week had
+        been filed before."""
+        t = swat_report_filings
+        earlier = self._conn.execute(
+            select(func.count()).select_from(t).where(t.c.week == row.week)
+        ).scalar_one()
         self._conn.execute(
             insert(t).values(
                 week=row.week,
                 filed_us=row.filed_us,
+                recorded_us=recorded_us,
                 file_name=row.file_name,
                 sha256=row.sha256,
                 body=body,
                 filed_by=row.filed_by,
             )
         )
-        return replaced
+        return int(earlier) > 0
 
-    def reports(self) -> dict[str, ReportRow]:
-        """Every filed report (without its body), by week."""
-        t = swat_reports
-        rows = self._conn.execute(
-            select(t.c.week, t.c.filed_us, t.c.file_name, t.c.sha256, t.c.filed_by)
+    def reports(self, *, as_of_us: int | None = None) -> dict[str, ReportRow]:
+        """Each week's report (without its body) as of ``as_of_us``: its latest filing dated by
+        then (every filing when None), by week."""
+        t = swat_report_filings
+        query = select(t.c.week, t.c.filed_us, t.c.file_name, t.c.sha256, t.c.filed_by).order_by(
+            t.c.filed_us, t.c.filing_id
         )
-        return {row[0]: ReportRow(*row) for row in rows}
-
-    def report_body(self, week: str) -> str | None:
-        t = swat_reports
-        body = self._conn.execute(select(t.c.body).where(t.c.week == week)).scalar()
-        return None if body is None else str(body)
+        if as_of_us is not None:
+            query = query.where(t.c.filed_us <= as_of_us)
+        return {row[0]: ReportRow(*row) for row in self._conn.execute(query)}
 
     # ------------------------------------------------------------------ reward splits
 

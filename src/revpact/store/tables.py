@@ -50,7 +50,7 @@ __all__ = [
     "reward_splits",
     "signatures",
     "store_state",
-    "swat_reports",
+    "swat_report_filings",
 ]
 
 metadata = MetaData(
@@ -186,18 +186,23 @@ escalation_actions = Table(
 (from 1), ``due`` an ISO date, ``done_us`` NULL until it is done. The key makes recording them
 idempotent."""
 
-swat_reports = Table(
-    "swat_reports",
+swat_report_filings = Table(
+    "swat_report_filings",
     metadata,
-    Column("week", Text, primary_key=True),
+    Column("filing_id", Integer, primary_key=True, autoincrement=True),
+    Column("week", Text, nullable=False),
     Column("filed_us", BigInteger, nullable=False),
+    Column("recorded_us", BigInteger, nullable=False),
     Column("file_name", Text, nullable=False),
     Column("sha256", Text, nullable=False),
     Column("body", Text, nullable=False),
     Column("filed_by", Text, nullable=True),
+    Index("ix_swat_report_filings_week", "week"),
 )
-"""The SWAT team's weekly report for an ISO ``week`` (``YYYY-Www``): the markdown ``body`` as
-filed, the file's name and SHA-256; filing the week again replaces the row."""
+"""Each filing of the SWAT team's weekly report for an ISO ``week`` (``YYYY-Www``): the
+markdown ``body`` as filed, the file's name and SHA-256, when it was filed (claimed) and
+recorded. Filing a week again adds a filing; the week's report as of a moment is its latest
+filing by then (append-only, migration 0009)."""
 
 reward_splits = Table(
     "reward_splits",
@@ -508,5 +513,6 @@ APPEND_ONLY = (
     "reward_splits",
     "audit_log",
     "month_closes",
+    "swat_report_filings",
 )
 """The tables whose rows the database itself refuses to change or delete (triggers)."""
