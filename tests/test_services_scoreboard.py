@@ -137,6 +137,10 @@ def test_status_month_and_year_from_the_command_line(
         (tmp_path / f"{kind}.csv").write_text(text, encoding="utf-8")
         result = runner.invoke(app, ["import", kind, f"{kind}.csv"])
         assert result.exit_code == 0, result.output
+    # Not closed yet: January has ended but has no verdict, never "missed".
+    result = runner.invoke(app, ["status", "--month", "2020-01"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "to close" in result.output and "missed" not in result.output
     cfo = "david.okafor@company-a.example"
     result = runner.invoke(app, ["month", "close", "2020-01", "--by", cfo, "--at", "2020-02-05"])
     assert result.exit_code == 0, result.output
@@ -206,7 +210,8 @@ def test_an_amendment_changes_only_the_months_that_start_after_it(
             av.sign(loaded, person.email, version=None, at=at, now=now, via="cli")
 
     def months() -> dict[str, dict[str, object]]:
-        board = services.year_scoreboard(loaded, agreement, as_of=as_of)
+        # every month scored as if closed, so that the verdicts are compared too
+        board = services.year_scoreboard(loaded, agreement, as_of=as_of, require_close=False)
         return {f"{m.month:%Y-%m}": month_to_json(m) for m in board.months}
 
     publish_and_sign(source, datetime(2019, 12, 1, tzinfo=UTC))

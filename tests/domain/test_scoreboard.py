@@ -472,6 +472,12 @@ def test_the_month_in_progress_is_pro_rated_and_counts_for_nothing(company_a: Ag
     assert data["elapsed_share"] == str(share)
 
 
+def every_target(agreement: Agreement, month: int) -> D:
+    """The full revenue target of ``month`` of 2020 (every month counted)."""
+    facts = [good(m) for m in range(1, month + 1)]
+    return build_year(agreement, facts).months[-1].revenue.target
+
+
 def test_only_decided_months_move_the_ladder_and_earn(company_a: Agreement) -> None:
     missed = [good(1, D(1)), good(2, D(1)), good(3)]
     board = build_year(company_a, missed, decided=lambda m: m.month == 1)
@@ -482,11 +488,15 @@ def test_only_decided_months_move_the_ladder_and_earn(company_a: Agreement) -> N
         MonthState.AWAITING_CLOSE,
     )
     assert jan.escalation.level == 30 and jan.escalation.entered
-    assert feb.revenue.met is False  # figures against the full target, provisional
+    # figures against the full target, with no verdict until the month is closed: never missed
+    assert feb.revenue.actual == D(1) and feb.revenue.target == every_target(company_a, 2)
+    assert (feb.revenue.met, feb.lead_value.met, feb.follow_up.met_goal) == (None, None, None)
+    assert (feb.close_rate.met, feb.sales_cycle.met, feb.shared_goals.missed) == (None, None, ())
     assert (feb.escalation.level, feb.escalation.entered, feb.escalation.actions) == (30, False, ())
-    assert mar.team_goals_met and mar.revenue.met and not mar.reward.earned
+    assert mar.revenue.met is None and not mar.team_goals_met and not mar.reward.earned
     every = build_year(company_a, missed)
-    assert every.months[2].reward.earned and every.months[1].escalation.level == 60
+    assert every.months[1].revenue.met is False and every.months[1].escalation.level == 60
+    assert every.months[2].team_goals_met and every.months[2].reward.earned
     assert month_to_json(feb)["state"] == "awaiting_close"
 
 

@@ -365,6 +365,16 @@ def test_closed_months_and_a_restatement_are_shown(
         last = client.get(
             "/dashboard", params={"as_of": "2020-02-29T23:59:59.999999-05:00", "lang": lang}
         ).text
+        last_twin = client.get(
+            "/dashboard.json",
+            params={"as_of": "2020-02-29T23:59:59.999999-05:00", "lang": lang},
+        ).json()
     assert '<tr data-month="2020-02" data-close-state="awaiting_close"' in last
     assert 'id="month-close" class="close-line" data-close-state="awaiting_close">' in last
     assert awaiting in last and 'id="no-restatements"' in last
+    # a month awaiting its close has no verdict: never "missed" before someone closes it
+    to_close = "Awaiting close" if lang == "en" else "Czeka na zamknięcie"
+    names = ("revenue-met", "lead-value-met", "follow-up-met-goal", "close-rate-met")
+    verdicts = {f"fig-month-{n}": last_twin["figures"][f"fig-month-{n}"] for n in names}
+    assert verdicts and all(item["value"] is None for item in verdicts.values()), verdicts
+    assert all(item["text"] == to_close for item in verdicts.values()), verdicts

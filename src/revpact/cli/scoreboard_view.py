@@ -30,6 +30,8 @@ def _days(value: Decimal | None) -> str:
 def _verdict(met: bool | None, state: MonthState = MonthState.DECIDED) -> str:
     if state is MonthState.IN_PROGRESS:
         return "[yellow]in progress[/]"
+    if state is MonthState.AWAITING_CLOSE:
+        return "[yellow]to close[/]"
     return "—" if met is None else ("[green]met[/]" if met else "[red]missed[/]")
 
 
@@ -41,7 +43,8 @@ UNKNOWN_NOTE = "revenue unknown: no revenue row, and the agreement takes recogni
 _STATE_NOTES = {
     MonthState.IN_PROGRESS: "so far: in progress, month to date against pro-rated targets; "
     "not counted",
-    MonthState.AWAITING_CLOSE: "? awaiting close: provisional, not counted yet",
+    MonthState.AWAITING_CLOSE: "to close: ended, awaiting its close; no verdict and not counted "
+    "until closed (revpact month close)",
 }
 
 
@@ -51,7 +54,7 @@ def _shared(score: MonthScore) -> str:
         case MonthState.IN_PROGRESS:
             return "[yellow]so far[/]"
         case MonthState.AWAITING_CLOSE:
-            return _verdict(score.shared_goals.met) + "?"
+            return "[yellow]to close[/]"
         case MonthState.DECIDED:
             return _verdict(score.shared_goals.met)
         case _:
@@ -71,7 +74,7 @@ def _state_line(score: MonthScore) -> str:
         case MonthState.IN_PROGRESS:
             return f"in progress: {score.revenue.share:.0%} of the month, month to date"
         case MonthState.AWAITING_CLOSE:
-            return "awaiting close: provisional"
+            return "awaiting close: no verdict until closed"
         case _:
             assert_never(score.state)
 

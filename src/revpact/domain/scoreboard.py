@@ -130,7 +130,7 @@ class MonthState(StrEnum):
     """Whether a month counts for the escalation ladder and the rewards."""
 
     DECIDED = "decided"  # ended (and closed, where closing decides): it counts
-    AWAITING_CLOSE = "awaiting_close"  # ended, not closed yet: provisional, counted for nothing
+    AWAITING_CLOSE = "awaiting_close"  # ended, not closed yet: no verdict, counted for nothing
     IN_PROGRESS = "in_progress"  # not ended: month to date against pro-rated targets
 
 
@@ -251,6 +251,15 @@ def _month_state(counted: bool, running: bool) -> MonthState:
     return MonthState.DECIDED if counted else MonthState.AWAITING_CLOSE
 
 
+def _decided(revenues: list[Decimal | None], counted: list[bool]) -> list[Decimal | None]:
+    """The revenues Goals 1-3 are judged on: those of the months that count (a month not
+    counted reads as unknown), up to the last month that counts."""
+    known = [r if c else None for r, c in zip(revenues, counted, strict=True)]
+    while known and not counted[len(known) - 1]:
+        known.pop()
+    return known
+
+
 def _without_verdicts(
     follow: FollowUpScore, close: RateScore, cycle: CycleScore
 ) -> tuple[FollowUpScore, RateScore, CycleScore]:
@@ -280,8 +289,9 @@ def build_year(
     targets, with no verdict, and it counts towards neither escalation nor rewards.
 
     ``decided`` says which ended months count for the escalation ladder and the rewards (a
-    closed month, say); an ended month it rejects is *awaiting close*: its figures stand against
-    the full targets, provisional, counted for nothing. None counts every ended month.
+    closed month, say); an ended month it rejects is *awaiting close*: its figures stand beside
+    the full targets with no verdict (never missed), counted for nothing, and Goals 1-3 are
+    judged on the months that count. None counts every ended month.
     """
     period = _checked(agreement, facts)
     n = len(period)
@@ -289,6 +299,7 @@ def build_year(
         raise ValueError(f"elapsed is {elapsed}; pass the share of a running month, 0 <= s < 1")
 
     revenues: list[Decimal | None] = []
+    counted_so_far: list[bool] = []
     fallbacks = 0
     scores: list[MonthScore] = []
     ladders: list[tuple[Agreement, bool | None]] = []
@@ -313,8 +324,8 @@ def build_year(
             fallback=fallback,
             fallback_months=fallbacks,
         )
-        ended = revenues[:-1] if running else revenues
-        status = company_goals_status(goals, ended, run_rate_index, n)
+        counted_so_far.append(counted)
+        status = company_goals_status(goals, _decided(revenues, counted_so_far), run_rate_index, n)
         start = month_agreement.period.start
         end = min(month_end(fact.month), month_agreement.period.end)
         sales = month_agreement.sales
@@ -322,8 +333,9 @@ def build_year(
         follow = follow_up_score(sales, fact)
         close = close_rate_score(sales, fact, start=start, end=end)
         cycle = sales_cycle_score(sales, fact.won_cycle, start=start, end=end)
-        if running:
+        if not counted:  # in progress, or awaiting its close: no verdict, never "missed"
             follow, close, cycle = _without_verdicts(follow, close, cycle)
+            revenue, lead = replace(revenue, met=None), replace(lead, met=None)
         met: dict[SharedGoal, bool | None] = {
             SharedGoal.REVENUE_TRAJECTORY: revenue.met,
             SharedGoal.LEAD_VALUE: lead.met,

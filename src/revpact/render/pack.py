@@ -336,11 +336,15 @@ def _view(data: Mapping[str, Any], lang: str) -> dict[str, Any]:
     month = format_month(_month_of(results["month"]), lang)
     version = results["agreement_version"]
     score = results["month_score"]
-    running = score["state"] == "in_progress"
+    open_state = score["state"] if score["state"] in ("in_progress", "awaiting_close") else None
     revenue = score["revenue"]
     goals = []
     for goal in results["goals"]:
-        text, mark = (t.text("status.in_progress"), "none") if running else _verdict(goal["met"], t)
+        text, mark = (
+            (t.text(f"status.{open_state}"), "none")
+            if open_state is not None
+            else _verdict(goal["met"], t)
+        )
         unit = goal["unit"]
         actual = fig(goal["actual"], unit)
         if goal["key"] == "revenue" and revenue["fallback"]:

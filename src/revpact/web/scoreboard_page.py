@@ -216,14 +216,19 @@ def _figures(
     year: Mapping[str, Any],
     escalation: Mapping[str, Any],
     running: str,
+    to_close: str,
 ) -> None:
-    """Every figure of the page; a verdict of a month in progress reads ``running``."""
+    """Every figure of the page; a verdict of a month in progress reads ``running``, of a month
+    awaiting its close ``to_close`` (no verdict before the close)."""
     if month is not None:
         for group, name, kind in _MONTH_FIGURES:
             fid = _fid("month", group, name)
             figures.add(fid, month[group][name], kind)
-            if kind == "verdict" and month["state"] == "in_progress" and group != "reward":
-                figures.items[fid]["text"] = running
+            if kind == "verdict" and group != "reward":
+                if month["state"] == "in_progress":
+                    figures.items[fid]["text"] = running
+                elif month["state"] == "awaiting_close":
+                    figures.items[fid]["text"] = to_close
         for goal in ("goal1", "goal2", "goal3"):
             figures.add(_fid("month", goal, "met"), month["goals"][goal]["met"], "verdict")
         figures.add(
@@ -461,7 +466,15 @@ def scoreboard(req: PageRequest) -> Page:
     totals = year_totals(months, agreement.company_goals.annual_revenue_target)
     zone = agreement.calendar.timezone
     figures = Figures(texts, req.lang, agreement.currency)
-    _figures(figures, month, totals, year, escalation, texts.text("scoreboard.in_progress"))
+    _figures(
+        figures,
+        month,
+        totals,
+        year,
+        escalation,
+        texts.text("scoreboard.in_progress"),
+        texts.text("scoreboard.to_close"),
+    )
     goals = [
         {"key": key, "id": goal.id, "name": goal.name, "text": goal.text}
         for key, goal in zip(
