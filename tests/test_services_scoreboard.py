@@ -106,6 +106,8 @@ def test_the_month_in_progress_is_month_to_date_and_counts_for_nothing(
     assert feb.escalation == replace(jan.escalation, entered=False, actions=())
     assert feb.escalation.level == 30 and not feb.reward.earned
     assert month_to_json(feb)["state"] == "in_progress"
+    assert month_to_json(feb)["shared_goals"]["met"] is None  # no verdict while it runs
+    assert month_to_json(jan)["shared_goals"]["met"] is False
 
 
 def test_as_of_is_truncation(loaded: Engine, agreement: Agreement) -> None:

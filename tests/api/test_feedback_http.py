@@ -124,3 +124,17 @@ def test_no_route_edits_feedback(server: LiveServer, role_tokens: dict[Role, str
             answer = admin.request(method, f"/feedback/{item}/answer", json={})
             assert answer.status_code == 405
         assert admin.get(f"/feedback/{item}").json()["text"] == "x"
+
+
+def test_an_event_far_outside_the_period_is_refused(
+    server: LiveServer, role_tokens: dict[Role, str]
+) -> None:
+    body = {"topic": "follow_up", "text": "Notes!", "event_at": "0514-01-01T00:00:00Z"}
+    with server.client(role_tokens[Role.MARKETING]) as marketing:
+        typo = marketing.post("/feedback", json=body)
+        listed = marketing.get("/feedback")
+    assert typo.status_code == 422, typo.text
+    detail = typo.json()["detail"]
+    assert detail.startswith("event_at: 0514-01-01T00:00:00+00:00 is more than a year outside")
+    assert "write a time between 2019-01-01 and 2021-12-31" in detail
+    assert listed.status_code == 200 and listed.json()["feedback"] == []

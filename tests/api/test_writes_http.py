@@ -85,3 +85,41 @@ def test_a_bad_record_is_refused_and_names_the_field(
         assert response.status_code == 422
         assert named in response.text
         assert marketing.get("/leads/X1").status_code == 404
+
+
+def test_a_hand_over_is_not_rewritten(at_ten: LiveServer, role_tokens: dict[Role, str]) -> None:
+    """Posting a lead again may repeat its hand-over, never change when it was notified or what
+    its clock depends on (a breached lead made excluded)."""
+    lead = {"lead_id": "R1", "lead_type": "referral", "owner": "ana@a.example"}
+    with at_ten.client(role_tokens[Role.MARKETING]) as marketing:
+        assert marketing.post("/leads", json=lead).status_code == 201
+        at_ten.state.now = lambda: datetime.fromisoformat("2020-03-02T15:00:00-05:00")  # breached
+        repeat = marketing.post("/leads", json={**lead, "attributes": {}})
+        later = marketing.post("/leads", json={**lead, "notified_at": "2020-03-02T14:30:00-05:00"})
+        excluded = marketing.post("/leads", json={**lead, "requested_follow_up": False})
+        retyped = marketing.post("/leads", json={**lead, "lead_type": "webinar"})
+        view = marketing.get("/leads/R1").json()
+    assert repeat.status_code == 201, repeat.text  # the same hand-over: nothing changes
+    assert repeat.json()["lead"]["notified_at"] == "2020-03-02T15:00:00+00:00"
+    for response, field in ((later, "notified_at"), (excluded, "requested_follow_up")):
+        assert response.status_code == 409, response.text
+        assert field in response.json()["detail"] and "R1" in response.json()["detail"]
+    assert retyped.status_code == 409 and "lead_type" in retyped.json()["detail"]
+    assert view["status"] == "breached" and view["notified_at"] == "2020-03-02T15:00:00+00:00"
+
+
+def test_a_late_hand_over_is_audited_as_late(
+    at_ten: LiveServer, role_tokens: dict[Role, str], engine: Engine
+) -> None:
+    from revpact.services.audit import audit_trail
+
+    lead = {
+        "lead_id": "L9",
+        "lead_type": "referral",
+        "owner": "ana@a.example",
+        "notified_at": "2020-03-02T09:20:00-05:00",  # 40 minutes before it is recorded
+    }
+    with at_ten.client(role_tokens[Role.MARKETING]) as marketing:
+        assert marketing.post("/leads", json=lead).status_code == 201
+    (entry,) = [e for e in audit_trail(engine, action="lead.notify") if e.subject == "lead:L9"]
+    assert entry.late and entry.delay_seconds == 40 * 60

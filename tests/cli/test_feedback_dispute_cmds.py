@@ -112,7 +112,17 @@ def test_dispute_procedure(workdir: Path) -> None:
         "dispute", "open", "Webinar leads", "--raised-by", SARAH, "--at", "2020-03-02T10:00"
     )
     assert code == 0 and "opened dispute 1" in out and CMO in out and "15m" in out, out
-    code, out = run("dispute", "represent", "1", "--team", "sales", "--member", PRIYA)
+    code, out = run(
+        "dispute",
+        "represent",
+        "1",
+        "--team",
+        "sales",
+        "--member",
+        PRIYA,
+        "--at",
+        "2020-03-02T10:05",
+    )
     assert code == 1 and "not a sales signatory" in out
     for team, member in (("sales", SARAH), ("marketing", PRIYA)):
         code, out = run(

@@ -505,3 +505,17 @@ def test_the_annual_reward_waits_for_every_month_to_count(company_a: Agreement) 
     assert build_year(company_a, facts).annual_reward.team_goals is True
     waiting = build_year(company_a, facts, decided=lambda m: m.month != 12)
     assert waiting.annual_reward.team_goals is None and waiting.annual_reward.earned is None
+
+
+def test_a_month_in_progress_compares_only_its_ratios_with_the_month_before(
+    company_a: Agreement,
+) -> None:
+    from revpact.domain.scoreboard_trend import trend
+
+    facts = [good(1), good(2, D(100_000))]
+    done = build_year(company_a, facts).months
+    running = build_year(company_a, facts, elapsed=D("0.3")).months
+    whole, partial = trend(done[0], done[1]), trend(running[0], running[1])
+    assert whole.revenue == D(100_000) - D(1_300_000) and whole.lead_value is not None
+    assert partial.revenue is None and partial.lead_value is None  # month to date vs a month
+    assert partial.close_rate == whole.close_rate  # ratios compare as they are

@@ -353,3 +353,23 @@ def test_month_closes_are_append_only(
         conn.execute(text(statement))
     with january.connect() as conn:
         assert conn.execute(text("SELECT by FROM month_closes")).scalar_one() == CEO
+
+
+def test_an_amendment_cannot_be_dated_into_a_closed_month(
+    january: Engine, agreement: Agreement
+) -> None:
+    """A version in force before a closed month began would govern it: its publication and its
+    signatures are refused before the start of the newest closed month, allowed after."""
+    from revpact.agreement_file import company_a_template
+    from revpact.services import agreement_versions as av
+
+    _close(january, agreement)
+    text = company_a_template("en")
+    with pytest.raises(RefusedError, match=r"2020-01 is closed.*month reopen 2020-01"):
+        av.publish(january, agreement, text, at=datetime(2019, 12, 20, tzinfo=UTC), now=FEB_3)
+    assert av.versions(january) == []
+    published = av.publish(
+        january, agreement, text, at=datetime(2020, 1, 1, 5, 0, 1, tzinfo=UTC), now=FEB_3
+    )
+    assert published.created  # one second into January (New York): January had begun
+    assert _january_json(january, agreement, MID_FEB)["month"] == "2020-01"

@@ -378,3 +378,4 @@ def test_closed_months_and_a_restatement_are_shown(
     verdicts = {f"fig-month-{n}": last_twin["figures"][f"fig-month-{n}"] for n in names}
     assert verdicts and all(item["value"] is None for item in verdicts.values()), verdicts
     assert all(item["text"] == to_close for item in verdicts.values()), verdicts
+    assert last_twin["figures"]["fig-month-reward-earned"]["text"] == to_close  # not "missed"

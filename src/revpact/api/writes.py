@@ -34,13 +34,14 @@ from revpact import services
 from revpact.api.deps import AgreementDep, StateDep, allowed
 from revpact.api.errors import http_error
 from revpact.domain.agreement import Agreement
+from revpact.domain.calendar import from_us, to_us
 from revpact.domain.roles import GRANTS, Permission, Role
 from revpact.errors import RevpactError
 from revpact.ingest.events import EventsError, parse_events
 from revpact.services.events import ReceiveReport, receive, report_to_json
 from revpact.services.late_entries import approve_touch
 from revpact.services.tokens import Principal
-from revpact.store.events import EventRepository
+from revpact.store.events import EventRepository, LeadRow
 
 __all__ = ["router"]
 
@@ -117,6 +118,10 @@ def hand_over(
             f"role names the owner only when handing a lead over (reassigning needs "
             f"{Permission.REASSIGN_LEADS.value})",
         )
+    if stored is not None and stored.notified_us is not None:
+        if body.notified_at is None:  # a repeat of the hand-over: it was notified back then
+            notified = from_us(stored.notified_us)
+        _refuse_rewriting_hand_over(stored, body, notified)
     lead = body.model_dump(mode="json", exclude_none=True, exclude={"notified_at"})
     lead["notified_at"] = notified.isoformat()
     event = {
@@ -128,6 +133,33 @@ def hand_over(
     report = _receive(state.engine, agreement, event, now, caller)
     view = services.find_lead(state.engine, agreement, body.lead_id, as_of=max(now, notified))
     return _answer(report, view)
+
+
+def _refuse_rewriting_hand_over(stored: LeadRow, body: LeadHandOver, notified: datetime) -> None:
+    """A lead is handed over once: posting it again may repeat the hand-over (nothing changes)
+    but not change what its clock depends on — when it was notified, whether it asked for
+    follow-up, its type, stage or attributes — which would rewrite when things happened (a
+    breached lead made excluded). Such changes come from the CRM's own records (an import),
+    with their own times and in the audit trail."""
+    changed = [
+        name
+        for name, before, after in (
+            ("notified_at", stored.notified_us, to_us(notified)),
+            ("requested_follow_up", stored.requested_follow_up, body.requested_follow_up),
+            ("lead_type", stored.lead_type, body.lead_type),
+            ("stage", stored.stage, body.stage),
+            ("attributes", stored.attributes, {**stored.attributes, **body.attributes}),
+        )
+        if before != after
+    ]
+    if changed:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            detail=f'lead "{stored.lead_id}" was handed over at '
+            f"{from_us(stored.notified_us or 0).isoformat()}; a hand-over is recorded once and "
+            f"this one would change {', '.join(changed)} — changes come from the CRM's records "
+            "(revpact import leads), with their own times",
+        )
 
 
 @router.post(

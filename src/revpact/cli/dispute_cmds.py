@@ -152,6 +152,7 @@ def present(
         minutes=minutes,
         at=parse_at(at, spec),
         now=datetime.now(UTC),
+        agreement=spec,
     )
     given = dispute.presentation(team)
     assert given is not None
@@ -201,6 +202,7 @@ def rehear_(
         at=parse_at(at, spec),
         by=by,
         now=datetime.now(UTC),
+        agreement=spec,
     )
     hearing = dispute.hearings[-1]
     current = dispute.current

@@ -105,7 +105,14 @@ def done(
     """Mark an action item done."""
     spec = load(agreement)
     item = services.complete_action(
-        store(db), month, level, seq, at=parse_as_of(as_of, spec), by=by, now=datetime.now(UTC)
+        store(db),
+        month,
+        level,
+        seq,
+        at=parse_as_of(as_of, spec),
+        by=by,
+        now=datetime.now(UTC),
+        agreement=spec,
     )
     console.print(f"done: {escape(item.text)}", highlight=False)
 

@@ -157,7 +157,13 @@ def answer(
     """Answer a feedback item (once: the answer is a record)."""
     spec = load(agreement)
     view = answer_feedback(
-        store(db), feedback_id, text=text, by=by, at=parse_at(at, spec), now=datetime.now(UTC)
+        store(db),
+        feedback_id,
+        text=text,
+        by=by,
+        at=parse_at(at, spec),
+        now=datetime.now(UTC),
+        agreement=spec,
     )
     _print_item(view, spec.calendar.timezone, "answered")
 

@@ -199,7 +199,8 @@ def import_revenue(
     db: DbOption = None,
 ) -> None:
     """Import recognised revenue per month (month,amount; month as 2020-06). A month without
-    a row counts the won deals closed in it."""
+    a row follows the agreement's company_goals.revenue_source (by default the won deals closed
+    in it, marked as a fallback)."""
     _run("revenue", file, skip_invalid, agreement, db, services.import_revenue, by=by)
 
 

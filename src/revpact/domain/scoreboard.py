@@ -489,7 +489,8 @@ def month_to_json(score: MonthScore) -> dict[str, Any]:
             "met": cycle.met,
         },
         "shared_goals": {
-            "met": score.shared_goals.met,
+            # no verdict while the month does not count (in progress, awaiting its close)
+            "met": score.shared_goals.met if score.state is MonthState.DECIDED else None,
             "goals": {goal.value: status.value for goal, status in score.shared_goals.statuses},
         },
         "team_goals_met": score.team_goals_met,

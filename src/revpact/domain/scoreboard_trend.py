@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from revpact.domain.scoreboard import MonthScore
+from revpact.domain.scoreboard import MonthScore, MonthState
 
 __all__ = ["Trend", "trend", "trend_to_json"]
 
@@ -30,12 +30,16 @@ def _delta(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
 
 
 def trend(previous: MonthScore | None, current: MonthScore) -> Trend:
-    """The change of every figure from ``previous`` (None for the period's first month)."""
+    """The change of every figure from ``previous`` (None for the period's first month).
+
+    A month in progress has only its month to date: its amounts (revenue, lead value) are not
+    compared with a whole month (None); its ratios are."""
     if previous is None:
         return Trend(None, None, None, None, None)
+    partial = current.state is MonthState.IN_PROGRESS
     return Trend(
-        revenue=_delta(current.revenue.actual, previous.revenue.actual),
-        lead_value=current.lead_value.actual - previous.lead_value.actual,
+        revenue=None if partial else _delta(current.revenue.actual, previous.revenue.actual),
+        lead_value=None if partial else current.lead_value.actual - previous.lead_value.actual,
         follow_up_compliance=_delta(current.follow_up.compliance, previous.follow_up.compliance),
         close_rate=_delta(current.close_rate.actual, previous.close_rate.actual),
         sales_cycle_days=_delta(current.sales_cycle.actual, previous.sales_cycle.actual),

@@ -43,6 +43,7 @@ from revpact.domain.scoreboard import MonthScore, YearScoreboard, validate_split
 from revpact.domain.scoreboard_facts import month_end
 from revpact.errors import RefusedError, RevpactError
 from revpact.services.agreement_versions import governing_timeline
+from revpact.services.claimed import check_claimed
 from revpact.services.scoreboard import year_scoreboard
 from revpact.store.accountability import (
     AccountabilityRepository,
@@ -281,8 +282,11 @@ def complete_action(
     by: str | None = None,
     via: str = "cli",
     now: datetime | None = None,
+    agreement: Agreement | None = None,
 ) -> ActionItem:
-    """Mark an action item done at ``at`` (an item already done keeps its first mark)."""
+    """Mark an action item done at ``at`` (an item already done keeps its first mark).
+    Refused when ``at`` is more than a year outside ``agreement``'s period (the faces pass the
+    agreement file)."""
     key = f"{parse_month(month):%Y-%m}"
     at_us = to_us(at)
     with engine.begin() as conn:
@@ -290,6 +294,8 @@ def complete_action(
         before = next(
             (r for r in repo.actions() if (r.month, r.level, r.seq) == (key, level, seq)), None
         )
+        if before is not None and agreement is not None:
+            check_claimed(agreement, at, "at")
         row = repo.mark_done(key, level, seq, at_us)
         if row is not None and before is not None and before.done_us is None:
             bump_revision(conn)
@@ -383,11 +389,13 @@ def file_swat_report(
 ) -> FiledReport:
     """Store ``path`` (markdown) as the SWAT report of ``week``, filed at ``as_of``.
 
-    Refused for a week no report is scheduled for, a week not begun, and a file that cannot be
-    read as UTF-8 text or is empty. Filing a week again adds a filing that supersedes the
-    earlier one from its moment on; every filing is kept.
+    Refused for a week no report is scheduled for, a week not begun, a file that cannot be
+    read as UTF-8 text or is empty, and an ``as_of`` more than a year outside the agreement's
+    period. Filing a week again adds a filing that supersedes the earlier one from its moment
+    on; every filing is kept.
     """
     wanted = parse_week(week)
+    check_claimed(agreement, as_of, "as_of")
     weeks = swat_status(engine, agreement, as_of=as_of)
     found = next((w for w in weeks if w.week == wanted), None)
     if found is None:
@@ -612,6 +620,7 @@ def allocate_reward(
     """Record how the team leaders split ``month``'s pool, made at ``as_of`` by ``by`` (a team
     leader). Refused when the month already has a split: change it with
     :func:`correct_reward`."""
+    check_claimed(agreement, as_of, "as_of")
     first, pool, split = _checked_split(engine, agreement, month, shares, as_of)
     who = _leader(engine, agreement, by, as_of)
     made = _record_split(engine, first, split, as_of=as_of, by=who, reason=None, via=via, now=now)
@@ -635,6 +644,7 @@ def correct_reward(
     why = reason.strip()
     if not why:
         raise RevpactError("a correction says why; give --reason (e.g. a recipient was missed)")
+    check_claimed(agreement, as_of, "as_of")
     first, pool, split = _checked_split(engine, agreement, month, shares, as_of)
     who = _leader(engine, agreement, by, as_of)
     _record_split(engine, first, split, as_of=as_of, by=who, reason=why, via=via, now=now)

@@ -19,8 +19,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from revpact.agreement_file import parse_agreement
@@ -41,6 +42,7 @@ from revpact.domain.versions import (
 )
 from revpact.errors import NotFoundError, RefusedError, StoreError
 from revpact.store.audit import record_write
+from revpact.store.month_closes import CloseAction, MonthCloseRepository
 from revpact.store.revision import bump_revision
 from revpact.store.versions import SignatureRow, VersionRepository, VersionRow
 
@@ -141,7 +143,9 @@ def changes_between(
     return before, after, diff(before.agreement, after.agreement)
 
 
-def _check_moment(repo: VersionRepository, at: datetime, now: datetime, what: str) -> int:
+def _check_moment(
+    conn: Connection, repo: VersionRepository, at: datetime, now: datetime, what: str, *, zone: str
+) -> int:
     at_us = to_us(at)
     if at_us > to_us(now):
         raise RefusedError(f"{what} cannot be dated in the future ({at.isoformat()})")
@@ -151,7 +155,31 @@ def _check_moment(repo: VersionRepository, at: datetime, now: datetime, what: st
             f"{what} cannot be dated {at.isoformat()}, before the newest record of the "
             f"agreement's log ({from_us(latest).isoformat()}); the log only moves forward"
         )
+    _refuse_rewriting_closed_months(conn, at_us, zone, what, at)
     return at_us
+
+
+def _refuse_rewriting_closed_months(
+    conn: Connection, at_us: int, zone: str, what: str, at: datetime
+) -> None:
+    """A version that came into force at ``at`` would govern every month starting after it: so
+    neither its publication nor a signature may be dated before the start of a closed month
+    (an amendment never changes a closed month; reopening it first is how one would)."""
+    closed = sorted(
+        key
+        for key, row in MonthCloseRepository(conn).latest().items()
+        if row.action is CloseAction.CLOSE
+    )
+    tz = ZoneInfo(zone)
+    for key in closed:
+        year, month = map(int, key.split("-"))
+        if to_us(datetime(year, month, 1, tzinfo=tz)) >= at_us:
+            raise RefusedError(
+                f"{what} dated {at.isoformat()} would bring a version into force before "
+                f"{key} began, and {key} is closed: an amendment never changes a closed month. "
+                f"Date it later, or reopen {key} first (revpact month reopen {key} --by EMAIL "
+                "--reason TEXT) and close it again afterwards"
+            )
 
 
 @dataclass(frozen=True)
@@ -191,7 +219,9 @@ def publish(
                 "replaced; a version is published once — to return to it, publish it with a "
                 "change that says so (e.g. in its title)"
             )
-        at_us = _check_moment(repo, at, now, "a publication")
+        at_us = _check_moment(
+            conn, repo, at, now, "a publication", zone=agreement.calendar.timezone
+        )
         row = VersionRow(
             hash=digest,
             number=(rows[-1].number + 1) if rows else 1,
@@ -280,7 +310,9 @@ def sign(
                 f"{person.name} <{person.email}> already signed {target.label} on "
                 f"{from_us(mine.signed_us).isoformat()}; a signature is given once"
             )
-        at_us = _check_moment(repo, at, now, "a signature")
+        at_us = _check_moment(
+            conn, repo, at, now, "a signature", zone=target.agreement.calendar.timezone
+        )
         row = SignatureRow(target.hash, person.email, person.name, at_us, via)
         try:
             repo.sign(row)

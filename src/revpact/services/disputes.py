@@ -42,6 +42,7 @@ from revpact.domain.disputes import (
 from revpact.domain.feedback import check_text, parse_side
 from revpact.errors import NotFoundError, RefusedError
 from revpact.services.agreement_versions import governing_timeline
+from revpact.services.claimed import check_claimed
 from revpact.store.audit import record_write
 from revpact.store.disputes import (
     DecisionRow,
@@ -193,6 +194,7 @@ def open_dispute(
     agreement version in force then."""
     subject = check_text(topic, "topic")
     who = check_email(raised_by, "raised_by")
+    check_claimed(file_agreement, at, "at")
     in_force = governing_timeline(engine, file_agreement).at(at)
     terms = terms_of(in_force.agreement.conflict_resolution)
     with engine.begin() as conn:
@@ -237,6 +239,7 @@ def name_representative(
     at_us = to_us(at)
     with engine.begin() as conn:
         dispute = _load(conn, dispute_id)
+        check_claimed(file_agreement, at, "at")
         check_representative(dispute, side, who, at_us, roster)
         person = next((p for p in roster if p.email.casefold() == who.casefold()), None)
         row = RepresentativeRow(dispute_id, side.value, person.email if person else who, at_us)
@@ -268,13 +271,17 @@ def record_presentation(
     at: datetime,
     via: str = "cli",
     now: datetime | None = None,
+    agreement: Agreement | None = None,
 ) -> Dispute:
     """``team``'s representative presented for ``minutes``. An overrun of the time-box is
-    recorded and flagged (:meth:`Presentation.over_by`), not refused."""
+    recorded and flagged (:meth:`Presentation.over_by`), not refused. Refused when ``at`` is
+    more than a year outside ``agreement``'s period (the faces pass the agreement file)."""
     side = parse_side(team, "team")
     at_us = to_us(at)
     with engine.begin() as conn:
         dispute = _load(conn, dispute_id)
+        if agreement is not None:
+            check_claimed(agreement, at, "at")
         presenter = check_presentation(dispute, side, minutes, at_us)
         try:
             DisputeRepository(conn).add_presentation(
@@ -311,15 +318,19 @@ def rehear(
     by: str | None = None,
     via: str = "cli",
     now: datetime | None = None,
+    agreement: Agreement | None = None,
 ) -> Dispute:
     """Record a new hearing of a decided dispute held at ``at``: who attended and why it is
-    heard again. Only after one may the panel supersede its decision."""
+    heard again. Only after one may the panel supersede its decision. Refused when ``at`` is
+    more than a year outside ``agreement``'s period (the faces pass the agreement file)."""
     why = check_text(reason, "reason")
     people = [check_email(a, "attendee") for a in attendees if a.strip()]
     recorder = None if by is None or not by.strip() else check_email(by, "by")
     at_us = to_us(at)
     with engine.begin() as conn:
         dispute = _load(conn, dispute_id)
+        if agreement is not None:
+            check_claimed(agreement, at, "at")
         present = check_hearing(dispute, attendees=people, reason=why, at_us=at_us)
         recorded_us = _recorded_us(now)
         hearing_id = DisputeRepository(conn).add_hearing(
@@ -363,6 +374,7 @@ def decide(
     at_us = to_us(at)
     with engine.connect() as conn:
         before = _load(conn, dispute_id)
+    check_claimed(file_agreement, at, "at")
     members_now: tuple[str, ...] = ()
     if not before.terms.deciders:
         agreement = governing_timeline(engine, file_agreement).at(at).agreement

@@ -35,11 +35,12 @@ after :func:`receive` returned — the transaction has committed by then.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -54,7 +55,8 @@ from revpact.domain.late_entries import (
     record_touch,
     settle_touches,
 )
-from revpact.domain.sla import NO_TIME, due_many
+from revpact.domain.sla import NO_TIME
+from revpact.errors import CalendarError
 from revpact.ingest.events import (
     EARLIEST_LEAD_FIELDS,
     Event,
@@ -65,7 +67,13 @@ from revpact.ingest.events import (
 from revpact.services.deadlines import recompute_deadlines
 from revpact.store.audit import record_write
 from revpact.store.deals import DEAL_COLUMNS, DealRepository
-from revpact.store.events import EventRepository, EventRow, LeadRow, source_actor
+from revpact.store.events import (
+    EventRepository,
+    EventRow,
+    LeadRow,
+    StoredEvent,
+    source_actor,
+)
 from revpact.store.leads import LeadRepository
 from revpact.store.revision import bump_revision
 
@@ -82,6 +90,7 @@ __all__ = [
 ]
 
 _ATTRIBUTE: Final = "attributes."
+_US: Final = 1_000_000
 
 
 class Outcome(StrEnum):
@@ -168,26 +177,44 @@ def receive(
     with engine.begin() as conn:
         repo = EventRepository(conn)
         repo.claim(_subjects(events))
-        new: list[tuple[int, Event]] = []
+        # The leads whose events already wait, before this request's join them.
+        waited_for = repo.waiting_leads(
+            e.lead_id for e in events if e.type == EventType.LEAD_NOTIFIED and e.lead_id
+        )
         # One insertion order for every request, so concurrent ones never deadlock.
-        for event in sorted(events, key=lambda e: e.key):
-            event_id = repo.insert(
-                source=source,
-                source_key=event.key,
-                type_=event.type,
-                lead_id=event.lead_id,
-                deal_id=event.deal_id,
-                occurred_us=event.occurred_us,
-                received_us=now_us,
-                payload=event_payload(event),
-            )
+        ordered = sorted(events, key=lambda e: e.key)
+        payloads = [event_payload(event) for event in ordered]
+        event_ids = repo.insert_many(
+            [
+                (source, e.key, e.type, e.lead_id, e.deal_id, e.occurred_us, now_us, payload)
+                for e, payload in zip(ordered, payloads, strict=True)
+            ]
+        )
+        new: list[tuple[int, Event]] = []
+        stored: list[StoredEvent] = []
+        for event, payload, event_id in zip(ordered, payloads, event_ids, strict=True):
             if event_id is not None:
                 new.append((event_id, event))
+                stored.append(
+                    StoredEvent(
+                        event_id,
+                        event.key,
+                        event.type,
+                        event.lead_id,
+                        event.occurred_us,
+                        payload,
+                        now_us,
+                        source,
+                    )
+                )
         applier = _Applier(conn, repo, agreement, now_us, outcomes)
+        applier.know_request(stored, waited_for)
         for event_id, event in sorted(new, key=lambda pair: (pair[1].occurred_us, pair[0])):
             if event_id not in outcomes:
                 applier.apply(event_id, event, recorded_us=now_us, actor=who)
-        LeadRepository(conn).settle_fingerprint(agreement.sla_fingerprint())
+        applier.flush()
+        if applier.saved_leads:
+            LeadRepository(conn).settle_fingerprint(agreement.sla_fingerprint())
         mine = [outcomes[event_id] for event_id, _ in new]
         ignored = sum(outcome in _IGNORED for outcome in mine)
         pending = sum(outcome is Outcome.PENDING for outcome in mine)
@@ -294,7 +321,9 @@ def apply_pending(engine: Engine, agreement: Agreement, now: datetime) -> int:
                 recorded_us=stored.received_us,
                 actor=source_actor(stored.source),
             )
-        LeadRepository(conn).settle_fingerprint(agreement.sla_fingerprint())
+        applier.flush()
+        if applier.saved_leads:
+            LeadRepository(conn).settle_fingerprint(agreement.sla_fingerprint())
         for entry in applier.late:
             record_write(
                 conn,
@@ -357,9 +386,54 @@ def _subjects(events: Sequence[Event]) -> set[str]:
     return found
 
 
+class _SharedCalendar:
+    """An agreement's business calendar, built once for every request under the same SLA
+    (building one costs more than applying an event). The calendar grows its table as it is
+    asked about new moments, so one request at a time uses it."""
+
+    _known: ClassVar[dict[str, _SharedCalendar]] = {}
+    _known_lock: ClassVar = threading.Lock()
+
+    def __init__(self, agreement: Agreement, fingerprint: str) -> None:
+        self._agreement = agreement
+        self._fingerprint = fingerprint
+        self._calendar = agreement.business_calendar()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, agreement: Agreement, fingerprint: str) -> _SharedCalendar:
+        """The calendar of ``agreement``, whose SLA fingerprint is ``fingerprint``."""
+        with cls._known_lock:
+            found = cls._known.get(fingerprint)
+            if found is None:
+                if len(cls._known) >= 8:
+                    cls._known.clear()
+                found = cls._known[fingerprint] = cls(agreement, fingerprint)
+            return found
+
+    def due_us(self, notified_us: int, within_s: int) -> int:
+        """:func:`~revpact.domain.sla.due_many` for one lead the SLA applies to (its scalar
+        twin: the calendar holds that both agree)."""
+        with self._lock:
+            try:
+                return self._calendar.add_business_us(notified_us, within_s * _US)
+            except CalendarError:
+                pass  # the table grown too wide for its horizon: ask a fresh one, as before
+        with self._known_lock:
+            if self._known.get(self._fingerprint) is self:
+                del self._known[self._fingerprint]
+        return self._agreement.business_calendar().add_business_us(notified_us, within_s * _US)
+
+
 class _Applier:
     """Applies events within one transaction; ``outcomes`` collects what each did and
-    ``late`` the late entries among them."""
+    ``late`` the late entries among them.
+
+    What it settles is written in one go before anything reads the events again
+    (:meth:`flush`; the caller flushes last). The leads it saved it remembers, so it reads
+    each stored lead at most once; and with :meth:`know_request` it finds the events that wait
+    for a lead among the request's own unless older ones wait for it too.
+    """
 
     def __init__(
         self,
@@ -374,12 +448,44 @@ class _Applier:
         self._deals = DealRepository(conn)
         self._agreement = agreement
         self._spec = agreement.sales.follow_up
-        self._calendar = agreement.business_calendar()
         self._rule = agreement.follow_up_rule()
         self._fingerprint = agreement.sla_fingerprint()
+        self._calendar = _SharedCalendar.of(agreement, self._fingerprint)
         self._now_us = now_us
         self.outcomes = outcomes
         self.late: list[LateEntry] = []
+        self.saved_leads = 0
+        self._settled: list[tuple[int, int | None, str, Sequence[str]]] = []
+        self._saved: dict[str, dict[str, Any]] = {}
+        self._request: dict[str, list[StoredEvent]] | None = None
+        self._waited_for: set[str] = set()
+
+    def know_request(self, stored: Sequence[StoredEvent], waited_for: set[str]) -> None:
+        """The request's newly stored events, and the leads other stored events (stored
+        before them) wait for."""
+        request: dict[str, list[StoredEvent]] = {}
+        for event in stored:
+            if event.lead_id is not None:
+                request.setdefault(event.lead_id, []).append(event)
+        for events in request.values():
+            events.sort(key=lambda e: (e.occurred_us, e.event_id))
+        self._request, self._waited_for = request, waited_for
+
+    def flush(self) -> None:
+        """Write what the applied events did."""
+        self._repo.settle_many(self._settled)
+        self._settled = []
+
+    def _waiting(self, lead_id: str) -> list[StoredEvent]:
+        """The events waiting for ``lead_id`` (:meth:`EventRepository.pending`)."""
+        if self._request is None or lead_id in self._waited_for:
+            self.flush()
+            return self._repo.pending(lead_id)
+        return [
+            event
+            for event in self._request.get(lead_id, ())
+            if self.outcomes.get(event.event_id, Outcome.PENDING) is Outcome.PENDING
+        ]
 
     def apply(self, event_id: int, event: Event, *, recorded_us: int, actor: str | None) -> None:
         fields: list[str] = []
@@ -395,10 +501,10 @@ class _Applier:
             outcome = Outcome.IGNORED
         self.outcomes[event_id] = outcome
         applied = None if outcome is Outcome.PENDING else self._now_us
-        self._repo.settle(event_id, applied_us=applied, outcome=outcome.value, fields=fields)
+        self._settled.append((event_id, applied, outcome.value, fields))
         if outcome is not Outcome.PENDING and event.type == EventType.LEAD_NOTIFIED:
             assert event.lead_id is not None
-            for stored in self._repo.pending(event.lead_id):
+            for stored in self._waiting(event.lead_id):
                 if stored.event_id not in self.outcomes or (
                     self.outcomes[stored.event_id] is Outcome.PENDING
                 ):
@@ -422,27 +528,47 @@ class _Applier:
         if event.automated:
             return Outcome.AUTOMATED
         assert event.lead_id is not None
-        stored = self._repo.lead(event.lead_id)
-        if stored is None:
+        lead = self._stored_lead(event.lead_id)
+        if lead is None:
             return Outcome.PENDING
-        lead = _lead_values(stored)
         before = dict(lead)
-        self._touch(lead, event.lead_id, event.occurred_us, recorded_us, actor, stored.due_us)
+        self._touch(lead, event.lead_id, event.occurred_us, recorded_us, actor, lead["due_us"])
         if lead == before:
             return Outcome.UNCHANGED
         lead["recorded_us"], lead["recorded_by"] = recorded_us, actor
-        self._save(event.lead_id, lead)
+        # A touch changes only the touch columns and the record: write just those.
+        self._leads.save_touch(event.lead_id, lead)
+        self._remember(event.lead_id, lead, None)
         return Outcome.APPLIED
 
+    def _stored_lead(self, lead_id: str) -> dict[str, Any] | None:
+        """The stored lead's values (a copy to change), or None when it does not exist."""
+        saved = self._saved.get(lead_id)
+        if saved is not None:
+            return {**saved, "attributes": dict(saved["attributes"])}
+        stored = self._repo.lead(lead_id)
+        return None if stored is None else _lead_values(stored)
+
     def _save(self, lead_id: str, lead: dict[str, Any]) -> None:
+        attributes = json.dumps(lead["attributes"], ensure_ascii=False)
         self._leads.save(
-            lead_id,
-            {
-                **lead,
-                "owner": lead["owner"] or None,
-                "attributes": json.dumps(lead["attributes"], ensure_ascii=False),
-            },
+            lead_id, {**lead, "owner": lead["owner"] or None, "attributes": attributes}
         )
+        self._remember(lead_id, lead, attributes)
+
+    def _remember(self, lead_id: str, lead: dict[str, Any], attributes: str | None) -> None:
+        """Keep the saved lead as :meth:`EventRepository.lead` would read it back."""
+        self.saved_leads += 1
+        self._saved[lead_id] = {
+            **lead,
+            "owner": lead["owner"] or None,
+            "requested_follow_up": bool(lead["requested_follow_up"]),
+            "applies": bool(lead["applies"]),
+            "due_us": lead["due_us"] if lead["applies"] else None,
+            "attributes": (
+                dict(lead["attributes"]) if attributes is None else _read_attributes(attributes)
+            ),
+        }
 
     def _touch(
         self,
@@ -470,14 +596,15 @@ class _Applier:
 
     def _lead(self, event: Event, recorded_us: int, actor: str | None) -> tuple[Outcome, list[str]]:
         assert event.lead_id is not None
-        stored = self._repo.lead(event.lead_id)
+        stored = self._stored_lead(event.lead_id)
         if stored is None and event.type == EventType.LEAD_UPDATED:
             return Outcome.PENDING, []
         if stored is None:
             lead = _new_lead(event)
             newer: set[str] = set()
         else:
-            lead = _lead_values(stored)
+            lead = stored
+            self.flush()
             newer = self._repo.fields_set_after(
                 lead_id=event.lead_id, deal_id=None, after_us=event.occurred_us
             )
@@ -530,13 +657,9 @@ class _Applier:
         }
         notified = lead["notified_us"]
         applies = self._spec.applies(attrs) and notified is not None
-        due = due_many(
-            self._calendar,
-            self._rule,
-            np.array([NO_TIME if notified is None else notified], dtype=np.int64),
-            np.array([applies], dtype=bool),
-        )
-        return (None if int(due[0]) == NO_TIME else int(due[0])), applies
+        if not applies:
+            return None, applies
+        return self._calendar.due_us(notified, self._rule.within_seconds), applies
 
     # ------------------------------------------------------------------ deals
 
@@ -549,6 +672,7 @@ class _Applier:
             newer: set[str] = set()
         else:
             deal = dict(stored)
+            self.flush()
             newer = self._repo.fields_set_after(
                 lead_id=None, deal_id=event.deal_id, after_us=event.occurred_us
             )
@@ -613,6 +737,9 @@ def _settle(lead: dict[str, Any], late_after_s: int) -> None:
         return
     if lead["touch_approved_us"] is not None:
         return
+    if not is_late(lead["touch_claimed_us"], lead["touch_recorded_us"], late_after_s):
+        lead["first_touch_us"] = lead["touch_claimed_us"]  # a timely touch counts as claimed
+        return
 
     def column(value: int | None) -> npt.NDArray[np.int64]:
         return np.array([NO_TIME if value is None else value], dtype=np.int64)
@@ -650,6 +777,12 @@ def _new_lead(event: Event) -> dict[str, Any]:
     if lead["created_us"] is None:
         lead["created_us"] = event.changes.get("notified_us", event.occurred_us)
     return lead
+
+
+def _read_attributes(stored: str) -> dict[str, Any]:
+    """Attributes as :meth:`EventRepository.lead` reads them back."""
+    attributes = json.loads(stored) if stored else {}
+    return attributes if isinstance(attributes, dict) else {}
 
 
 def _lead_values(row: LeadRow) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from revpact.domain.feedback import (
 )
 from revpact.errors import NotFoundError, RefusedError
 from revpact.services.agreement_versions import governing_timeline
+from revpact.services.claimed import check_claimed
 from revpact.store.audit import record_write
 from revpact.store.feedback import AnswerRow, FeedbackRepository, FeedbackRow
 
@@ -162,11 +163,15 @@ def add_feedback(
 ) -> FeedbackView:
     """Raise a feedback item at ``at`` about an event at ``event_at`` (default ``at``): due
     ``within`` after the event, under the agreement version in force at the event
-    (``file_agreement`` while no version is in force). Refused when the event is after ``at``."""
+    (``file_agreement`` while no version is in force). Refused when the event is after ``at``,
+    and when either is more than a year outside ``file_agreement``'s period."""
     source, target = teams(from_team, to_team)
     subject = parse_topic(topic)
     body = check_text(text, "text")
     who = _by(by)
+    check_claimed(file_agreement, at, "at")
+    if event_at is not None:
+        check_claimed(file_agreement, event_at, "event_at")
     raised_us = to_us(at)
     event = at if event_at is None else event_at
     event_us = to_us(event)
@@ -233,9 +238,11 @@ def answer_feedback(
     at: datetime,
     via: str = "cli",
     now: datetime | None = None,
+    agreement: Agreement | None = None,
 ) -> FeedbackView:
     """Answer item ``feedback_id`` at ``at``. Refused when it was already answered or ``at``
-    is before it was raised."""
+    is before it was raised, or more than a year outside ``agreement``'s period (the faces
+    pass the agreement file)."""
     body = check_text(text, "text")
     who = _by(by)
     answered_us = to_us(at)
@@ -244,6 +251,8 @@ def answer_feedback(
         item = repo.get(feedback_id)
         if item is None:
             raise NotFoundError(f"no feedback {feedback_id}")
+        if agreement is not None:
+            check_claimed(agreement, at, "at")
         previous = repo.answer_of(feedback_id)
         check_answer(
             feedback_id=feedback_id,

@@ -46,6 +46,10 @@ __all__ = [
 
 Int64Array = npt.NDArray[np.int64]
 
+_LOOKUP_LIMIT = 2_000
+"""Up to this many leads shown, their late entries are looked up by lead id (the index);
+beyond it one pass over the leads finds them all."""
+
 
 @dataclass(frozen=True)
 class LeadView:
@@ -135,7 +139,8 @@ def list_leads(
             strict=True,
         )
     ]
-    late = late_entries(engine, agreement, lead_id=lead_id) if views else {}
+    few = [view.lead_id for view in views] if len(views) <= _LOOKUP_LIMIT else None
+    late = late_entries(engine, agreement, lead_ids=few) if views else {}
     if not late:
         return views
     return [

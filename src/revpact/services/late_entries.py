@@ -11,7 +11,7 @@ a touch on their own lead. Each approval is written to the audit trail in its tr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -52,13 +52,13 @@ class LateEntryView:
 
 
 def late_entries(
-    engine: Engine, agreement: Agreement, *, lead_id: str | None = None
+    engine: Engine, agreement: Agreement, *, lead_ids: Sequence[str] | None = None
 ) -> dict[str, LateEntryView]:
-    """Every lead (or only ``lead_id``) with a late entry, by lead id (a handful among many
-    leads: one query)."""
+    """Every lead (or only those of ``lead_ids``) with a late entry, by lead id (a handful among
+    many leads: one query; a few leads asked for are found by their index)."""
     late_after_s = agreement.sales.follow_up.late_entry_after
     with engine.connect() as conn:
-        found = LeadRepository(conn).late_entries(late_after_s * 1_000_000, lead_id)
+        found = LeadRepository(conn).late_entries(late_after_s * 1_000_000, lead_ids)
     return {row.lead_id: _view(row, late_after_s) for row in found}
 
 

@@ -59,6 +59,7 @@ from revpact.domain.versions import AgreementTimeline, InForce
 from revpact.errors import InputError, NotFoundError, RefusedError
 from revpact.services.accountability import ActionItem, list_actions, sync_escalation
 from revpact.services.agreement_versions import governing_timeline
+from revpact.services.claimed import check_claimed
 from revpact.services.feedback import FeedbackState, FeedbackView, list_feedback
 from revpact.services.follow_up import list_leads
 from revpact.services.meetings_ics import meetings_calendar, rrule_text
@@ -299,9 +300,10 @@ def record_meeting(
 
     Checked against the version in force at ``held_at``: the meeting must be one of its
     meetings, the attendees (and ``by``) its signatories. Refused when ``held_at`` is after
-    ``now``, and when ``supersedes`` names a record of another meeting or one already
-    corrected. A meeting shorter than agreed, or without the roles it needs, is recorded as it
-    happened; the record says why it does not count (``not_counted``).
+    ``now`` or more than a year outside ``file_agreement``'s period, and when ``supersedes``
+    names a record of another meeting or one already corrected. A meeting shorter than agreed,
+    or without the roles it needs, is recorded as it happened; the record says why it does not
+    count (``not_counted``).
     """
     _aware(held_at, "held at")
     if isinstance(duration, bool) or not 60 <= duration <= 24 * 3600:
@@ -312,6 +314,7 @@ def record_meeting(
         raise RefusedError(
             f"a meeting is recorded once it has been held; {held_at.isoformat()} is in the future"
         )
+    check_claimed(file_agreement, held_at, "held_at")
     in_force: InForce = _in_force(engine, file_agreement).at(held_at)
     agreement = in_force.agreement
     meeting = the_meeting(agreement.meetings, kind)

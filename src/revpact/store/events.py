@@ -13,13 +13,14 @@ also one racing in at the same moment — is skipped, never an error.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, TextClause, text
 
 __all__ = [
     "EventRepository",
@@ -104,6 +105,46 @@ _LEAD_SELECT: Final = (
     "FROM leads WHERE lead_id = :id"
 )
 
+# Each statement is built once: text() parses its string for bind marks on every call.
+_WRITE_LOCK: Final = text("UPDATE events SET outcome = outcome WHERE 1 = 0")
+_ADVISORY_LOCK: Final = text("SELECT pg_advisory_xact_lock(:k)")
+_INSERT_COLUMNS: Final = (
+    "source",
+    "source_key",
+    "type",
+    "lead_id",
+    "deal_id",
+    "occurred_us",
+    "received_us",
+    "payload",
+)
+_INSERT_CHUNK: Final = 500  # rows per statement: 4,000 bound values, within every driver's limit
+_SETTLE: Final = text(
+    "UPDATE events SET applied_us = :at, outcome = :outcome, fields = :fields WHERE event_id = :id"
+)
+_PENDING_COLUMNS: Final = (
+    "SELECT e.event_id, e.source_key, e.type, e.lead_id, e.occurred_us, e.payload, "
+    "e.received_us, e.source FROM events e WHERE e.applied_us IS NULL AND "
+)
+_PENDING_ALL: Final = text(
+    _PENDING_COLUMNS + "EXISTS (SELECT 1 FROM leads l WHERE l.lead_id = e.lead_id) "
+    "ORDER BY e.occurred_us, e.event_id"
+)
+_PENDING_OF: Final = text(_PENDING_COLUMNS + "e.lead_id = :lead ORDER BY e.occurred_us, e.event_id")
+_FIELDS_AFTER: Final = {
+    column: text(
+        f"SELECT fields FROM events WHERE {column} = :subject AND type IN "
+        f"({', '.join(repr(t) for t in types)}) AND applied_us IS NOT NULL "
+        "AND fields IS NOT NULL AND occurred_us > :after"
+    )
+    for column, types in (
+        ("deal_id", ("deal.updated",)),
+        ("lead_id", ("lead.notified", "lead.updated")),
+    )
+}
+_LEAD: Final = text(_LEAD_SELECT)
+_DEAL: Final = text(f"SELECT {_DEAL_COLUMNS} FROM deals WHERE deal_id = :id")
+
 
 class EventRepository:
     """Events (and the lead and deal rows they change) reached through ``conn``."""
@@ -118,10 +159,10 @@ class EventRepository:
         """Serialise with every other transaction about the same ``subjects`` (``lead:ID``,
         ``deal:ID``); on SQLite, take the write lock now."""
         if not self._postgres:
-            self._conn.execute(text("UPDATE events SET outcome = outcome WHERE 1 = 0"))
+            self._conn.execute(_WRITE_LOCK)
             return
         for key in sorted({_lock_key(subject) for subject in subjects}):
-            self._conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+            self._conn.execute(_ADVISORY_LOCK, {"k": key})
 
     def restore_touches(self) -> int:
         """Give back to each lead the earliest human touch its applied webhook events report,
@@ -175,82 +216,90 @@ class EventRepository:
         payload: str,
     ) -> int | None:
         """Store an event; its ``event_id``, or None when the source sent it before."""
-        row = self._conn.execute(
-            text(
-                "INSERT INTO events (source, source_key, type, lead_id, deal_id, occurred_us, "
-                "received_us, payload) VALUES (:source, :key, :type, :lead, :deal, :occurred, "
-                ":received, :payload) ON CONFLICT (source, source_key) DO NOTHING "
-                "RETURNING event_id"
-            ),
-            {
-                "source": source,
-                "key": source_key,
-                "type": type_,
-                "lead": lead_id,
-                "deal": deal_id,
-                "occurred": occurred_us,
-                "received": received_us,
-                "payload": payload,
-            },
-        ).first()
-        return None if row is None else int(row[0])
+        row = (source, source_key, type_, lead_id, deal_id, occurred_us, received_us, payload)
+        return self.insert_many([row])[0]
+
+    def insert_many(
+        self, rows: Sequence[tuple[str, str, str, str | None, str | None, int, int, str]]
+    ) -> list[int | None]:
+        """Store events, each ``(source, source_key, type, lead_id, deal_id, occurred_us,
+        received_us, payload)``, in the order given; each one's ``event_id``, or None when its
+        source sent it before (also earlier in ``rows``)."""
+        found: list[int | None] = []
+        for start in range(0, len(rows), _INSERT_CHUNK):
+            chunk = rows[start : start + _INSERT_CHUNK]
+            params = {
+                f"{name}{i}": value
+                for i, row in enumerate(chunk)
+                for name, value in zip(_INSERT_COLUMNS, row, strict=True)
+            }
+            ids = {
+                str(key): int(event_id)
+                for event_id, key in self._conn.execute(_insert_sql(len(chunk)), params)
+            }
+            for row in chunk:
+                # The first row of a key got its id; a repeat of it within rows is a duplicate.
+                found.append(ids.pop(row[1], None))
+        return found
 
     def settle(
         self, event_id: int, *, applied_us: int | None, outcome: str, fields: Sequence[str] = ()
     ) -> None:
         """Record what applying an event did (``applied_us`` None: it still waits)."""
-        self._conn.execute(
-            text(
-                "UPDATE events SET applied_us = :at, outcome = :outcome, fields = :fields "
-                "WHERE event_id = :id"
-            ),
-            {
-                "at": applied_us,
-                "outcome": outcome,
-                "fields": " ".join(sorted(fields)) or None,
-                "id": event_id,
-            },
-        )
+        self.settle_many([(event_id, applied_us, outcome, fields)])
+
+    def settle_many(self, rows: Sequence[tuple[int, int | None, str, Sequence[str]]]) -> None:
+        """:meth:`settle` for each ``(event_id, applied_us, outcome, fields)``, in one go."""
+        if rows:
+            self._conn.execute(
+                _SETTLE,
+                [
+                    {
+                        "at": applied_us,
+                        "outcome": outcome,
+                        "fields": " ".join(sorted(fields)) or None,
+                        "id": event_id,
+                    }
+                    for event_id, applied_us, outcome, fields in rows
+                ],
+            )
 
     def pending(self, lead_id: str | None = None) -> list[StoredEvent]:
         """Events waiting for their lead (only ``lead_id``'s, or those whose lead now exists),
         in the order they occurred."""
-        where = "e.applied_us IS NULL"
-        params: dict[str, object] = {}
         if lead_id is None:
-            where += " AND EXISTS (SELECT 1 FROM leads l WHERE l.lead_id = e.lead_id)"
+            rows = self._conn.execute(_PENDING_ALL).all()
         else:
-            where += " AND e.lead_id = :lead"
-            params["lead"] = lead_id
-        rows = self._conn.execute(
-            text(
-                "SELECT e.event_id, e.source_key, e.type, e.lead_id, e.occurred_us, e.payload, "
-                f"e.received_us, e.source FROM events e WHERE {where} "
-                "ORDER BY e.occurred_us, e.event_id"
-            ),
-            params,
-        ).all()
+            rows = self._conn.execute(_PENDING_OF, {"lead": lead_id}).all()
         return [
             StoredEvent(int(r[0]), r[1], r[2], r[3], int(r[4]), r[5], int(r[6]), str(r[7]))
             for r in rows
         ]
 
+    def waiting_leads(self, lead_ids: Iterable[str]) -> set[str]:
+        """Those of ``lead_ids`` some stored event waits for (``applied_us`` NULL)."""
+        ids = sorted(set(lead_ids))
+        found: set[str] = set()
+        for start in range(0, len(ids), _INSERT_CHUNK):
+            chunk = ids[start : start + _INSERT_CHUNK]
+            names = {f"id{i}": lead_id for i, lead_id in enumerate(chunk)}
+            rows = self._conn.execute(
+                text(
+                    "SELECT DISTINCT lead_id FROM events WHERE applied_us IS NULL AND lead_id IN "
+                    f"({', '.join(':' + name for name in names)})"
+                ),
+                names,
+            )
+            found.update(str(lead_id) for (lead_id,) in rows)
+        return found
+
     def fields_set_after(
         self, *, lead_id: str | None, deal_id: str | None, after_us: int
     ) -> set[str]:
         """The fields of the lead (or deal) that applied events newer than ``after_us`` set."""
-        column, subject, types = (
-            ("deal_id", deal_id, ("deal.updated",))
-            if deal_id is not None
-            else ("lead_id", lead_id, ("lead.notified", "lead.updated"))
-        )
+        column, subject = ("deal_id", deal_id) if deal_id is not None else ("lead_id", lead_id)
         rows = self._conn.execute(
-            text(
-                f"SELECT fields FROM events WHERE {column} = :subject AND type IN "
-                f"({', '.join(repr(t) for t in types)}) AND applied_us IS NOT NULL "
-                "AND fields IS NOT NULL AND occurred_us > :after"
-            ),
-            {"subject": subject, "after": after_us},
+            _FIELDS_AFTER[column], {"subject": subject, "after": after_us}
         ).all()
         return {name for (fields,) in rows for name in str(fields).split()}
 
@@ -289,7 +338,7 @@ class EventRepository:
     # ------------------------------------------------------------------ leads and deals
 
     def lead(self, lead_id: str) -> LeadRow | None:
-        row = self._conn.execute(text(_LEAD_SELECT), {"id": lead_id}).first()
+        row = self._conn.execute(_LEAD, {"id": lead_id}).first()
         if row is None:
             return None
         attributes = json.loads(row[5]) if row[5] else {}
@@ -318,9 +367,7 @@ class EventRepository:
         )
 
     def deal(self, deal_id: str) -> dict[str, Any] | None:
-        row = self._conn.execute(
-            text(f"SELECT {_DEAL_COLUMNS} FROM deals WHERE deal_id = :id"), {"id": deal_id}
-        ).first()
+        row = self._conn.execute(_DEAL, {"id": deal_id}).first()
         if row is None:
             return None
         return dict(zip(_DEAL_COLUMNS.split(", "), row, strict=True))
@@ -330,6 +377,19 @@ def source_actor(source: str) -> str:
     """Who recorded what an event source sent: ``webhook:<source>`` (``api`` for revpact's own
     write routes, whose member the audit trail names)."""
     return source if source == "api" else f"webhook:{source}"
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(count: int) -> TextClause:
+    """An INSERT of ``count`` events (bind names ``<column><i>``) that skips the duplicates
+    and returns the stored ones' ``event_id, source_key``."""
+    values = ", ".join(
+        "(" + ", ".join(f":{name}{i}" for name in _INSERT_COLUMNS) + ")" for i in range(count)
+    )
+    return text(
+        f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) VALUES {values} "
+        "ON CONFLICT (source, source_key) DO NOTHING RETURNING event_id, source_key"
+    )
 
 
 def _int(value: object) -> int | None:

@@ -8,7 +8,7 @@ the shape the SLA engine computes on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -96,6 +96,25 @@ _WRITTEN: Final = (
     "touch_approved_by",
 )
 """Every column :meth:`LeadRepository.save` writes (besides ``lead_id``)."""
+_TOUCH_WRITTEN: Final = (
+    "first_touch_us",
+    "touch_claimed_us",
+    "touch_recorded_us",
+    "touch_by",
+    "touch_approved_us",
+    "touch_approved_by",
+    "recorded_us",
+    "recorded_by",
+)
+"""The columns :meth:`LeadRepository.save_touch` writes (besides ``lead_id``)."""
+_SAVE: Final = text(
+    f"INSERT INTO leads (lead_id, {', '.join(_WRITTEN)}) "
+    f"VALUES (:lead_id, {', '.join(':' + c for c in _WRITTEN)}) "
+    "ON CONFLICT (lead_id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _WRITTEN)
+)
+_SAVE_TOUCH: Final = text(
+    f"UPDATE leads SET {', '.join(f'{c} = :{c}' for c in _TOUCH_WRITTEN)} WHERE lead_id = :lead_id"
+)
 _FLAGS = frozenset({"requested_follow_up", "applies"})
 
 Int64Array = npt.NDArray[np.int64]
@@ -236,34 +255,44 @@ class LeadRepository:
     def save(self, lead_id: str, values: Mapping[str, object]) -> None:
         """Insert or replace one lead with every column of :data:`_WRITTEN` given in ``values``
         (None for NULL): the webhook and API path, which decided each value itself."""
-        names = ("lead_id", *_WRITTEN)
         params = {"lead_id": lead_id, **{c: values[c] for c in _WRITTEN}}
         params["applies"] = bool(params["applies"])
         params["requested_follow_up"] = bool(params["requested_follow_up"])
-        sql = (
-            f"INSERT INTO leads ({', '.join(names)}) VALUES ({', '.join(':' + c for c in names)}) "
-            "ON CONFLICT (lead_id) DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in _WRITTEN)
+        self._conn.execute(_SAVE, params)
+
+    def save_touch(self, lead_id: str, values: Mapping[str, object]) -> None:
+        """Write only the first-touch columns and ``recorded_us``/``recorded_by``
+        (:data:`_TOUCH_WRITTEN`) of a stored lead: what a touch changes."""
+        self._conn.execute(
+            _SAVE_TOUCH, {"lead_id": lead_id, **{c: values[c] for c in _TOUCH_WRITTEN}}
         )
-        self._conn.execute(text(sql), params)
 
     def entry_times(self, lead_id: str) -> EntryTimes | None:
         """Who recorded ``lead_id``'s notification and first touch, and when."""
         rows = self._entries("lead_id = :id", {"id": lead_id})
         return rows[0] if rows else None
 
-    def late_entries(self, late_after_us: int, lead_id: str | None = None) -> list[EntryTimes]:
-        """The leads (or only ``lead_id``) whose notification or claimed first touch was
-        recorded more than ``late_after_us`` after the moment it claims, or whose touch awaits
-        approval."""
+    def late_entries(
+        self, late_after_us: int, lead_ids: Sequence[str] | None = None
+    ) -> list[EntryTimes]:
+        """The leads (or only those of ``lead_ids``, found through the lead_id index) whose
+        notification or claimed first touch was recorded more than ``late_after_us`` after the
+        moment it claims, or whose touch awaits approval."""
         late = (
             "(notified_recorded_us - notified_us > :late "
             "OR touch_recorded_us - touch_claimed_us > :late "
             "OR first_touch_us > touch_claimed_us)"
         )
-        if lead_id is None:
+        if lead_ids is None:
             return self._entries(late, {"late": late_after_us})
-        return self._entries(f"lead_id = :id AND {late}", {"late": late_after_us, "id": lead_id})
+        found: list[EntryTimes] = []
+        for start in range(0, len(lead_ids), 500):
+            chunk = list(lead_ids[start : start + 500])
+            names = {f"id{i}": lead_id for i, lead_id in enumerate(chunk)}
+            marks = ", ".join(f":{name}" for name in names)
+            where = f"lead_id IN ({marks}) AND {late}"
+            found += self._entries(where, {"late": late_after_us, **names})
+        return sorted(found, key=lambda entry: entry.lead_id)
 
     def _entries(self, where: str, params: Mapping[str, object]) -> list[EntryTimes]:
         sql = (

@@ -224,7 +224,7 @@ def _figures(
         for group, name, kind in _MONTH_FIGURES:
             fid = _fid("month", group, name)
             figures.add(fid, month[group][name], kind)
-            if kind == "verdict" and group != "reward":
+            if kind == "verdict":  # the reward too: a month not counted earns nothing yet
                 if month["state"] == "in_progress":
                     figures.items[fid]["text"] = running
                 elif month["state"] == "awaiting_close":
