@@ -323,12 +323,7 @@ class LeadRepository:
         if recorded_us is not None:
             where.append("touch_recorded_us = :recorded")
             params["recorded"] = recorded_us
-        if notified_from is not None:
-            where.append("notified_us >= :notified_from")
-            params["notified_from"] = notified_from
-        if notified_until is not None:
-            where.append("(notified_us IS NULL OR notified_us < :notified_until)")
-            params["notified_until"] = notified_until
+        _notified_within(where, params, notified_from, notified_until)
         sql = (
             "SELECT lead_id, COALESCE(first_touch_us, :none), touch_claimed_us, "
             "touch_recorded_us, CASE WHEN applies THEN COALESCE(due_us, :none) ELSE :none END "
@@ -440,12 +435,7 @@ class LeadRepository:
         notified count as notified before any moment)."""
         where = ["sla_fingerprint <> :fp"]
         params: dict[str, object] = {"fp": fingerprint, "limit": limit}
-        if notified_from is not None:
-            where.append("notified_us >= :notified_from")
-            params["notified_from"] = notified_from
-        if notified_until is not None:
-            where.append("(notified_us IS NULL OR notified_us < :notified_until)")
-            params["notified_until"] = notified_until
+        _notified_within(where, params, notified_from, notified_until)
         if after is not None:
             where.append("lead_id > :after")
             params["after"] = after
@@ -612,3 +602,20 @@ def _literal(value: str | int, mark: str) -> str:
         raise TypeError(f"no literal for {value!r}")
     literal = str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
     return literal.replace("%", "%%") if mark == "%s" else literal
+
+
+def _notified_within(
+    where: list[str],
+    params: dict[str, object],
+    notified_from: int | None,
+    notified_until: int | None,
+) -> None:
+    """Add to ``where`` and ``params`` the condition: notified in ``[notified_from,
+    notified_until)`` (None: unbounded; a lead never notified counts as notified before any
+    moment)."""
+    if notified_from is not None:
+        where.append("notified_us >= :notified_from")
+        params["notified_from"] = notified_from
+    if notified_until is not None:
+        where.append("(notified_us IS NULL OR notified_us < :notified_until)")
+        params["notified_until"] = notified_until
