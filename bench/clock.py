@@ -28,8 +28,8 @@ import holidays
 import numpy as np
 
 from revpact.agreement_file import company_a_template, parse_agreement
-from revpact.domain.calendar import BusinessCalendar, Span, from_us, to_us
-from revpact.domain.sla import FollowUpRule, due_many, evaluate_many
+from revpact.domain.clock.calendar import BusinessCalendar, Span, from_us, to_us
+from revpact.domain.clock.sla import FollowUpRule, due_many, evaluate_many
 
 N = 1_000_000
 SAMPLE = 2_000

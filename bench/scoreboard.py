@@ -127,8 +127,8 @@ def best_of(runs: int, fn: Callable[[], object]) -> tuple[float, list[float]]:
 
 def parts(agreement: object, url: str) -> list[tuple[str, float]]:
     """Where the time goes: each query of the scoreboard on its own, warm, best of three."""
-    from revpact.domain.agreement import Agreement
-    from revpact.domain.calendar import to_us
+    from revpact.domain.agreement.model import Agreement
+    from revpact.domain.clock.calendar import to_us
     from revpact.services.deals import month_ranges
     from revpact.store import open_store
     from revpact.store.deals import DealRepository

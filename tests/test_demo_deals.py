@@ -21,7 +21,7 @@ from revpact.demo_deals import (
     write_revenue_csv,
 )
 from revpact.demo_history import close_demo_months
-from revpact.domain.scoreboard import YearScoreboard
+from revpact.domain.scoreboard.year import YearScoreboard
 from revpact.store.db import open_store
 
 TRAJECTORY = (902_500, 972_000, 1_041_500, 1_111_000, 1_180_500)

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 import pytest
 from pydantic import BaseModel
 
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

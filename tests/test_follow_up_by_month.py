@@ -1,6 +1,6 @@
 """The scoreboard's follow-up figures (one SQL aggregate) agree with the SLA clock lead by lead.
 
-The reference is :func:`revpact.domain.sla.evaluate_many` over every stored lead, bucketed by
+The reference is :func:`revpact.domain.clock.sla.evaluate_many` over every stored lead, bucketed by
 the month (New York time) of its notification — what the scoreboard computed before the
 figures moved into SQL. The leads are seeded-random with the edge cases mixed in: touches
 before the notification, exactly at the deadline, at and after ``as_of``; untouched and
@@ -19,10 +19,10 @@ import pytest
 from sqlalchemy import Engine
 
 from revpact import services
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import from_us, to_us
-from revpact.domain.scoreboard_facts import months_between
-from revpact.domain.sla import NO_TIME, STATUS_CODES, LeadStatus, due_many, evaluate_many
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import from_us, to_us
+from revpact.domain.clock.sla import NO_TIME, STATUS_CODES, LeadStatus, due_many, evaluate_many
+from revpact.domain.scoreboard.facts import months_between
 from revpact.services.deals import month_ranges
 from revpact.store.follow_up import FollowUpRepository
 from revpact.store.leads import LeadRepository

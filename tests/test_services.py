@@ -17,8 +17,8 @@ from sqlalchemy import Engine, text
 
 from revpact import services
 from revpact.agreement_file import company_a_template, parse_agreement
-from revpact.domain.agreement import Agreement
-from revpact.domain.sla import LeadStatus
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.sla import LeadStatus
 from revpact.errors import InputError
 from revpact.ingest import canonical
 from revpact.ingest.canonical import CANONICAL_COLUMNS

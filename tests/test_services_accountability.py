@@ -12,9 +12,9 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from revpact import services
-from revpact.domain.agreement import Agreement
-from revpact.domain.agreement_accountability import Owner
-from revpact.domain.calendar import to_us
+from revpact.domain.agreement.accountability import Owner
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
 from revpact.errors import RefusedError, RevpactError
 from revpact.services.accountability import correct_reward
 from revpact.store.audit import audit_rows

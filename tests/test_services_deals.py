@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from revpact import services
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.errors import InputError
 from revpact.ingest.deals import DEAL_COLUMNS
 from revpact.services.deals import (

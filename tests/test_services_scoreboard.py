@@ -16,11 +16,12 @@ from typer.testing import CliRunner
 from revpact import services
 from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.cli import app
-from revpact.domain.agreement import Agreement
-from revpact.domain.agreement_accountability import SharedGoal
-from revpact.domain.agreement_goals import RevenueSourceRule
-from revpact.domain.calendar import to_us
-from revpact.domain.scoreboard import (
+from revpact.domain.agreement.accountability import SharedGoal
+from revpact.domain.agreement.goals import RevenueSourceRule
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
+from revpact.domain.scoreboard.facts import cents
+from revpact.domain.scoreboard.year import (
     GoalStatus,
     MonthFacts,
     MonthState,
@@ -28,7 +29,6 @@ from revpact.domain.scoreboard import (
     month_to_json,
     trajectory_target,
 )
-from revpact.domain.scoreboard_facts import cents
 from revpact.errors import RevpactError
 from revpact.services import scoreboard as scoreboard_service
 

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.scoreboard import year_to_json
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.scoreboard.year import year_to_json
 from revpact.services import (
     follow_up_summary,
     import_deals,

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from revpact.domain.agreement import Agreement, Cadence
+from revpact.domain.agreement.model import Agreement, Cadence
 from revpact.domain.meetings import NOTES_PARTS
 from revpact.errors import NotFoundError
 from revpact.services.accountability import (

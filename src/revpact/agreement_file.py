@@ -1,4 +1,4 @@
-"""Reading ``revpact.yaml``: YAML in, an :class:`~revpact.domain.agreement.Agreement` out.
+"""Reading ``revpact.yaml``: YAML in, an :class:`~revpact.domain.agreement.model.Agreement` out.
 
 Every problem is reported at once, each as ``dotted.path (line N): what is wrong and what to
 write``. Line numbers come from composing the YAML into nodes (which remember where they
@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.errors import AgreementError
 
 __all__ = [

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from revpact import services
-from revpact.domain.agreement import Agreement
-from revpact.domain.scoreboard_facts import months_between
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.scoreboard.facts import months_between
 from revpact.services.month_close import MonthClose, close_month
 
 __all__ = ["CLOSER", "LATE_DEAL", "close_demo_months", "enter_late_deal"]

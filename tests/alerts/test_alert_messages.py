@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from revpact.alerts import AlertKind, AlertSubject, RetryPolicy, alert_text, local_time
-from revpact.domain.calendar import to_us
+from revpact.domain.clock.calendar import to_us
 
 NY = ZoneInfo("America/New_York")
 DUE = to_us(datetime(2020, 3, 9, 9, 40, tzinfo=NY))

@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import Engine
 
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.domain.roles import Role
 from revpact.services.tokens import create_token
 

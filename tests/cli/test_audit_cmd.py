@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from revpact.agreement_file import company_a_template
 from revpact.cli import app
-from revpact.domain.calendar import to_us
+from revpact.domain.clock.calendar import to_us
 from revpact.store.audit import record_write
 from revpact.store.db import migrate
 

@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from revpact.agreement_file import company_a_template, parse_agreement
-from revpact.domain.agreement import (
+from revpact.domain.agreement.model import (
     Agreement,
     CalendarSpec,
     FollowUpSpec,
@@ -18,8 +18,8 @@ from revpact.domain.agreement import (
     SalesCycleGoal,
     Trajectory,
 )
-from revpact.domain.calendar import BusinessCalendar
-from revpact.domain.sla import FollowUpRule
+from revpact.domain.clock.calendar import BusinessCalendar
+from revpact.domain.clock.sla import FollowUpRule
 
 NY = ZoneInfo("America/New_York")
 NINE_TO_FIVE = ((9 * 3600, 17 * 3600),)

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from revpact.domain.calendar import BusinessCalendar, Span, from_us, to_us
+from revpact.domain.clock.calendar import BusinessCalendar, Span, from_us, to_us
 from revpact.errors import CalendarError
 
 MINUTE = timedelta(minutes=1)

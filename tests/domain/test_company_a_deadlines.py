@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from revpact.agreement_file import company_a_template, parse_agreement
-from revpact.domain.calendar import BusinessCalendar, from_us, to_us
+from revpact.domain.clock.calendar import BusinessCalendar, from_us, to_us
 
 NY = ZoneInfo("America/New_York")
 

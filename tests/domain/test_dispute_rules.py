@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from revpact.domain.agreement import Agreement, Side
+from revpact.domain.agreement.model import Agreement, Side
 from revpact.domain.disputes import (
     Decision,
     Dispute,

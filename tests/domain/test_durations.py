@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from revpact.domain.durations import format_duration, parse_duration
+from revpact.domain.clock.durations import format_duration, parse_duration
 
 
 @pytest.mark.parametrize(

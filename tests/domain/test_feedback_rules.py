@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from revpact.agreement_file import company_a_template, parse_agreement
-from revpact.domain.agreement import Agreement, Clock, Side
-from revpact.domain.calendar import from_us, to_us
+from revpact.domain.agreement.model import Agreement, Clock, Side
+from revpact.domain.clock.calendar import from_us, to_us
 from revpact.domain.feedback import (
     STATE_RULES,
     FeedbackState,

@@ -6,6 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from revpact.domain.clock.sla import NO_TIME
 from revpact.domain.late_entries import (
     TouchState,
     awaits_approval,
@@ -14,7 +15,6 @@ from revpact.domain.late_entries import (
     record_touch,
     settle_touches,
 )
-from revpact.domain.sla import NO_TIME
 
 US = 1_000_000
 LATE_AFTER = 15 * 60

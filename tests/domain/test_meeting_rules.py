@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from revpact.agreement_file import company_a_template, parse_agreement
-from revpact.domain.agreement import Agreement, Audience, Cadence, Meeting, Weekday
+from revpact.domain.agreement.model import Agreement, Audience, Cadence, Meeting, Weekday
 from revpact.domain.meetings import (
     NOTES_PARTS,
     ROLES_NEEDED,

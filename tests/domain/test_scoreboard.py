@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from revpact.agreement_file import company_a_template, parse_agreement
-from revpact.domain.agreement import Agreement, Owner, SharedGoal, Team
-from revpact.domain.agreement_goals import RevenueSourceRule
-from revpact.domain.scoreboard import (
+from revpact.domain.agreement.goals import RevenueSourceRule
+from revpact.domain.agreement.model import Agreement, Owner, SharedGoal, Team
+from revpact.domain.scoreboard.facts import cents
+from revpact.domain.scoreboard.year import (
     CycleStats,
     GoalStatus,
     IsoWeek,
@@ -30,7 +31,6 @@ from revpact.domain.scoreboard import (
     validate_split,
     year_to_json,
 )
-from revpact.domain.scoreboard_facts import cents
 
 D = Decimal
 RATE = D(1_250_000)
@@ -510,7 +510,7 @@ def test_the_annual_reward_waits_for_every_month_to_count(company_a: Agreement) 
 def test_a_month_in_progress_compares_only_its_ratios_with_the_month_before(
     company_a: Agreement,
 ) -> None:
-    from revpact.domain.scoreboard_trend import trend
+    from revpact.domain.scoreboard.trend import trend
 
     facts = [good(1), good(2, D(100_000))]
     done = build_year(company_a, facts).months

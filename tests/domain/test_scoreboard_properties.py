@@ -11,14 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from revpact.agreement_file import company_a_template, parse_agreement
-from revpact.domain.agreement import Agreement
-from revpact.domain.scoreboard import (
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.scoreboard.accountability import escalation_states
+from revpact.domain.scoreboard.year import (
     CycleStats,
     MonthFacts,
     build_year,
     validate_split,
 )
-from revpact.domain.scoreboard_accountability import escalation_states
 
 COMPANY_A: Agreement = parse_agreement(company_a_template("en"))
 RATE = COMPANY_A.company_goals.target_monthly_run_rate

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from revpact.domain.calendar import BusinessCalendar, to_us
-from revpact.domain.sla import (
+from revpact.domain.clock.calendar import BusinessCalendar, to_us
+from revpact.domain.clock.sla import (
     NO_TIME,
     STATUS_CODES,
     FollowUpRule,

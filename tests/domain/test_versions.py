@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from revpact.agreement_file import company_a_template, parse_agreement
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
 from revpact.domain.versions import (
     AgreementTimeline,
     SignatureRecord,

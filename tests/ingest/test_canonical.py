@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from revpact.agreement_file import company_a_template, parse_agreement
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
-from revpact.domain.sla import NO_TIME
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
+from revpact.domain.clock.sla import NO_TIME
 from revpact.errors import InputError
 from revpact.ingest.canonical import CANONICAL_COLUMNS, LeadChunk, LeadReader, parse_flag
 

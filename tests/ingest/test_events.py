@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
 from revpact.errors import InputError
 from revpact.ingest.events import EventsError, parse_events
 from revpact.ingest.hubspot_events import parse_hubspot_events

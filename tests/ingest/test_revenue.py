@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.errors import InputError
 from revpact.ingest.revenue import RevenueFile, RevenueMonth, parse_month, read_revenue
 

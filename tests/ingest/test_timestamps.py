@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from revpact.domain.calendar import to_us
-from revpact.domain.sla import NO_TIME
+from revpact.domain.clock.calendar import to_us
+from revpact.domain.clock.sla import NO_TIME
 from revpact.ingest.timestamps import local_to_utc_us, parse_instant, parse_instants
 
 NY = ZoneInfo("America/New_York")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from revpact.agreement_file import company_a_template, parse_agreement
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.render import SignatureLine, SignaturePage
 
 NB = "\u00a0"  # Babel's group separator in Polish, and the space before a currency code

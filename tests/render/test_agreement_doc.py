@@ -10,7 +10,7 @@ import markdown_it
 import pytest
 from document_text import NB, NNB, as_text, page, variant
 
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.errors import RevpactError
 from revpact.render import labels, render_agreement
 

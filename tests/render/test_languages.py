@@ -15,7 +15,7 @@ from enum import StrEnum
 import pytest
 from document_text import as_text, collapse, every_case, user_texts, without, words
 
-from revpact.domain.agreement import (
+from revpact.domain.agreement.model import (
     Agreement,
     Audience,
     Cadence,

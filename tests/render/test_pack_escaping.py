@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import Engine
 
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.render.pack import format_change, format_figure, render_pack
 from revpact.services.feedback import add_feedback
 from revpact.services.report import monthly_pack, pack_to_json, weekly_pack

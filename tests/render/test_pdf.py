@@ -9,7 +9,7 @@ import pypdf
 import pytest
 from document_text import page
 
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.render import labels, render_agreement
 
 pytestmark = pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")

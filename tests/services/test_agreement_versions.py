@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from revpact import services
 from revpact.agreement_file import company_a_template, parse_agreement
-from revpact.domain.scoreboard import month_to_json
+from revpact.domain.scoreboard.year import month_to_json
 from revpact.errors import NotFoundError, RefusedError
 from revpact.ingest.canonical import CANONICAL_COLUMNS
 from revpact.services import agreement_versions as av

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 import revpact
-from revpact.domain.calendar import to_us
+from revpact.domain.clock.calendar import to_us
 from revpact.services.audit import audit_trail, entry_to_json
 from revpact.store.audit import record_write
 

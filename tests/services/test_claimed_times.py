@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from revpact import services
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.errors import InputError
 from revpact.services.accountability import correct_reward
 from revpact.services.claimed import check_claimed

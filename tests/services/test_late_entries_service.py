@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import Engine, text
 
 from revpact import services
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
-from revpact.domain.sla import LeadStatus
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
+from revpact.domain.clock.sla import LeadStatus
 from revpact.errors import InputError, RefusedError
 from revpact.ingest.events import EventsError, parse_events
 from revpact.services.deadlines import recompute_deadlines

@@ -11,7 +11,7 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar, Event
 
 from revpact.agreement_file import company_a_template, parse_agreement
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.domain.meetings import occurrences
 from revpact.services.meetings_ics import PRODID, meetings_calendar, rrule_text
 

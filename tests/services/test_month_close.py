@@ -15,10 +15,10 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from revpact import services
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
-from revpact.domain.scoreboard import month_to_json
-from revpact.domain.scoreboard_facts import CycleStats, MonthFacts, RevenueSource
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
+from revpact.domain.scoreboard.facts import CycleStats, MonthFacts, RevenueSource
+from revpact.domain.scoreboard.year import month_to_json
 from revpact.errors import RefusedError, RevpactError
 from revpact.services.month_close import close_month, may_close, reopen_month
 from revpact.services.month_facts import closed_facts, live_month_facts

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from revpact import services
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
 from revpact.ingest.events import Event, parse_events
 from revpact.ingest.hubspot_events import parse_hubspot_events
 from revpact.ingest.hubspot_mapping import DEFAULT_MAPPING

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.services.report import MovesPart, pack_to_json, weekly_pack
 from revpact.store.db import open_store
 from test_time_travel import LEAD_TYPES, OWNERS, STAGES, Deal, History, Lead, load, truncated

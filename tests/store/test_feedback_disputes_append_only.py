@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.services.disputes import (
     decide,
     name_representative,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from live_server import LiveServer
 from sqlalchemy import Engine
 
-from revpact.domain.calendar import to_us
+from revpact.domain.clock.calendar import to_us
 from revpact.domain.roles import Role
 from revpact.store.audit import record_write
 

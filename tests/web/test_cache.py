@@ -19,9 +19,9 @@ from sqlalchemy import Engine
 
 from revpact import services
 from revpact.agreement_file import company_a_template, parse_agreement
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
-from revpact.domain.scoreboard import year_to_json
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
+from revpact.domain.scoreboard.year import year_to_json
 from revpact.ingest.events import parse_events
 from revpact.services import agreement_versions
 from revpact.services.cache import cache_stats, clear_cache, deal_facts, follow_up_facts

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine
 
 from revpact.api.state import ServerState
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.domain.roles import Role
 from revpact.services import meetings
 from revpact.services.disputes import decide, name_representative, open_dispute, record_presentation

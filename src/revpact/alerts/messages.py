@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from revpact.alerts.base import AlertKind
-from revpact.domain.calendar import from_us
-from revpact.domain.durations import format_duration
+from revpact.domain.clock.calendar import from_us
+from revpact.domain.clock.durations import format_duration
 
 __all__ = ["AlertSubject", "alert_text", "local_time"]
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from revpact.agreement_file import parse_agreement
 from revpact.api.deps import AgreementDep, StateDep, allowed
 from revpact.api.errors import http_error
-from revpact.domain.calendar import from_us
+from revpact.domain.clock.calendar import from_us
 from revpact.domain.roles import Permission
 from revpact.domain.versions import VersionRecord
 from revpact.errors import RevpactError

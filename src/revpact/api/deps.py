@@ -15,7 +15,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from revpact.api.state import ServerState
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.domain.roles import GRANTS, Permission
 from revpact.services.tokens import Principal, authenticate
 

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from revpact.api.deps import AgreementDep, StateDep, allowed
 from revpact.api.feedback_routes import ERRORS, Instant, RecordId, as_http, caller_side, when
-from revpact.domain.agreement import Side
+from revpact.domain.agreement.model import Side
 from revpact.domain.disputes import MAX_PRESENTATION_MINUTES, DisputeStage
 from revpact.domain.feedback import MAX_TEXT
 from revpact.domain.roles import Permission

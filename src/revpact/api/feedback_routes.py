@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from revpact.api.deps import AgreementDep, StateDep, allowed
 from revpact.api.errors import http_error
-from revpact.domain.agreement import Agreement, FeedbackTopic, Side
+from revpact.domain.agreement.model import Agreement, FeedbackTopic, Side
 from revpact.domain.disputes import NotADeciderError
 from revpact.domain.feedback import MAX_TEXT
 from revpact.domain.roles import Permission, Role

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from revpact.api.deps import AgreementDep, StateDep, allowed
 from revpact.api.errors import http_error
 from revpact.api.reads import AsOf, moment
-from revpact.domain.calendar import to_us
+from revpact.domain.clock.calendar import to_us
 from revpact.domain.roles import Permission
 from revpact.errors import RevpactError
 from revpact.services.month_close import (

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, status
 from revpact import __version__, services
 from revpact.api.deps import AgreementDep, StateDep, allowed
 from revpact.api.state import ServerState
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.sla import LeadStatus
 from revpact.domain.roles import Permission
-from revpact.domain.scoreboard import year_to_json
-from revpact.domain.sla import LeadStatus
+from revpact.domain.scoreboard.year import year_to_json
 from revpact.errors import RevpactError
 from revpact.services.month_states import with_closes
 from revpact.services.tokens import Principal

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from revpact.agreement_file import load_agreement
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.errors import RevpactError
 from revpact.settings import Settings
 

@@ -33,8 +33,8 @@ from sqlalchemy import Engine
 from revpact import services
 from revpact.api.deps import AgreementDep, StateDep, allowed
 from revpact.api.errors import http_error
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import from_us, to_us
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import from_us, to_us
 from revpact.domain.roles import GRANTS, Permission, Role
 from revpact.errors import RevpactError
 from revpact.ingest.events import EventsError, parse_events

@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from revpact.agreement_file import company_a_template, parse_agreement, validation_problems
 from revpact.cli.common import agreement_path, console, err_console, friendly
-from revpact.domain.durations import format_duration
+from revpact.domain.clock.durations import format_duration
 from revpact.errors import RevpactError
 
 __all__ = ["agreement_app", "register"]

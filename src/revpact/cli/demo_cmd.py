@@ -25,10 +25,10 @@ from revpact.demo_deals import demo_revenue, generate_deals, write_deals_csv, wr
 from revpact.demo_history import CLOSER, close_demo_months, enter_late_deal
 from revpact.demo_live import LATE_LEAD_ID, LEAD_ID, run_live_demo
 from revpact.demo_rhythm import record_demo_rhythm
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import from_us
-from revpact.domain.scoreboard import month_to_json
-from revpact.domain.sla import LeadStatus
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import from_us
+from revpact.domain.clock.sla import LeadStatus
+from revpact.domain.scoreboard.year import month_to_json
 from revpact.errors import RevpactError
 from revpact.render import render_agreement
 from revpact.services import agreement_versions, disputes, feedback, meetings

@@ -25,8 +25,8 @@ from revpact.cli.common import (
     store,
 )
 from revpact.cli.feedback_cmds import AtOption, parse_at
-from revpact.domain.agreement import Side
-from revpact.domain.calendar import from_us
+from revpact.domain.agreement.model import Side
+from revpact.domain.clock.calendar import from_us
 from revpact.domain.disputes import DisputeStage
 from revpact.services.disputes import (
     Dispute,

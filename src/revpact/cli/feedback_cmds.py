@@ -24,7 +24,7 @@ from revpact.cli.common import (
     short_time_style,
     store,
 )
-from revpact.domain.agreement import Agreement, FeedbackTopic, Side
+from revpact.domain.agreement.model import Agreement, FeedbackTopic, Side
 from revpact.errors import RevpactError
 from revpact.services.agreement_versions import versions
 from revpact.services.feedback import (

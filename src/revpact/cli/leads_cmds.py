@@ -32,11 +32,11 @@ from revpact.cli.common import (
 )
 from revpact.cli.month_cmds import close_line
 from revpact.cli.scoreboard_view import month_table, year_table
-from revpact.domain.agreement import Agreement
-from revpact.domain.scoreboard import month_to_json, year_to_json
-from revpact.domain.scoreboard_facts import month_end
-from revpact.domain.scoreboard_trend import trend, trend_to_json
-from revpact.domain.sla import LeadStatus
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.sla import LeadStatus
+from revpact.domain.scoreboard.facts import month_end
+from revpact.domain.scoreboard.trend import trend, trend_to_json
+from revpact.domain.scoreboard.year import month_to_json, year_to_json
 from revpact.errors import RevpactError
 from revpact.services.late_entries import approve_touch, check_approver
 from revpact.services.month_states import close_blocks, with_closes

@@ -28,8 +28,8 @@ from revpact.cli.common import (
     parse_as_of,
     store,
 )
-from revpact.domain.agreement import Agreement, Cadence
-from revpact.domain.durations import format_duration
+from revpact.domain.agreement.model import Agreement, Cadence
+from revpact.domain.clock.durations import format_duration
 from revpact.domain.meetings import UnitState, notes_template, the_meeting
 from revpact.errors import RevpactError
 from revpact.services import meetings as service

@@ -25,8 +25,8 @@ from revpact.cli.common import (
     parse_as_of,
     store,
 )
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
 from revpact.services.month_close import close_month, reopen_month
 from revpact.services.month_states import (
     CloseState,

@@ -27,7 +27,7 @@ from revpact.cli.common import (
     load,
     store,
 )
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.domain.versions import VersionRecord, version_hash
 from revpact.errors import RevpactError
 from revpact.render import FORMATS, LANGUAGES, SignaturePage, render_agreement

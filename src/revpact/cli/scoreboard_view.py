@@ -8,9 +8,9 @@ from typing import assert_never
 from rich.markup import escape
 from rich.table import Table
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.scoreboard import MonthScore, MonthState, RevenueScore, YearScoreboard
-from revpact.domain.scoreboard_trend import Trend
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.scoreboard.trend import Trend
+from revpact.domain.scoreboard.year import MonthScore, MonthState, RevenueScore, YearScoreboard
 
 __all__ = ["FALLBACK_MARK", "month_table", "notes", "year_table"]
 

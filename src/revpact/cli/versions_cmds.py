@@ -28,8 +28,8 @@ from revpact.cli.common import (
     parse_as_of,
     store,
 )
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import from_us
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import from_us
 from revpact.domain.versions import Change
 from revpact.errors import RevpactError
 from revpact.services import agreement_versions as av

@@ -40,9 +40,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from revpact.domain.agreement import ConflictResolution, Side, Signatory
-from revpact.domain.calendar import from_us
-from revpact.domain.durations import format_duration
+from revpact.domain.agreement.model import ConflictResolution, Side, Signatory
+from revpact.domain.clock.calendar import from_us
+from revpact.domain.clock.durations import format_duration
 from revpact.errors import RefusedError, RevpactError
 
 __all__ = [

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from revpact.domain.agreement import Agreement, Clock, FeedbackTopic, Side
-from revpact.domain.calendar import from_us
+from revpact.domain.agreement.model import Agreement, Clock, FeedbackTopic, Side
+from revpact.domain.clock.calendar import from_us
 from revpact.errors import RefusedError, RevpactError
 
 __all__ = [

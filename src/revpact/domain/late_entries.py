@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from revpact.domain.sla import NO_TIME
+from revpact.domain.clock.sla import NO_TIME
 
 __all__ = [
     "TouchState",

@@ -42,7 +42,7 @@ from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from revpact.domain.agreement import (
+from revpact.domain.agreement.model import (
     Agreement,
     Audience,
     Cadence,
@@ -51,8 +51,8 @@ from revpact.domain.agreement import (
     Side,
     Signatory,
 )
-from revpact.domain.scoreboard_facts import month_end, month_index, months_between
-from revpact.domain.scoreboard_revenue import trajectory_target
+from revpact.domain.scoreboard.facts import month_end, month_index, months_between
+from revpact.domain.scoreboard.revenue import trajectory_target
 from revpact.errors import InputError, NotFoundError
 
 __all__ = [

@@ -23,8 +23,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from revpact.domain.agreement import Agreement, Audience, Signatory
-from revpact.domain.calendar import to_us
+from revpact.domain.agreement.model import Agreement, Audience, Signatory
+from revpact.domain.clock.calendar import to_us
 
 __all__ = [
     "AgreementTimeline",

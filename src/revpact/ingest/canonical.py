@@ -36,8 +36,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.agreement_sales import FollowUpSpec
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.agreement.sales import FollowUpSpec
 from revpact.errors import InputError
 from revpact.ingest.timestamps import TimeWindow, parse_instants
 

@@ -39,8 +39,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.sla import NO_TIME
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.sla import NO_TIME
 from revpact.errors import InputError
 from revpact.ingest.canonical import RejectedRow
 from revpact.ingest.timestamps import TimeWindow, parse_instants

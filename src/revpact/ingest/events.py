@@ -50,8 +50,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import from_us, to_us
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import from_us, to_us
 from revpact.errors import InputError
 from revpact.ingest.deals import AMOUNT_SCALE, Outcome, minor_units, parse_amount
 from revpact.ingest.timestamps import TimeWindow

@@ -24,8 +24,8 @@ from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, ValidationError
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
 from revpact.ingest.deals import Outcome, minor_units, parse_amount
 from revpact.ingest.events import (
     Event,

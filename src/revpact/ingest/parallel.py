@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.errors import InputError
 from revpact.ingest.canonical import LeadChunk, LeadColumns, LeadReader
 

@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import IO, Final
 
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.ingest.canonical import RejectedRow
 from revpact.ingest.deals import Problems, minor_units, parse_amount, read_table
 

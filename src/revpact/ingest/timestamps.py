@@ -30,11 +30,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
-from revpact.domain.calendar import to_us
-from revpact.domain.sla import NO_TIME
+from revpact.domain.clock.calendar import to_us
+from revpact.domain.clock.sla import NO_TIME
 
 if TYPE_CHECKING:
-    from revpact.domain.agreement import Agreement
+    from revpact.domain.agreement.model import Agreement
 
 __all__ = [
     "ParsedInstants",

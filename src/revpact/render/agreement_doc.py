@@ -20,7 +20,7 @@ from datetime import datetime
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.errors import RevpactError
 from revpact.render.markdown import escape_markdown
 from revpact.render.texts import labels

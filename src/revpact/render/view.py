@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from revpact.domain.agreement import (
+from revpact.domain.agreement.calendar import day_key_days
+from revpact.domain.agreement.model import (
     CANONICAL_LEAD_FIELDS,
     Agreement,
     ConflictMode,
@@ -23,7 +24,6 @@ from revpact.domain.agreement import (
     Meeting,
     RewardCondition,
 )
-from revpact.domain.agreement_calendar import day_key_days
 from revpact.render.formatting import (
     country_name,
     format_date,

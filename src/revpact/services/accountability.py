@@ -36,11 +36,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.agreement_accountability import Owner, RewardCondition
-from revpact.domain.calendar import from_us, to_us
-from revpact.domain.scoreboard import MonthScore, YearScoreboard, validate_split
-from revpact.domain.scoreboard_facts import month_end
+from revpact.domain.agreement.accountability import Owner, RewardCondition
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import from_us, to_us
+from revpact.domain.scoreboard.facts import month_end
+from revpact.domain.scoreboard.year import MonthScore, YearScoreboard, validate_split
 from revpact.errors import RefusedError, RevpactError
 from revpact.services.agreement_versions import governing_timeline
 from revpact.services.claimed import check_claimed

@@ -25,8 +25,8 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from revpact.agreement_file import parse_agreement
-from revpact.domain.agreement import Agreement, Signatory
-from revpact.domain.calendar import from_us, to_us
+from revpact.domain.agreement.model import Agreement, Signatory
+from revpact.domain.clock.calendar import from_us, to_us
 from revpact.domain.versions import (
     AgreementTimeline,
     Change,

@@ -40,9 +40,9 @@ from sqlalchemy import Engine
 from revpact.alerts.base import AlertKind, Channel, DeliveryError, OutgoingAlert, Sender
 from revpact.alerts.messages import AlertSubject, alert_text
 from revpact.alerts.retry import DEFAULT_RETRY, RetryPolicy
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import from_us, to_us
-from revpact.domain.sla import NO_TIME, LeadStatus, evaluate_many, status_code
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import from_us, to_us
+from revpact.domain.clock.sla import NO_TIME, LeadStatus, evaluate_many, status_code
 from revpact.services.deadlines import recompute_deadlines
 from revpact.store.alerts import AlertKey, AlertRepository, DueAlert, NewAlert
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from revpact.domain.calendar import from_us, to_us
+from revpact.domain.clock.calendar import from_us, to_us
 from revpact.store.audit import AuditRow, audit_rows
 
 __all__ = ["AuditEntry", "audit_trail", "entry_to_json"]

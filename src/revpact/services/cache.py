@@ -36,7 +36,7 @@ from typing import Final, TypeVar
 
 from sqlalchemy import Engine
 
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.domain.versions import version_hash
 from revpact.services.deals import DealMonth, month_ranges, monthly_facts, next_change_us
 from revpact.store.follow_up import (

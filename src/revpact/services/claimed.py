@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
 from revpact.errors import InputError
 from revpact.ingest.timestamps import TimeWindow
 

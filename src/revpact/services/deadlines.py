@@ -22,13 +22,13 @@ import numpy.typing as npt
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.agreement_sales import CANONICAL_LEAD_FIELDS
-from revpact.domain.late_entries import settle_touches
-from revpact.domain.sla import (
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.agreement.sales import CANONICAL_LEAD_FIELDS
+from revpact.domain.clock.sla import (
     NO_TIME,
     due_many,
 )
+from revpact.domain.late_entries import settle_touches
 from revpact.domain.versions import AgreementTimeline
 from revpact.ingest.canonical import AppliesCache, Factor
 from revpact.services.agreement_versions import governing_timeline

@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.agreement_goals import RevenueSourceRule
-from revpact.domain.calendar import to_us
-from revpact.domain.scoreboard_facts import RevenueSource
+from revpact.domain.agreement.goals import RevenueSourceRule
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
+from revpact.domain.scoreboard.facts import RevenueSource
 from revpact.errors import InputError
 from revpact.ingest.canonical import RejectedRow
 from revpact.ingest.deals import AMOUNT_SCALE, Deal, minor_units, read_deals

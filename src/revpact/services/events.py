@@ -46,8 +46,9 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Engine
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
+from revpact.domain.clock.sla import NO_TIME
 from revpact.domain.late_entries import (
     TouchState,
     awaits_approval,
@@ -55,7 +56,6 @@ from revpact.domain.late_entries import (
     record_touch,
     settle_touches,
 )
-from revpact.domain.sla import NO_TIME
 from revpact.errors import CalendarError
 from revpact.ingest.events import (
     EARLIEST_LEAD_FIELDS,
@@ -412,7 +412,7 @@ class _SharedCalendar:
             return found
 
     def due_us(self, notified_us: int, within_s: int) -> int:
-        """:func:`~revpact.domain.sla.due_many` for one lead the SLA applies to (its scalar
+        """:func:`~revpact.domain.clock.sla.due_many` for one lead the SLA applies to (its scalar
         twin: the calendar holds that both agree)."""
         with self._lock:
             try:

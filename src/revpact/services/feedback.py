@@ -22,8 +22,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import from_us, to_us
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import from_us, to_us
 from revpact.domain.feedback import (
     FeedbackState,
     check_answer,

@@ -13,9 +13,9 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Engine
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
-from revpact.domain.sla import (
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
+from revpact.domain.clock.sla import (
     NO_TIME,
     STATUS_CODES,
     LeadStatus,

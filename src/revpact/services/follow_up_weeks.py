@@ -18,9 +18,9 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Engine
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
-from revpact.domain.sla import NO_TIME, STATUS_CODES, LeadStatus, status_code
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
+from revpact.domain.clock.sla import NO_TIME, STATUS_CODES, LeadStatus, status_code
 from revpact.services.agreement_versions import governing_timeline
 from revpact.services.deadlines import recompute_deadlines
 from revpact.services.follow_up import evaluate_leads  # the one evaluation the summary uses

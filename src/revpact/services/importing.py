@@ -24,9 +24,9 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Engine
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import from_us, to_us
-from revpact.domain.sla import NO_TIME, due_many
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import from_us, to_us
+from revpact.domain.clock.sla import NO_TIME, due_many
 from revpact.errors import InputError
 from revpact.ingest.canonical import ChunkSource, LeadColumns, LeadReader
 from revpact.ingest.files import PathOrFile, opened

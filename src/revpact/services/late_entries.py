@@ -17,8 +17,8 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from revpact.domain.agreement import Agreement, Team
-from revpact.domain.calendar import from_us, to_us
+from revpact.domain.agreement.model import Agreement, Team
+from revpact.domain.clock.calendar import from_us, to_us
 from revpact.domain.late_entries import is_late
 from revpact.errors import NotFoundError, RefusedError
 from revpact.store.audit import record_write

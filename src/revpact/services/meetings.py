@@ -31,8 +31,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from revpact.domain.agreement import Agreement, Cadence, Meeting, Signatory
-from revpact.domain.calendar import from_us, to_us
+from revpact.domain.agreement.model import Agreement, Cadence, Meeting, Signatory
+from revpact.domain.clock.calendar import from_us, to_us
+from revpact.domain.clock.sla import STATUS_CODES, LeadStatus
 from revpact.domain.meetings import (
     NOTES_PARTS,
     Compliance,
@@ -52,9 +53,8 @@ from revpact.domain.meetings import (
     unit_bounds,
     why_not_held,
 )
-from revpact.domain.scoreboard import MonthScore
-from revpact.domain.scoreboard_facts import month_end
-from revpact.domain.sla import STATUS_CODES, LeadStatus
+from revpact.domain.scoreboard.facts import month_end
+from revpact.domain.scoreboard.year import MonthScore
 from revpact.domain.versions import AgreementTimeline, InForce
 from revpact.errors import InputError, NotFoundError, RefusedError
 from revpact.services.accountability import ActionItem, list_actions, sync_escalation

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vCalAddress, vRecur
 
 from revpact import __version__
-from revpact.domain.agreement import Agreement, Meeting
+from revpact.domain.agreement.model import Agreement, Meeting
 from revpact.domain.meetings import attendees_of, byday, is_scheduled, occurrences
 
 __all__ = ["PRODID", "meetings_calendar", "rrule_text", "series_uid"]

@@ -12,7 +12,7 @@ The rules:
   last falls due at the latest a business day after the month ends), and whose earlier months
   are all closed (months are closed in order, as the escalation ladder reads them). A closed
   month cannot be closed again; reopen it first.
-* **What a close keeps**: the month's facts (:class:`~revpact.domain.scoreboard_facts.MonthFacts`)
+* **What a close keeps**: the month's facts (:class:`~revpact.domain.scoreboard.facts.MonthFacts`)
   as canonical JSON and their SHA-256, the month's figures as the scoreboard showed them then,
   the hash of the agreement version the month is measured under, who and when. From then on
   the scoreboard scores the month from the frozen facts (:func:`closed_facts`), so data that
@@ -37,11 +37,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from revpact.domain.agreement import Agreement, Signatory
-from revpact.domain.agreement_types import Team
-from revpact.domain.calendar import from_us, to_us
-from revpact.domain.scoreboard import month_to_json
-from revpact.domain.scoreboard_facts import MonthFacts, months_between
+from revpact.domain.agreement.model import Agreement, Signatory
+from revpact.domain.agreement.types import Team
+from revpact.domain.clock.calendar import from_us, to_us
+from revpact.domain.scoreboard.facts import MonthFacts, months_between
+from revpact.domain.scoreboard.year import month_to_json
 from revpact.domain.versions import AgreementTimeline, version_hash
 from revpact.errors import RefusedError, RevpactError
 from revpact.services.agreement_versions import governing_timeline

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
-from revpact.domain.scoreboard_facts import CycleStats, MonthFacts
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
+from revpact.domain.scoreboard.facts import CycleStats, MonthFacts
 from revpact.domain.versions import AgreementTimeline
 from revpact.services.agreement_versions import governing_timeline
 from revpact.services.cache import deal_facts, follow_up_facts

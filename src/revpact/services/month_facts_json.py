@@ -1,4 +1,4 @@
-"""A month's facts (:class:`~revpact.domain.scoreboard_facts.MonthFacts`) as canonical JSON, read
+"""A month's facts (:class:`~revpact.domain.scoreboard.facts.MonthFacts`) as canonical JSON, read
 back, hashed and compared figure by figure — what a month close stores and a restatement shows.
 
 The codec is generic: it walks the dataclass's fields and their type hints, so a field added to
@@ -20,7 +20,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
-from revpact.domain.scoreboard_facts import MonthFacts
+from revpact.domain.scoreboard.facts import MonthFacts
 
 __all__ = [
     "FigureChange",

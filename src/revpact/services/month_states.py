@@ -18,9 +18,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import from_us, to_us
-from revpact.domain.scoreboard_facts import months_between
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import from_us, to_us
+from revpact.domain.scoreboard.facts import months_between
 from revpact.services.deals import month_over, month_ranges
 from revpact.services.month_close import (
     MonthClose,
@@ -207,7 +207,7 @@ def month_status_to_json(status: MonthStatus) -> dict[str, Any]:
 def with_closes(
     engine: Engine, agreement: Agreement, year: dict[str, Any], *, as_of: datetime
 ) -> dict[str, Any]:
-    """``year`` (:func:`revpact.domain.scoreboard.year_to_json`) with each month's ``close``
+    """``year`` (:func:`revpact.domain.scoreboard.year.year_to_json`) with each month's ``close``
     block (:func:`close_block`) as of ``as_of``: the one shape of the scoreboard's JSON that
     ``revpact status --json``, ``GET /scoreboard`` and the dashboard's twin all give."""
     closes = close_blocks(engine, agreement, as_of=as_of)

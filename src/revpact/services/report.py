@@ -7,7 +7,7 @@
   type, follow-up compliance, close rate and sales cycle, each with its target, met or missed,
   and the agreement version the month is measured under (:attr:`MonthScore.version`);
 * **what moved** since the pack before: a month's figures against the previous month's (as
-  :func:`revpact.domain.scoreboard_trend.trend` compares them); a week's own figures against
+  :func:`revpact.domain.scoreboard.trend.trend` compares them); a week's own figures against
   the previous week's — the store's facts are kept by month, and the month to date changes
   only by what the week added, so a week is compared by what happened in it (:class:`MovesPart`);
 * the **follow-up** of the leads notified in the period, and the deadlines that fell in it and
@@ -42,17 +42,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from revpact.domain.agreement import Agreement, Cadence, FeedbackTopic
-from revpact.domain.calendar import to_us
+from revpact.domain.agreement.model import Agreement, Cadence, FeedbackTopic
+from revpact.domain.clock.calendar import to_us
 from revpact.domain.meetings import attendees_of, local_day, next_occurrence, select_meetings
-from revpact.domain.scoreboard import (
+from revpact.domain.scoreboard.facts import month_end
+from revpact.domain.scoreboard.year import (
     CompanyGoalsStatus,
     LeadTypeValue,
     MonthScore,
     MonthVersion,
     month_to_json,
 )
-from revpact.domain.scoreboard_facts import month_end
 from revpact.errors import NotFoundError, RevpactError
 from revpact.services.accountability import ActionItem, WeekReport, escalation_status
 from revpact.services.agreement_versions import versions

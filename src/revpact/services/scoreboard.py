@@ -1,5 +1,5 @@
 """The month-by-month scoreboard: deal, revenue, lead and follow-up facts from SQL aggregates,
-scored by :func:`revpact.domain.scoreboard.build_year`.
+scored by :func:`revpact.domain.scoreboard.year.build_year`.
 
 Time travel is truncation: the scoreboard as of ``T`` is computed from what had happened by
 ``T`` only (leads created by ``T``; deals created, proposed and closed by ``T``; revenue of months
@@ -19,14 +19,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
-from revpact.domain.scoreboard import (
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
+from revpact.domain.scoreboard.facts import months_between
+from revpact.domain.scoreboard.year import (
     MonthVersion,
     YearScoreboard,
     build_year,
 )
-from revpact.domain.scoreboard_facts import months_between
 from revpact.errors import RevpactError
 from revpact.services.agreement_versions import governing_timeline
 from revpact.services.deals import month_over, month_ranges

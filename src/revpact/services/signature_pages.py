@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from revpact.domain.calendar import from_us
+from revpact.domain.clock.calendar import from_us
 from revpact.domain.versions import VersionRecord
 from revpact.render import SignatureLine, SignaturePage
 from revpact.services.agreement_versions import signatures_of, status

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from revpact.domain.calendar import from_us, to_us
+from revpact.domain.clock.calendar import from_us, to_us
 from revpact.domain.roles import Role
 from revpact.errors import RevpactError
 from revpact.store.audit import record_write

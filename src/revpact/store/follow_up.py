@@ -1,8 +1,8 @@
 """The follow-up repository: where the leads notified in each month stand, as one SQL aggregate.
 
-The statuses follow :mod:`revpact.domain.sla` exactly, on the stored deadlines (``due_us``, kept
-current by :func:`revpact.services.deadlines.recompute_deadlines`). As of ``T``, a lead the SLA
-applies to is
+The statuses follow :mod:`revpact.domain.clock.sla` exactly, on the stored deadlines
+(``due_us``, kept current by :func:`revpact.services.deadlines.recompute_deadlines`). As of
+``T``, a lead the SLA applies to is
 
 * met — first touched by ``T`` and no later than its due time (a touch before the
   notification counts as met);

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection, delete, insert, select, text
 
-from revpact.domain.sla import NO_TIME
+from revpact.domain.clock.sla import NO_TIME
 from revpact.store.dialect import driver_sql
 from revpact.store.tables import imports, leads, store_state
 
@@ -54,7 +54,7 @@ LEAD_COLUMNS: Final = (
 The tuples hold only ``str`` and ``int``, which drivers bind fastest (``sqlite3`` looks for an
 adapter for anything else, ``None`` and ``bool`` included): flags are 0/1, an owner or a
 ``recorded_by`` of ``""`` is stored as NULL and so is a time of
-:data:`~revpact.domain.sla.NO_TIME`. An import gives its file's first touch twice (as
+:data:`~revpact.domain.clock.sla.NO_TIME`. An import gives its file's first touch twice (as
 ``first_touch_us`` and ``touch_claimed_us``) and its own time and actor as ``recorded_us`` and
 ``recorded_by``.
 """

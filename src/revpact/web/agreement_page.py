@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from revpact.domain.calendar import from_us
+from revpact.domain.clock.calendar import from_us
 from revpact.domain.versions import Change, VersionRecord, diff, version_hash
 from revpact.render import formatting, render_agreement
 from revpact.services.agreement_versions import change_to_json, status, status_to_json

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import plotly.graph_objects as go
 
-from revpact.domain.sla import LeadStatus
+from revpact.domain.clock.sla import LeadStatus
 from revpact.render import formatting
 from revpact.services import follow_up_summary, lead_view_to_json, list_leads, summary_to_json
 from revpact.services.follow_up import LeadView

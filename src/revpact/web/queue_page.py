@@ -19,8 +19,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from revpact.domain.calendar import BusinessCalendar, from_us, to_us
-from revpact.domain.sla import LeadStatus
+from revpact.domain.clock.calendar import BusinessCalendar, from_us, to_us
+from revpact.domain.clock.sla import LeadStatus
 from revpact.domain.versions import AgreementTimeline
 from revpact.render import formatting
 from revpact.services import lead_queue, lead_view_to_json

@@ -35,9 +35,9 @@ from typing import Any, Final
 
 import plotly.graph_objects as go
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
-from revpact.domain.scoreboard import year_to_json
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
+from revpact.domain.scoreboard.year import year_to_json
 from revpact.errors import RevpactError
 from revpact.render import formatting
 from revpact.render.pack import close_text, restatement_view

@@ -29,7 +29,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from revpact.api.state import ServerState
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.domain.roles import GRANTS, Permission
 from revpact.render import formatting
 from revpact.render.texts import Labels

@@ -24,8 +24,8 @@ from export_samples import (
 from sqlalchemy import Engine
 
 from revpact import services
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
 from revpact.errors import InputError
 
 Stored = Callable[[], dict[str, dict[str, Any]]]

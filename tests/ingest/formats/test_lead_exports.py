@@ -27,8 +27,8 @@ from export_samples import (
 from sqlalchemy import Engine
 
 from revpact import services
-from revpact.domain.agreement import Agreement
-from revpact.domain.calendar import to_us
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.calendar import to_us
 from revpact.errors import InputError
 from revpact.ingest.formats import ExportLeadReader, export_format
 

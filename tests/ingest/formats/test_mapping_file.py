@@ -17,7 +17,7 @@ from export_samples import (
 from sqlalchemy import Engine
 
 from revpact import services
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.errors import InputError
 from revpact.ingest.formats import FORMATS, export_format
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from typing import IO, Final
 
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.ingest.canonical import LeadChunk, LeadReader, RejectedRow
 from revpact.ingest.deals import DealFile, read_deals
 from revpact.ingest.formats.encoding import HashingReader, open_text

@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import IO, Final
 from zoneinfo import ZoneInfo
 
-from revpact.domain.agreement import Agreement
+from revpact.domain.agreement.model import Agreement
 from revpact.errors import InputError
 from revpact.ingest.canonical import CANONICAL_COLUMNS, parse_flag
 from revpact.ingest.deals import DEAL_COLUMNS

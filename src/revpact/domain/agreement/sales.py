@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field, PlainSerializer, PlainValidator, model_validator
 
-from revpact.domain.agreement_types import (
+from revpact.domain.agreement.types import (
     Duration,
     Frozen,
     Identifier,
@@ -31,7 +31,7 @@ from revpact.domain.agreement_types import (
 )
 
 if TYPE_CHECKING:
-    from revpact.domain.sla import FollowUpRule
+    from revpact.domain.clock.sla import FollowUpRule
 
 __all__ = [
     "BOOLEAN_LEAD_FIELDS",
@@ -183,7 +183,7 @@ class FollowUpSpec(Frozen):
 
     def rule(self) -> FollowUpRule:
         """The rule the SLA clock evaluates leads with."""
-        from revpact.domain.sla import FollowUpRule
+        from revpact.domain.clock.sla import FollowUpRule
 
         return FollowUpRule(within_seconds=self.within, at_risk_seconds=self.at_risk_within)
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import PlainValidator, model_validator
 
-from revpact.domain.agreement_types import (
+from revpact.domain.agreement.types import (
     Duration,
     Frozen,
     Identifier,

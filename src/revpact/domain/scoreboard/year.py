@@ -28,10 +28,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final, assert_never
 
-from revpact.domain.agreement import Agreement
-from revpact.domain.agreement_accountability import SharedGoal
-from revpact.domain.agreement_goals import RevenueSourceRule
-from revpact.domain.scoreboard_accountability import (
+from revpact.domain.agreement.accountability import SharedGoal
+from revpact.domain.agreement.goals import RevenueSourceRule
+from revpact.domain.agreement.model import Agreement
+from revpact.domain.scoreboard.accountability import (
     ActionDue,
     EscalationState,
     IsoWeek,
@@ -42,7 +42,7 @@ from revpact.domain.scoreboard_accountability import (
     iso_weeks_of,
     validate_split,
 )
-from revpact.domain.scoreboard_facts import (
+from revpact.domain.scoreboard.facts import (
     CycleStats,
     GoalStatus,
     MonthFacts,
@@ -51,7 +51,7 @@ from revpact.domain.scoreboard_facts import (
     month_index,
     months_between,
 )
-from revpact.domain.scoreboard_revenue import (
+from revpact.domain.scoreboard.revenue import (
     CompanyGoalsStatus,
     GoalVerdict,
     RevenueScore,
@@ -60,7 +60,7 @@ from revpact.domain.scoreboard_revenue import (
     run_rate_of,
     trajectory_target,
 )
-from revpact.domain.scoreboard_teams import (
+from revpact.domain.scoreboard.teams import (
     CycleScore,
     FollowUpScore,
     LeadTypeValue,

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from revpact.domain.agreement_types import (
+from revpact.domain.agreement.types import (
     Count,
     Frozen,
     Identifier,

@@ -35,8 +35,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from revpact.domain.agreement_goals import CompanyGoals
-from revpact.domain.scoreboard_facts import RevenueSource, cents, cents_up
+from revpact.domain.agreement.goals import CompanyGoals
+from revpact.domain.scoreboard.facts import RevenueSource, cents, cents_up
 
 __all__ = [
     "CompanyGoalsStatus",

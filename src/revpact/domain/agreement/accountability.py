@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import PlainValidator, model_validator
 
-from revpact.domain.agreement_rhythm import Audience
-from revpact.domain.agreement_types import (
+from revpact.domain.agreement.rhythm import Audience
+from revpact.domain.agreement.types import (
     Duration,
     Frozen,
     Money,

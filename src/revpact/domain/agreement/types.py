@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from revpact.domain.durations import format_duration, parse_duration
+from revpact.domain.clock.durations import format_duration, parse_duration
 
 __all__ = [
     "WEEKDAYS",

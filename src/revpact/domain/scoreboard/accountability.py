@@ -25,15 +25,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import assert_never
 
-from revpact.domain.agreement_accountability import (
+from revpact.domain.agreement.accountability import (
     Consequences,
     EscalationLevel,
     Owner,
     RewardCondition,
     SharedGoal,
 )
-from revpact.domain.agreement_types import Team
-from revpact.domain.scoreboard_facts import GoalStatus, month_end
+from revpact.domain.agreement.types import Team
+from revpact.domain.scoreboard.facts import GoalStatus, month_end
 
 __all__ = [
     "DAYS_PER_MISSED_MONTH",

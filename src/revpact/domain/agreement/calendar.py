@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from pydantic import Field, PlainSerializer, PlainValidator, field_validator, model_validator
 
-from revpact.domain.agreement_types import (
+from revpact.domain.agreement.types import (
     WEEKDAYS,
     Frozen,
     Problem,
@@ -29,7 +29,7 @@ from revpact.domain.agreement_types import (
 )
 
 if TYPE_CHECKING:
-    from revpact.domain.calendar import BusinessCalendar
+    from revpact.domain.clock.calendar import BusinessCalendar
 
 __all__ = [
     "CalendarSpec",
@@ -355,7 +355,7 @@ class CalendarSpec(Frozen):
 
     def business_calendar(self) -> BusinessCalendar:
         """The calendar that computes due times and business time for these hours."""
-        from revpact.domain.calendar import BusinessCalendar
+        from revpact.domain.clock.calendar import BusinessCalendar
 
         return BusinessCalendar(self.timezone, self.weekly_spans(), self.closed_dates)
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import PlainValidator, model_validator
 
-from revpact.domain.agreement_accountability import (
+from revpact.domain.agreement.accountability import (
     DEFAULT_SHARED_GOALS,
     ActionItem,
     AnnualReward,
@@ -33,9 +33,9 @@ from revpact.domain.agreement_accountability import (
     SwatSource,
     SwatTeam,
 )
-from revpact.domain.agreement_calendar import CalendarSpec, HolidaysSpec, Span
-from revpact.domain.agreement_goals import CompanyGoals, MarketingSpec, NamedGoal
-from revpact.domain.agreement_rhythm import (
+from revpact.domain.agreement.calendar import CalendarSpec, HolidaysSpec, Span
+from revpact.domain.agreement.goals import CompanyGoals, MarketingSpec, NamedGoal
+from revpact.domain.agreement.rhythm import (
     Audience,
     Cadence,
     Clock,
@@ -46,7 +46,7 @@ from revpact.domain.agreement_rhythm import (
     Meeting,
     Side,
 )
-from revpact.domain.agreement_sales import (
+from revpact.domain.agreement.sales import (
     CANONICAL_LEAD_FIELDS,
     CloseRateGoal,
     DaysMilestone,
@@ -56,7 +56,7 @@ from revpact.domain.agreement_sales import (
     SalesSpec,
     Trajectory,
 )
-from revpact.domain.agreement_types import (
+from revpact.domain.agreement.types import (
     Frozen,
     Loc,
     Problem,
@@ -69,8 +69,8 @@ from revpact.domain.agreement_types import (
 )
 
 if TYPE_CHECKING:
-    from revpact.domain.calendar import BusinessCalendar
-    from revpact.domain.sla import FollowUpRule
+    from revpact.domain.clock.calendar import BusinessCalendar
+    from revpact.domain.clock.sla import FollowUpRule
 
 __all__ = [
     "CANONICAL_LEAD_FIELDS",

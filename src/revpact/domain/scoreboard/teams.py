@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
-from revpact.domain.agreement_goals import MarketingSpec
-from revpact.domain.agreement_sales import SalesSpec
-from revpact.domain.scoreboard_facts import CycleStats, MonthFacts, cents
+from revpact.domain.agreement.goals import MarketingSpec
+from revpact.domain.agreement.sales import SalesSpec
+from revpact.domain.scoreboard.facts import CycleStats, MonthFacts, cents
 
 __all__ = [
     "CycleScore",

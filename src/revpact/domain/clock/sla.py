@@ -27,7 +27,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from revpact.domain.calendar import BusinessCalendar, from_us, to_us
+from revpact.domain.clock.calendar import BusinessCalendar, from_us, to_us
 
 __all__ = [
     "NO_TIME",

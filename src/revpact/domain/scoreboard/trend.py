@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from revpact.domain.scoreboard import MonthScore, MonthState
+from revpact.domain.scoreboard.year import MonthScore, MonthState
 
 __all__ = ["Trend", "trend", "trend_to_json"]
 

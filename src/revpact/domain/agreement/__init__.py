@@ -1,0 +1,1 @@
+"""The agreement's model: one validated, immutable value, section by section."""
