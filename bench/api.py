@@ -107,7 +107,7 @@ def make_events(count: int, prefix: str = "S") -> list[dict[str, Any]]:
 def deliver(
     client: httpx.Client, requests: list[list[dict[str, Any]]]
 ) -> tuple[float, dict[str, int]]:
-    from revpact.domain.signatures import sign_revpact
+    from revpact.ingest.webhooks.signatures import sign_revpact
 
     totals: dict[str, int] = {}
     t0 = time.perf_counter()

@@ -27,9 +27,9 @@ from datetime import time as dtime
 import holidays
 import numpy as np
 
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.clock.calendar import BusinessCalendar, Span, from_us, to_us
 from revpact.domain.clock.sla import FollowUpRule, due_many, evaluate_many
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 
 N = 1_000_000
 SAMPLE = 2_000

@@ -75,7 +75,7 @@ def measure(url: str, token: str) -> dict[str, Any]:
                 "owner": "rep00",
             },
         }
-        from revpact.domain.signatures import sign_revpact
+        from revpact.ingest.webhooks.signatures import sign_revpact
 
         body = json.dumps(event).encode()
         client.post(

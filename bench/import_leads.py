@@ -54,7 +54,7 @@ def generate(path: Path, rows: int, seed: int) -> None:
     Times carry their New York offset (``-05:00`` / ``-04:00``) except ``created_at``, which is
     UTC (``Z``), as CRMs export; ~10% of leads are untouched; ids are unique and ascending.
     """
-    from revpact.agreement_file import company_a_template, parse_agreement
+    from revpact.ingest.agreement_file import company_a_template, parse_agreement
 
     agreement = parse_agreement(company_a_template("en"))
     rng = np.random.default_rng(seed)
@@ -171,7 +171,7 @@ def run_import(csv_path: Path, workdir: Path) -> ImportRun:
 
 
 def child_import(db: Path, csv_path: Path) -> None:
-    from revpact.agreement_file import company_a_template, parse_agreement
+    from revpact.ingest.agreement_file import company_a_template, parse_agreement
     from revpact.services import import_leads
     from revpact.store import open_store
 

@@ -83,7 +83,7 @@ def _iso(seconds: int) -> str:
 
 def build(db: Path) -> None:
     """The benchmark's database; built once, then reused (delete it to rebuild)."""
-    from revpact.agreement_file import company_a_template, parse_agreement
+    from revpact.ingest.agreement_file import company_a_template, parse_agreement
     from revpact.services import import_deals, import_leads, import_revenue
     from revpact.store import open_store
 
@@ -159,7 +159,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=RUNS, help="runs per measure (best is kept)")
     args = parser.parse_args()
 
-    from revpact.agreement_file import company_a_template, parse_agreement
+    from revpact.ingest.agreement_file import company_a_template, parse_agreement
     from revpact.services import year_scoreboard
     from revpact.store import open_store
 

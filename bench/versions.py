@@ -47,7 +47,7 @@ def best(fn: Callable[[], object], runs: int = RUNS) -> float:
 
 def main() -> int:
     from revpact import services
-    from revpact.agreement_file import company_a_template, parse_agreement
+    from revpact.ingest.agreement_file import company_a_template, parse_agreement
     from revpact.services import agreement_versions as av
     from revpact.store import open_store
 

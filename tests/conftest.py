@@ -21,9 +21,9 @@ import pytest
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.store import open_store
 
 POSTGRES_ENV = "REVPACT_TEST_POSTGRES_URL"

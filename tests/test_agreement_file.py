@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 import yaml
 
-from revpact.agreement_file import (
+from revpact.errors import AgreementError
+from revpact.ingest.agreement_file import (
     company_a_template,
     load_agreement,
     parse_agreement,
     validation_problems,
 )
-from revpact.errors import AgreementError
 
 EN = company_a_template("en")
 PL = company_a_template("pl")

@@ -13,7 +13,7 @@ FORBIDDEN_IN_DOMAIN = (
     "revpact.ingest",
     "revpact.services",
     "revpact.cli",
-    "revpact.agreement_file",
+    "revpact.ingest.agreement_file",
     "sqlalchemy",
     "alembic",
     "psycopg",

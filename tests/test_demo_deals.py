@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from revpact import services
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.demo_data import DEMO_AS_OF, DemoLead, generate_leads, write_leads_csv
 from revpact.demo_deals import (
     DemoDeal,
@@ -22,6 +21,7 @@ from revpact.demo_deals import (
 )
 from revpact.demo_history import close_demo_months
 from revpact.domain.scoreboard.year import YearScoreboard
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.store.db import open_store
 
 TRAJECTORY = (902_500, 972_000, 1_041_500, 1_111_000, 1_180_500)

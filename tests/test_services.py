@@ -16,12 +16,12 @@ import pytest
 from sqlalchemy import Engine, text
 
 from revpact import services
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.sla import LeadStatus
 from revpact.errors import InputError
-from revpact.ingest import canonical
-from revpact.ingest.canonical import CANONICAL_COLUMNS
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
+from revpact.ingest.leads import canonical
+from revpact.ingest.leads.canonical import CANONICAL_COLUMNS
 
 NY = ZoneInfo("America/New_York")
 AS_OF = datetime(2020, 3, 9, 9, 30, tzinfo=NY)  # Monday, EDT

@@ -21,7 +21,7 @@ from revpact import services
 from revpact.alerts import DeliveryError, OutgoingAlert, RetryPolicy
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
-from revpact.ingest.canonical import CANONICAL_COLUMNS
+from revpact.ingest.leads.canonical import CANONICAL_COLUMNS
 from revpact.services.alerts import deliver, scan
 from revpact.store.alerts import WATERMARK_KEY, AlertRepository, AlertRow
 

@@ -14,7 +14,6 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from revpact import services
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.cli import app
 from revpact.domain.agreement.accountability import SharedGoal
 from revpact.domain.agreement.goals import RevenueSourceRule
@@ -30,6 +29,7 @@ from revpact.domain.scoreboard.year import (
     trajectory_target,
 )
 from revpact.errors import RevpactError
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.services import scoreboard as scoreboard_service
 
 CloseMonths = Callable[..., object]  # the close_months fixture (tests/conftest.py)

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from revpact.agreement_file import parse_agreement
 from revpact.domain.versions import Change, VersionRecord
+from revpact.ingest.agreement_file import parse_agreement
 from revpact.services import agreement_versions as av
 
 __all__ = ["NEW_HIRE", "DemoVersions", "amended_text", "publish_demo_versions"]

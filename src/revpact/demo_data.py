@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from revpact.errors import CalendarError
-from revpact.ingest.canonical import CANONICAL_COLUMNS
+from revpact.ingest.leads.canonical import CANONICAL_COLUMNS
 
 __all__ = [
     "CSV_COLUMNS",

@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from revpact.api.loopback import running
 from revpact.api.state import ServerState
 from revpact.domain.roles import Role
-from revpact.domain.signatures import sign_revpact
+from revpact.ingest.webhooks.signatures import sign_revpact
 from revpact.services.tokens import create_token
 from revpact.settings import AlertSettings, Settings, WebhookSettings
 

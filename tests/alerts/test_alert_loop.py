@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import Engine
 
 from revpact import services
-from revpact.agreement_file import company_a_template, load_agreement
 from revpact.alerts import OutgoingAlert
 from revpact.api.alert_loop import AlertLoop
 from revpact.api.state import ServerState
-from revpact.ingest.canonical import CANONICAL_COLUMNS
+from revpact.ingest.agreement_file import company_a_template, load_agreement
+from revpact.ingest.leads.canonical import CANONICAL_COLUMNS
 from revpact.settings import AlertSettings, Settings
 from revpact.store.alerts import AlertRepository
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from revpact.agreement_file import company_a_template
 from revpact.domain.roles import Role
+from revpact.ingest.agreement_file import company_a_template
 from revpact.services.tokens import create_token
 
 if TYPE_CHECKING:

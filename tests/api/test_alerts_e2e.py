@@ -31,10 +31,10 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from revpact import services
-from revpact.agreement_file import company_a_template, load_agreement
 from revpact.api.loopback import running
 from revpact.api.state import ServerState
-from revpact.ingest.canonical import CANONICAL_COLUMNS
+from revpact.ingest.agreement_file import company_a_template, load_agreement
+from revpact.ingest.leads.canonical import CANONICAL_COLUMNS
 from revpact.settings import AlertSettings, Settings, SmtpSettings
 from revpact.store import open_store
 from revpact.store.alerts import AlertRepository, AlertRow

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import Engine
 
 from revpact import services
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.roles import Role
-from revpact.ingest.canonical import CANONICAL_COLUMNS
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
+from revpact.ingest.leads.canonical import CANONICAL_COLUMNS
 
 if TYPE_CHECKING:
     from live_server import LiveServer

@@ -15,7 +15,7 @@ from live_server import HUBSPOT_SECRET, WEBHOOK_SECRET, LiveServer
 from sqlalchemy import text
 
 from revpact.domain.roles import Role
-from revpact.domain.signatures import sign_revpact
+from revpact.ingest.webhooks.signatures import sign_revpact
 
 AT = "2020-03-02T10:00:00-05:00"
 

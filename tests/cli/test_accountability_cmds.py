@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from revpact.agreement_file import company_a_template
 from revpact.cli import app
 from revpact.cli.rewards_cmds import parse_shares
 from revpact.errors import RevpactError
+from revpact.ingest.agreement_file import company_a_template
 
 MID_MARCH = "2020-03-15T12:00"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import create_engine
 from typer.testing import CliRunner
 
-from revpact.agreement_file import company_a_template
 from revpact.cli import app
 from revpact.domain.clock.calendar import to_us
+from revpact.ingest.agreement_file import company_a_template
 from revpact.store.audit import record_write
 from revpact.store.db import migrate
 

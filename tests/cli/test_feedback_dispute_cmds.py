@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from revpact.agreement_file import company_a_template
 from revpact.cli import app
+from revpact.ingest.agreement_file import company_a_template
 
 CMO = "emily.carter@company-a.example"
 VP_SALES = "michael.brennan@company-a.example"

@@ -11,8 +11,8 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from revpact.agreement_file import company_a_template
 from revpact.cli import app, import_cmds
+from revpact.ingest.agreement_file import company_a_template
 
 WIDE = {"COLUMNS": "250"}  # no wrapping: a bracketed value stays on one line
 

@@ -9,8 +9,8 @@ import pytest
 from icalendar import Calendar
 from typer.testing import CliRunner
 
-from revpact.agreement_file import company_a_template
 from revpact.cli import app
+from revpact.ingest.agreement_file import company_a_template
 
 LEADERS = "emily.carter@company-a.example,michael.brennan@company-a.example"
 WEEKLY = "## What worked\nA.\n## What did not work\nB.\n## Improvements for next week\nC.\n"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from revpact.agreement_file import company_a_template
 from revpact.cli import app
+from revpact.ingest.agreement_file import company_a_template
 
 CEO = "margaret.lowell@company-a.example"
 REP = "kevin.tran@company-a.example"

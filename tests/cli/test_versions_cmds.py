@@ -7,8 +7,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from revpact.agreement_file import company_a_template
 from revpact.cli import app
+from revpact.ingest.agreement_file import company_a_template
 
 EN = company_a_template("en")
 

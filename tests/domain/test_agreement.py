@@ -9,7 +9,6 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement.model import (
     Agreement,
     CalendarSpec,
@@ -20,6 +19,7 @@ from revpact.domain.agreement.model import (
 )
 from revpact.domain.clock.calendar import BusinessCalendar
 from revpact.domain.clock.sla import FollowUpRule
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 
 NY = ZoneInfo("America/New_York")
 NINE_TO_FIVE = ((9 * 3600, 17 * 3600),)

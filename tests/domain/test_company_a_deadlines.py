@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.clock.calendar import BusinessCalendar, from_us, to_us
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 
 NY = ZoneInfo("America/New_York")
 

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement.model import Agreement, Clock, Side
 from revpact.domain.clock.calendar import from_us, to_us
 from revpact.domain.feedback import (
@@ -21,6 +20,7 @@ from revpact.domain.feedback import (
     teams,
 )
 from revpact.errors import RefusedError, RevpactError
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 
 NY = ZoneInfo("America/New_York")
 EN = company_a_template("en")

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement.model import Agreement, Audience, Cadence, Meeting, Weekday
 from revpact.domain.meetings import (
     NOTES_PARTS,
@@ -37,6 +36,7 @@ from revpact.domain.meetings import (
     why_not_held,
 )
 from revpact.errors import InputError, NotFoundError
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 
 NY = ZoneInfo("America/New_York")
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement.goals import RevenueSourceRule
 from revpact.domain.agreement.model import Agreement, Owner, SharedGoal, Team
 from revpact.domain.scoreboard.facts import cents
@@ -31,6 +30,7 @@ from revpact.domain.scoreboard.year import (
     validate_split,
     year_to_json,
 )
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 
 D = Decimal
 RATE = D(1_250_000)

@@ -10,7 +10,6 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.scoreboard.accountability import escalation_states
 from revpact.domain.scoreboard.year import (
@@ -19,6 +18,7 @@ from revpact.domain.scoreboard.year import (
     build_year,
     validate_split,
 )
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 
 COMPANY_A: Agreement = parse_agreement(company_a_template("en"))
 RATE = COMPANY_A.company_goals.target_monthly_run_rate

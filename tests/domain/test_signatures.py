@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from revpact.domain.signatures import (
+from revpact.ingest.webhooks.signatures import (
     SignatureFailure,
     SignatureProblem,
     Verified,

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
 from revpact.domain.versions import (
@@ -20,6 +19,7 @@ from revpact.domain.versions import (
     version_hash,
     version_states,
 )
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 
 EN = company_a_template("en")
 

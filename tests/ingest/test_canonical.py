@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
 from revpact.domain.clock.sla import NO_TIME
 from revpact.errors import InputError
-from revpact.ingest.canonical import CANONICAL_COLUMNS, LeadChunk, LeadReader, parse_flag
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
+from revpact.ingest.leads.canonical import CANONICAL_COLUMNS, LeadChunk, LeadReader, parse_flag
 
 HEADER = ",".join(CANONICAL_COLUMNS)
 GOOD = "L1,content,late,true,2020-03-02T09:00:00-05:00,2020-03-02T10:00:00-05:00,,ana"

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
 from revpact.errors import InputError
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.ingest.deals import (
     DEAL_COLUMNS,
     DealFile,

@@ -12,9 +12,9 @@ import pytest
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
 from revpact.errors import InputError
-from revpact.ingest.events import EventsError, parse_events
-from revpact.ingest.hubspot_events import parse_hubspot_events
-from revpact.ingest.hubspot_mapping import DEFAULT_MAPPING, load_mapping
+from revpact.ingest.webhooks.events import EventsError, parse_events
+from revpact.ingest.webhooks.hubspot import parse_hubspot_events
+from revpact.ingest.webhooks.hubspot_mapping import DEFAULT_MAPPING, load_mapping
 
 AT = "2020-03-02T10:00:00-05:00"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement.model import Agreement
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 
 
 @pytest.fixture(scope="session")

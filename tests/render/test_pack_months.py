@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import Engine
 
 from revpact import services
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement.model import Agreement
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.render.pack import render_pack
 from revpact.services import agreement_versions as av
 from revpact.services.month_close import close_month

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.cli import app
 from revpact.domain.versions import version_hash
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.services.agreement_versions import publish, sign
 from revpact.store import open_store
 

@@ -12,10 +12,10 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from revpact import services
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.scoreboard.year import month_to_json
 from revpact.errors import NotFoundError, RefusedError
-from revpact.ingest.canonical import CANONICAL_COLUMNS
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
+from revpact.ingest.leads.canonical import CANONICAL_COLUMNS
 from revpact.services import agreement_versions as av
 from revpact.store.tables import APPEND_ONLY
 

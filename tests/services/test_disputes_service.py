@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine
 
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
 from revpact.domain.disputes import DisputeStage, NotADeciderError
 from revpact.errors import NotFoundError, RefusedError, RevpactError
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.services import agreement_versions as av
 from revpact.services.disputes import (
     decide,

@@ -16,7 +16,7 @@ from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
 from revpact.domain.clock.sla import LeadStatus
 from revpact.errors import InputError, RefusedError
-from revpact.ingest.events import EventsError, parse_events
+from revpact.ingest.webhooks.events import EventsError, parse_events
 from revpact.services.deadlines import recompute_deadlines
 from revpact.services.events import receive
 from revpact.services.late_entries import approve_touch, check_approver, late_entries

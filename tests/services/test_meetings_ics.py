@@ -10,9 +10,9 @@ import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar, Event
 
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.meetings import occurrences
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.services.meetings_ics import PRODID, meetings_calendar, rrule_text
 
 NY = ZoneInfo("America/New_York")

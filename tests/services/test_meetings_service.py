@@ -19,13 +19,13 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from revpact import services
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
 from revpact.domain.clock.sla import LeadStatus
 from revpact.domain.meetings import UnitState
 from revpact.domain.scoreboard.facts import cents
 from revpact.errors import InputError, NotFoundError, RefusedError
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.services import agreement_versions as av
 from revpact.services import meetings
 from revpact.services.feedback import FeedbackState, add_feedback, answer_feedback

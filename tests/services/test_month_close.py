@@ -360,7 +360,7 @@ def test_an_amendment_cannot_be_dated_into_a_closed_month(
 ) -> None:
     """A version in force before a closed month began would govern it: its publication and its
     signatures are refused before the start of the newest closed month, allowed after."""
-    from revpact.agreement_file import company_a_template
+    from revpact.ingest.agreement_file import company_a_template
     from revpact.services import agreement_versions as av
 
     _close(january, agreement)

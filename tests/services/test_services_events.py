@@ -15,9 +15,9 @@ from sqlalchemy import Engine, text
 from revpact import services
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
-from revpact.ingest.events import Event, parse_events
-from revpact.ingest.hubspot_events import parse_hubspot_events
-from revpact.ingest.hubspot_mapping import DEFAULT_MAPPING
+from revpact.ingest.webhooks.events import Event, parse_events
+from revpact.ingest.webhooks.hubspot import parse_hubspot_events
+from revpact.ingest.webhooks.hubspot_mapping import DEFAULT_MAPPING
 from revpact.services import import_leads
 from revpact.services.events import EventStatus, ReceiveReport, apply_pending, list_events, receive
 

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import Engine
 
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.roles import Role
 from revpact.domain.versions import required_signatories
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.services import agreement_versions as versions
 from revpact.web.agreement_page import document_body
 

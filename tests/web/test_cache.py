@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import Engine
 
 from revpact import services
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
 from revpact.domain.scoreboard.year import year_to_json
-from revpact.ingest.events import parse_events
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
+from revpact.ingest.webhooks.events import parse_events
 from revpact.services import agreement_versions
 from revpact.services.cache import cache_stats, clear_cache, deal_facts, follow_up_facts
 from revpact.services.deals import month_ranges, monthly_facts

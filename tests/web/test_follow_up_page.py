@@ -15,9 +15,9 @@ from sqlalchemy import Engine
 from test_scoreboard_page import attribute, external_urls, shown
 
 from revpact import services
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.roles import Role
-from revpact.ingest.canonical import CANONICAL_COLUMNS
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
+from revpact.ingest.leads.canonical import CANONICAL_COLUMNS
 from revpact.services.follow_up_weeks import week_to_json, weekly_follow_up
 
 if TYPE_CHECKING:

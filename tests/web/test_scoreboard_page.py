@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import Engine
 
 from revpact import services
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.domain.roles import Role
 from revpact.domain.scoreboard.year import year_to_json
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.services.month_close import close_month
 from revpact.services.month_states import with_closes
 

@@ -11,13 +11,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from revpact.agreement_file import parse_agreement
 from revpact.api.deps import AgreementDep, StateDep, allowed
 from revpact.api.errors import http_error
 from revpact.domain.clock.calendar import from_us
 from revpact.domain.roles import Permission
 from revpact.domain.versions import VersionRecord
 from revpact.errors import RevpactError
+from revpact.ingest.agreement_file import parse_agreement
 from revpact.services import agreement_versions as av
 from revpact.services.tokens import Principal
 

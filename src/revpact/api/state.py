@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from revpact.agreement_file import load_agreement
 from revpact.domain.agreement.model import Agreement
 from revpact.errors import RevpactError
+from revpact.ingest.agreement_file import load_agreement
 from revpact.settings import Settings
 
 __all__ = ["ServerState", "system_now"]

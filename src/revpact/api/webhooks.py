@@ -1,7 +1,7 @@
 """Signed webhooks in, and the audit of what came in.
 
-``POST /webhooks/events`` (revpact's own format, :mod:`revpact.ingest.events`) and
-``POST /webhooks/hubspot`` (:mod:`revpact.ingest.hubspot_events`) take no API token: the
+``POST /webhooks/events`` (revpact's own format, :mod:`revpact.ingest.webhooks.events`) and
+``POST /webhooks/hubspot`` (:mod:`revpact.ingest.webhooks.hubspot`) take no API token: the
 signature is the authentication. Each route reads the raw body, checks the signature on it
 first (401 with the reason, and nothing stored, when it is missing, malformed, expired or
 wrong; also when no secret is configured), then parses it (422 naming the event, field and
@@ -25,16 +25,16 @@ from starlette.concurrency import run_in_threadpool
 
 from revpact.api.deps import StateDep, allowed
 from revpact.domain.roles import Permission
-from revpact.domain.signatures import (
+from revpact.errors import InputError
+from revpact.ingest.webhooks.events import EventIn, EventsError, parse_events
+from revpact.ingest.webhooks.hubspot import HubSpotEventIn, parse_hubspot_events
+from revpact.ingest.webhooks.hubspot_mapping import HubSpotMapping, load_mapping
+from revpact.ingest.webhooks.signatures import (
     REVPACT_HEADER,
     SignatureFailure,
     verify_hubspot_v3,
     verify_revpact,
 )
-from revpact.errors import InputError
-from revpact.ingest.events import EventIn, EventsError, parse_events
-from revpact.ingest.hubspot_events import HubSpotEventIn, parse_hubspot_events
-from revpact.ingest.hubspot_mapping import HubSpotMapping, load_mapping
 from revpact.services.events import (
     EventStatus,
     event_row_to_json,

@@ -37,7 +37,7 @@ from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import from_us, to_us
 from revpact.domain.roles import GRANTS, Permission, Role
 from revpact.errors import RevpactError
-from revpact.ingest.events import EventsError, parse_events
+from revpact.ingest.webhooks.events import EventsError, parse_events
 from revpact.services.events import ReceiveReport, receive, report_to_json
 from revpact.services.late_entries import approve_touch
 from revpact.services.tokens import Principal

@@ -8,10 +8,10 @@ from typing import Annotated, Literal
 import typer
 from rich.markup import escape
 
-from revpact.agreement_file import company_a_template, parse_agreement, validation_problems
 from revpact.cli.common import agreement_path, console, err_console, friendly
 from revpact.domain.clock.durations import format_duration
 from revpact.errors import RevpactError
+from revpact.ingest.agreement_file import company_a_template, parse_agreement, validation_problems
 
 __all__ = ["agreement_app", "register"]
 

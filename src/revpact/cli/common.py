@@ -15,10 +15,10 @@ from rich.console import Console
 from rich.text import Text
 from sqlalchemy import Engine
 
-from revpact.agreement_file import load_agreement
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.durations import format_duration
 from revpact.errors import RevpactError
+from revpact.ingest.agreement_file import load_agreement
 from revpact.store.db import open_store, resolve_database_url
 
 __all__ = [

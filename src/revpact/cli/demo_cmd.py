@@ -14,7 +14,6 @@ from rich.markup import escape
 from sqlalchemy import Engine
 
 from revpact import services
-from revpact.agreement_file import company_a_template, parse_agreement
 from revpact.cli.common import console, fmt_seconds, fmt_time, friendly
 from revpact.cli.leads_cmds import lead_table, render_summary
 from revpact.cli.meetings_cmds import print_agenda
@@ -30,6 +29,7 @@ from revpact.domain.clock.calendar import from_us
 from revpact.domain.clock.sla import LeadStatus
 from revpact.domain.scoreboard.year import month_to_json
 from revpact.errors import RevpactError
+from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.render import render_agreement
 from revpact.services import agreement_versions, disputes, feedback, meetings
 from revpact.services.feedback import FeedbackState

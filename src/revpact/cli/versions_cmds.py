@@ -16,7 +16,6 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from revpact.agreement_file import parse_agreement
 from revpact.cli.common import (
     AsOfOption,
     DbOption,
@@ -32,6 +31,7 @@ from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import from_us
 from revpact.domain.versions import Change
 from revpact.errors import RevpactError
+from revpact.ingest.agreement_file import parse_agreement
 from revpact.services import agreement_versions as av
 
 __all__ = ["register"]

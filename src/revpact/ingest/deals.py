@@ -42,7 +42,7 @@ import numpy as np
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.sla import NO_TIME
 from revpact.errors import InputError
-from revpact.ingest.canonical import RejectedRow
+from revpact.ingest.leads.canonical import RejectedRow
 from revpact.ingest.timestamps import TimeWindow, parse_instants
 
 __all__ = [

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from revpact.ingest.canonical import RejectedRow
+from revpact.ingest.leads.canonical import RejectedRow
 
 __all__ = ["RejectsWriter", "rejects_path_for"]
 

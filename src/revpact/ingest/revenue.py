@@ -21,8 +21,8 @@ from decimal import Decimal
 from typing import IO, Final
 
 from revpact.domain.agreement.model import Agreement
-from revpact.ingest.canonical import RejectedRow
 from revpact.ingest.deals import Problems, minor_units, parse_amount, read_table
+from revpact.ingest.leads.canonical import RejectedRow
 
 __all__ = ["REVENUE_COLUMNS", "RevenueFile", "RevenueMonth", "parse_month", "read_revenue"]
 

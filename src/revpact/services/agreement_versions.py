@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from revpact.agreement_file import parse_agreement
 from revpact.domain.agreement.model import Agreement, Signatory
 from revpact.domain.clock.calendar import from_us, to_us
 from revpact.domain.versions import (
@@ -41,6 +40,7 @@ from revpact.domain.versions import (
     version_states,
 )
 from revpact.errors import NotFoundError, RefusedError, StoreError
+from revpact.ingest.agreement_file import parse_agreement
 from revpact.store.audit import record_write
 from revpact.store.month_closes import CloseAction, MonthCloseRepository
 from revpact.store.revision import bump_revision

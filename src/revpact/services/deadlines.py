@@ -30,7 +30,7 @@ from revpact.domain.clock.sla import (
 )
 from revpact.domain.late_entries import settle_touches
 from revpact.domain.versions import AgreementTimeline
-from revpact.ingest.canonical import AppliesCache, Factor
+from revpact.ingest.leads.canonical import AppliesCache, Factor
 from revpact.services.agreement_versions import governing_timeline
 from revpact.store.leads import LeadRepository, StaleLead
 from revpact.store.revision import bump_revision

@@ -31,10 +31,10 @@ from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
 from revpact.domain.scoreboard.facts import RevenueSource
 from revpact.errors import InputError
-from revpact.ingest.canonical import RejectedRow
 from revpact.ingest.deals import AMOUNT_SCALE, Deal, minor_units, read_deals
 from revpact.ingest.files import PathOrFile, opened
 from revpact.ingest.formats import export_format, is_translated, read_deal_export
+from revpact.ingest.leads.canonical import RejectedRow
 from revpact.ingest.rejects import RejectsWriter, rejects_path_for
 from revpact.ingest.revenue import read_revenue
 from revpact.services.importing import ImportReport, Progress

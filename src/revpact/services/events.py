@@ -57,7 +57,7 @@ from revpact.domain.late_entries import (
     settle_touches,
 )
 from revpact.errors import CalendarError
-from revpact.ingest.events import (
+from revpact.ingest.webhooks.events import (
     EARLIEST_LEAD_FIELDS,
     Event,
     EventType,

@@ -28,10 +28,10 @@ from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import from_us, to_us
 from revpact.domain.clock.sla import NO_TIME, due_many
 from revpact.errors import InputError
-from revpact.ingest.canonical import ChunkSource, LeadColumns, LeadReader
 from revpact.ingest.files import PathOrFile, opened
 from revpact.ingest.formats import ExportLeadReader, export_format, is_translated
-from revpact.ingest.parallel import ProcessLeadReader
+from revpact.ingest.leads.canonical import ChunkSource, LeadColumns, LeadReader
+from revpact.ingest.leads.parallel import ProcessLeadReader
 from revpact.ingest.rejects import RejectsWriter, rejects_path_for
 from revpact.services.deadlines import recompute_deadlines, settle_late_touches
 from revpact.services.events import apply_pending

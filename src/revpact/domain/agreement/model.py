@@ -2,7 +2,7 @@
 
 ``Agreement`` holds every section of the document (``docs/agreement.md`` describes each key);
 the sections live in ``agreement_*`` modules and are all importable from here. Reading the
-YAML file, with line numbers in errors, is :mod:`revpact.agreement_file`'s job: this module
+YAML file, with line numbers in errors, is :mod:`revpact.ingest.agreement_file`'s job: this module
 knows nothing about files.
 """
 

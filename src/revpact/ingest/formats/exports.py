@@ -1,8 +1,8 @@
 """Reading an export through the canonical readers, with problems told in the export's terms.
 
-:class:`ExportLeadReader` is a :class:`~revpact.ingest.canonical.ChunkSource` over an export:
+:class:`ExportLeadReader` is a :class:`~revpact.ingest.leads.canonical.ChunkSource` over an export:
 it translates the export (:mod:`.translate`) into canonical text that a
-:class:`~revpact.ingest.canonical.LeadReader` reads, so every check, the chunking and the
+:class:`~revpact.ingest.leads.canonical.LeadReader` reads, so every check, the chunking and the
 progress estimate are the canonical import's. :func:`read_deal_export` does the same for deals
 with :func:`~revpact.ingest.deals.read_deals`. A rejected row comes back as the export's own
 row (its line in the export, its fields, so a rejects file has the export's columns), and each
@@ -19,11 +19,11 @@ from collections.abc import Iterator
 from typing import IO, Final
 
 from revpact.domain.agreement.model import Agreement
-from revpact.ingest.canonical import LeadChunk, LeadReader, RejectedRow
 from revpact.ingest.deals import DealFile, read_deals
 from revpact.ingest.formats.encoding import HashingReader, open_text
 from revpact.ingest.formats.spec import ExportFormat
 from revpact.ingest.formats.translate import CanonicalStream, Origin, Translator, show, source_rows
+from revpact.ingest.leads.canonical import LeadChunk, LeadReader, RejectedRow
 
 __all__ = ["ExportLeadReader", "read_deal_export"]
 

@@ -33,7 +33,6 @@ from typing import Any, Final
 import yaml
 
 from revpact.errors import InputError
-from revpact.ingest.canonical import CANONICAL_COLUMNS, parse_flag
 from revpact.ingest.deals import DEAL_COLUMNS, Outcome
 from revpact.ingest.formats.spec import (
     KEEP,
@@ -44,6 +43,7 @@ from revpact.ingest.formats.spec import (
     RecordSpec,
     normalise,
 )
+from revpact.ingest.leads.canonical import CANONICAL_COLUMNS, parse_flag
 
 __all__ = ["apply_mapping", "load_mapping"]
 

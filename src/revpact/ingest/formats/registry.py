@@ -2,7 +2,7 @@
 
 ``canonical`` maps every canonical field from the column of the same name; it is used when a
 canonical file comes with a mapping file or in another encoding than UTF-8 (a plain canonical
-import reads the file directly, see :mod:`revpact.ingest.canonical`).
+import reads the file directly, see :mod:`revpact.ingest.leads.canonical`).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from collections.abc import Collection
 from typing import Final
 
 from revpact.errors import InputError
-from revpact.ingest.canonical import CANONICAL_COLUMNS
 from revpact.ingest.deals import DEAL_COLUMNS
 from revpact.ingest.formats.hubspot import HUBSPOT
 from revpact.ingest.formats.mapping_file import apply_mapping
 from revpact.ingest.formats.salesforce import SALESFORCE
 from revpact.ingest.formats.spec import ExportFormat, FieldRule, RecordSpec
+from revpact.ingest.leads.canonical import CANONICAL_COLUMNS
 
 __all__ = ["CANONICAL", "FORMATS", "FORMAT_NAMES", "export_format", "is_translated"]
 

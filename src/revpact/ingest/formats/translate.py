@@ -28,7 +28,6 @@ from zoneinfo import ZoneInfo
 
 from revpact.domain.agreement.model import Agreement
 from revpact.errors import InputError
-from revpact.ingest.canonical import CANONICAL_COLUMNS, parse_flag
 from revpact.ingest.deals import DEAL_COLUMNS
 from revpact.ingest.formats.spec import (
     KEEP,
@@ -39,6 +38,7 @@ from revpact.ingest.formats.spec import (
     normalise,
 )
 from revpact.ingest.formats.values import ValueProblem, moment, plain_amount, to_iso
+from revpact.ingest.leads.canonical import CANONICAL_COLUMNS, parse_flag
 
 __all__ = [
     "INVALID",

@@ -24,7 +24,7 @@ from typing import Any
 
 from revpact.domain.agreement.model import Agreement
 from revpact.errors import InputError
-from revpact.ingest.canonical import LeadChunk, LeadColumns, LeadReader
+from revpact.ingest.leads.canonical import LeadChunk, LeadColumns, LeadReader
 
 __all__ = ["ProcessLeadReader"]
 

@@ -42,7 +42,7 @@ from typing import Any, Final
 import yaml
 
 from revpact.errors import InputError
-from revpact.ingest.events import Channel
+from revpact.ingest.webhooks.events import Channel
 
 __all__ = ["ANY_VALUE", "DEFAULT_MAPPING", "HubSpotMapping", "load_mapping"]
 

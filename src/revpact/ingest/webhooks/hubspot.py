@@ -1,4 +1,5 @@
-"""HubSpot's webhook events (a JSON array), read into :class:`~revpact.ingest.events.Event` s.
+"""HubSpot's webhook events (a JSON array), read into
+:class:`~revpact.ingest.webhooks.events.Event` s.
 
 Each HubSpot event is one change of one object::
 
@@ -7,10 +8,11 @@ Each HubSpot event is one change of one object::
      "attemptNumber": 0, "objectId": 123, "propertyName": "lifecyclestage",
      "propertyValue": "marketingqualifiedlead", "changeSource": "CRM"}
 
-What it means comes from a :class:`~revpact.ingest.hubspot_mapping.HubSpotMapping`. An event
-the mapping does not cover (another subscription, an unmapped property, a value without a
-translation) is still stored, with the reason it is ignored. A body that is not an array of
-HubSpot events raises :class:`~revpact.ingest.events.EventsError` naming the field.
+What it means comes from a :class:`~revpact.ingest.webhooks.hubspot_mapping.HubSpotMapping`.
+An event the mapping does not cover (another subscription, an unmapped property, a value
+without a translation) is still stored, with the reason it is ignored. A body that is not an
+array of HubSpot events raises :class:`~revpact.ingest.webhooks.events.EventsError` naming
+the field.
 
 HubSpot's ``eventId`` alone is not unique, so an event's identity (its dedupe key) is
 ``eventId``, ``subscriptionId``, ``subscriptionType``, ``objectId``, ``propertyName`` and
@@ -27,7 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, Valid
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
 from revpact.ingest.deals import Outcome, minor_units, parse_amount
-from revpact.ingest.events import (
+from revpact.ingest.timestamps import TimeWindow
+from revpact.ingest.webhooks.events import (
     Event,
     EventsError,
     EventType,
@@ -36,8 +39,7 @@ from revpact.ingest.events import (
     format_errors,
     load_json_body,
 )
-from revpact.ingest.hubspot_mapping import ANY_VALUE, HubSpotMapping
-from revpact.ingest.timestamps import TimeWindow
+from revpact.ingest.webhooks.hubspot_mapping import ANY_VALUE, HubSpotMapping
 
 __all__ = ["HubSpotEventIn", "hubspot_key", "parse_hubspot_events"]
 

@@ -115,7 +115,7 @@ def company_a_template(lang: Literal["en", "pl"]) -> str:
     """The text of the Company A example agreement in English or Polish."""
     if lang not in TEMPLATE_LANGUAGES:
         raise ValueError(f'no template in "{lang}"; choose one of: {", ".join(TEMPLATE_LANGUAGES)}')
-    template = resources.files("revpact") / "templates" / f"company-a.{lang}.yaml"
+    template = resources.files("revpact.ingest") / "templates" / f"company-a.{lang}.yaml"
     return template.read_text(encoding="utf-8")
 
 

@@ -1,0 +1,1 @@
+"""Webhooks in: revpact's own and HubSpot's events, and their signatures."""
