@@ -22,12 +22,12 @@ def served_copy(name: str) -> Iterator[tuple[str, str]]:
     """(base URL, viewer token) of a server over a fresh copy of the 1,000,000-lead database
     (built on first use); the copy is deleted afterwards, so what a benchmark writes stays out
     of the shared database."""
-    from revpact.api.loopback import running
-    from revpact.api.state import ServerState
     from revpact.domain.roles import Role
     from revpact.ingest.agreement_file import company_a_template
+    from revpact.server.loopback import running
+    from revpact.server.settings import AlertSettings, Settings, WebhookSettings
+    from revpact.server.state import ServerState
     from revpact.services.tokens import create_token
-    from revpact.settings import AlertSettings, Settings, WebhookSettings
     from revpact.store import open_store
 
     build(DB)

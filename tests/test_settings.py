@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from revpact.errors import RevpactError
-from revpact.settings import load_settings
+from revpact.server.settings import load_settings
 
 FILE = """
 [webhooks]

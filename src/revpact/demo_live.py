@@ -22,12 +22,12 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine
 
-from revpact.api.loopback import running
-from revpact.api.state import ServerState
 from revpact.domain.roles import Role
 from revpact.ingest.webhooks.signatures import sign_revpact
+from revpact.server.loopback import running
+from revpact.server.settings import AlertSettings, Settings, WebhookSettings
+from revpact.server.state import ServerState
 from revpact.services.tokens import create_token
-from revpact.settings import AlertSettings, Settings, WebhookSettings
 
 __all__ = ["LATE_LEAD_ID", "LEAD_ID", "LiveDemo", "run_live_demo"]
 

@@ -17,11 +17,11 @@ from sqlalchemy import Engine
 
 from revpact import services
 from revpact.alerts import OutgoingAlert
-from revpact.api.alert_loop import AlertLoop
-from revpact.api.state import ServerState
 from revpact.ingest.agreement_file import company_a_template, load_agreement
 from revpact.ingest.leads.canonical import CANONICAL_COLUMNS
-from revpact.settings import AlertSettings, Settings
+from revpact.server.alert_loop import AlertLoop
+from revpact.server.settings import AlertSettings, Settings
+from revpact.server.state import ServerState
 from revpact.store.alerts import AlertRepository
 
 NY = ZoneInfo("America/New_York")
@@ -133,7 +133,7 @@ def test_a_failing_run_is_logged_and_the_loop_goes_on(
         await until(lambda: len(sender.sent) == 1)
         await loop.stop()
 
-    with caplog.at_level(logging.ERROR, logger="revpact.api.alert_loop"):
+    with caplog.at_level(logging.ERROR, logger="revpact.server.alert_loop"):
         asyncio.run(main())
     assert "the alert scheduler's run failed" in caplog.records[0].getMessage()
     assert caplog.records[0].exc_info is not None

@@ -16,9 +16,9 @@ from revpact.alerts import (
     EmailSender,
     OutgoingAlert,
     SlackSender,
-    senders_from_settings,
 )
-from revpact.settings import AlertSettings, Settings, SmtpSettings
+from revpact.server.alert_senders import senders_from_settings
+from revpact.server.settings import AlertSettings, Settings, SmtpSettings
 
 ALERT = OutgoingAlert(
     "L1",

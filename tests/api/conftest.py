@@ -15,11 +15,11 @@ import pytest
 from live_server import HUBSPOT_SECRET, WEBHOOK_SECRET, LiveServer, start_server
 from sqlalchemy import Engine
 
-from revpact.api.state import ServerState
 from revpact.domain.roles import Role
 from revpact.ingest.agreement_file import company_a_template
+from revpact.server.settings import AlertSettings, Settings, WebhookSettings
+from revpact.server.state import ServerState
 from revpact.services.tokens import create_token
-from revpact.settings import AlertSettings, Settings, WebhookSettings
 
 
 @pytest.fixture

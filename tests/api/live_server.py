@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from revpact.api.loopback import running
-from revpact.api.state import ServerState
+from revpact.server.loopback import running
+from revpact.server.state import ServerState
 
 WEBHOOK_SECRET = "whsec_test_current"
 HUBSPOT_SECRET = "hubspot-client-secret-for-tests"

@@ -31,11 +31,11 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from revpact import services
-from revpact.api.loopback import running
-from revpact.api.state import ServerState
 from revpact.ingest.agreement_file import company_a_template, load_agreement
 from revpact.ingest.leads.canonical import CANONICAL_COLUMNS
-from revpact.settings import AlertSettings, Settings, SmtpSettings
+from revpact.server.loopback import running
+from revpact.server.settings import AlertSettings, Settings, SmtpSettings
+from revpact.server.state import ServerState
 from revpact.store import open_store
 from revpact.store.alerts import AlertRepository, AlertRow
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import Engine
 
-from revpact.api.state import ServerState
 from revpact.domain.roles import Role
+from revpact.server.state import ServerState
 from revpact.services.tokens import create_token
 from revpact.store.audit import audit_rows
 

@@ -16,11 +16,11 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 
 from revpact import services
-from revpact.api.state import ServerState
 from revpact.domain.roles import Role
 from revpact.ingest.agreement_file import company_a_template, parse_agreement
+from revpact.server.settings import AlertSettings, Settings, WebhookSettings
+from revpact.server.state import ServerState
 from revpact.services.tokens import create_token
-from revpact.settings import AlertSettings, Settings, WebhookSettings
 from revpact.store import open_store
 
 LEADS = """lead_id,lead_type,stage,requested_follow_up,created_at,notified_at,first_touch_at,owner

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from revpact.api.state import ServerState
 from revpact.errors import AgreementError
-from revpact.settings import Settings
+from revpact.server.settings import Settings
+from revpact.server.state import ServerState
 
 
 def _touch_later(path: Path, text: str) -> None:

@@ -16,13 +16,13 @@ import pytest
 from browser_site import DEMO_MOMENT, Clock, Site, sign_in, start_chromium
 from selenium.webdriver import Chrome as WebDriver
 
-from revpact.api.loopback import running
-from revpact.api.state import ServerState
 from revpact.domain.roles import Role
+from revpact.server.loopback import running
+from revpact.server.settings import AlertSettings, Settings
+from revpact.server.state import ServerState
+from revpact.server.web.site import TOKEN_COOKIE
 from revpact.services.tokens import create_token
-from revpact.settings import AlertSettings, Settings
 from revpact.store import open_store
-from revpact.web.site import TOKEN_COOKIE
 
 if TYPE_CHECKING:
     from conftest import DemoBuild  # tests/conftest.py: the session's demo build

@@ -16,8 +16,8 @@ from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver import Chrome as WebDriver
 from selenium.webdriver.common.by import By
 
-from revpact.web.site import NAV_ORDER, PAGES, TOKEN_COOKIE
-from revpact.web.texts import page_labels
+from revpact.server.web.site import NAV_ORDER, PAGES, TOKEN_COOKIE
+from revpact.server.web.texts import page_labels
 
 PAGE_PATHS = {
     "scoreboard": "/dashboard",

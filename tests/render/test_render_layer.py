@@ -8,7 +8,7 @@ from pathlib import Path
 import revpact.render
 
 RENDER = Path(revpact.render.__file__).parent
-FORBIDDEN = ("revpact.store", "revpact.services", "revpact.api", "revpact.cli", "sqlalchemy")
+FORBIDDEN = ("revpact.store", "revpact.services", "revpact.server.api", "revpact.cli", "sqlalchemy")
 
 
 def test_render_imports_no_outer_layer() -> None:

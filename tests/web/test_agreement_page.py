@@ -17,8 +17,8 @@ from sqlalchemy import Engine
 from revpact.domain.roles import Role
 from revpact.domain.versions import required_signatories
 from revpact.ingest.agreement_file import company_a_template, parse_agreement
+from revpact.server.web.agreement_page import document_body
 from revpact.services import agreement_versions as versions
-from revpact.web.agreement_page import document_body
 
 if TYPE_CHECKING:
     from live_server import LiveServer

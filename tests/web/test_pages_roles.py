@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from revpact.api.state import ServerState
 from revpact.domain.roles import GRANTS, Permission, Role
-from revpact.web.site import PAGES, TOKEN_COOKIE
+from revpact.server.state import ServerState
+from revpact.server.web.site import PAGES, TOKEN_COOKIE
 
 if TYPE_CHECKING:
     from live_server import LiveServer

@@ -18,10 +18,10 @@ import pytest
 from sqlalchemy import Engine
 
 from revpact import services
-from revpact.api.state import ServerState
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.roles import Role
-from revpact.web.queue_page import business_run_end, countdown
+from revpact.server.state import ServerState
+from revpact.server.web.queue_page import business_run_end, countdown
 from test_services import LEADS, write_leads
 
 if TYPE_CHECKING:

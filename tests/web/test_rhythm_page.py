@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine
 
-from revpact.api.state import ServerState
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.roles import Role
+from revpact.server.state import ServerState
 from revpact.services import meetings
 from revpact.services.disputes import decide, name_representative, open_dispute, record_presentation
 from revpact.services.feedback import add_feedback, answer_feedback

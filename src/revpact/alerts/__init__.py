@@ -6,15 +6,14 @@ The scheduling itself (which leads alert, recording each alert once, delivering 
 * :class:`Sender` — the protocol of a channel: ``send(alert)`` returns once accepted, else
   raises :class:`DeliveryError`. Tests inject fakes.
 * :class:`SlackSender` (:mod:`~revpact.alerts.slack`, httpx) and :class:`EmailSender`
-  (:mod:`~revpact.alerts.email`, smtplib); :func:`senders_from_settings` builds those the
-  settings ask for.
+  (:mod:`~revpact.alerts.email`, smtplib); the server builds those its settings ask for
+  (:func:`revpact.server.alert_senders.senders_from_settings`).
 * :func:`alert_text` — the message; :class:`RetryPolicy` — the backoff.
 """
 
 from __future__ import annotations
 
 from revpact.alerts.base import AlertKind, Channel, DeliveryError, OutgoingAlert, Sender
-from revpact.alerts.configured import senders_from_settings
 from revpact.alerts.email import EmailSender, build_message
 from revpact.alerts.messages import AlertSubject, alert_text, local_time
 from revpact.alerts.retry import DEFAULT_RETRY, RetryPolicy
@@ -34,5 +33,4 @@ __all__ = [
     "alert_text",
     "build_message",
     "local_time",
-    "senders_from_settings",
 ]

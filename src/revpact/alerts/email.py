@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 
 from revpact.alerts.base import DeliveryError, OutgoingAlert
-from revpact.settings import SmtpSettings
+from revpact.alerts.settings import SmtpSettings
 
 __all__ = ["EmailSender", "build_message"]
 

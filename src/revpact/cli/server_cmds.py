@@ -23,8 +23,8 @@ from revpact.cli.common import (
     store,
 )
 from revpact.domain.roles import Role
+from revpact.server.settings import load_settings
 from revpact.services.tokens import create_token, list_tokens, revoke_token, token_info_to_json
-from revpact.settings import load_settings
 
 __all__ = ["register", "token_app"]
 
@@ -55,8 +55,8 @@ def serve(
     """Run the live server: the HTTP API, signed webhooks in, and the alert scheduler."""
     import uvicorn
 
-    from revpact.api.app import create_app
-    from revpact.api.state import ServerState
+    from revpact.server.app import create_app
+    from revpact.server.state import ServerState
 
     load(agreement)  # refuse to start on a missing or invalid agreement
     state = ServerState(

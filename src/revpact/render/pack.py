@@ -133,8 +133,8 @@ def format_change(value: Decimal | str | int | None, unit: str, currency: str, l
 
 
 # --- month close --------------------------------------------------------------------------------
-# Shared with the dashboard's scoreboard page (revpact.web.scoreboard_page), which passes its own
-# labels' ``scoreboard`` subtree: both label files hold these texts under the same keys.
+# Shared with the dashboard's scoreboard page (revpact.server.web.scoreboard_page), which passes
+# its own labels' ``scoreboard`` subtree: both label files hold these texts under the same keys.
 
 _CLOSE_STATES: Final = {
     "open": "close.open",

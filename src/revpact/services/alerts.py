@@ -1,6 +1,6 @@
 """At-risk and breach alerts: find the leads that warrant one, record it once, deliver it.
 
-The server's scheduler (:mod:`revpact.api.alert_loop`) calls :func:`scan` then :func:`deliver`
+The server's scheduler (:mod:`revpact.server.alert_loop`) calls :func:`scan` then :func:`deliver`
 every few seconds; both take the moment as an argument and keep all their state in the store,
 so any number of server processes can run them at once and a restart forgets nothing.
 

@@ -1,0 +1,1 @@
+"""The server: settings, state, dependencies, the error handler, the app factory, the alert loop."""

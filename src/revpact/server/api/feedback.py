@@ -1,0 +1,249 @@
+"""Feedback between the teams over HTTP: read it, raise it, answer it.
+
+A marketing token raises feedback from marketing and a sales token from sales; an admin token
+says which team (``from_team``). Only the team an item was raised for answers it (an admin
+token says ``team``). The records are dated by the server's clock and carry the token's
+member as ``raised_by`` / ``answered_by``. Items and answers are never edited: there is no
+PUT, PATCH or DELETE.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from revpact.domain.agreement.model import Agreement, FeedbackTopic, Side
+from revpact.domain.disputes import NotADeciderError
+from revpact.domain.feedback import MAX_TEXT
+from revpact.domain.roles import Permission, Role
+from revpact.errors import RevpactError
+from revpact.server.deps import AgreementDep, StateDep, allowed
+from revpact.server.errors import http_error
+from revpact.services.feedback import (
+    FeedbackState,
+    add_feedback,
+    answer_feedback,
+    feedback_to_json,
+    get_feedback,
+    list_feedback,
+    recipient_of,
+)
+from revpact.services.tokens import Principal
+
+__all__ = ["ERRORS", "Instant", "RecordId", "as_http", "caller_side", "router", "when"]
+
+router = APIRouter(tags=["feedback"])
+
+Reader = Annotated[Principal, Depends(allowed(Permission.READ))]
+Giver = Annotated[Principal, Depends(allowed(Permission.GIVE_FEEDBACK))]
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The record's id.")]
+AsOf = Annotated[
+    datetime | None,
+    Query(description="As of this ISO 8601 moment (no offset: the calendar's zone). Default: now."),
+]
+FeedbackText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+Instant = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str)]
+"""A moment in a response: ISO 8601 with its offset (``+00:00``), as every route writes it."""
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such record."},
+    409: {"description": "The agreement's rules refuse it; `detail` says which and why."},
+    422: {"description": "The request is not valid; `detail` names the field and the value."},
+}
+_SIDE = {Role.MARKETING: Side.MARKETING, Role.SALES: Side.SALES}
+
+
+def as_http(exc: RevpactError) -> HTTPException:
+    """A service error as the API answers it: 403 for someone who is not a decider, else the
+    shared mapping (404 unknown, 409 refused by the agreement's rules, 422 bad input)."""
+    if isinstance(exc, NotADeciderError):
+        return HTTPException(status.HTTP_403_FORBIDDEN, detail=str(exc))
+    return http_error(exc)
+
+
+def when(as_of: datetime | None, agreement: Agreement, now: datetime) -> datetime:
+    """``as_of`` made aware (a naive moment is the calendar's wall-clock time), else now."""
+    if as_of is None:
+        return now
+    if as_of.tzinfo is None:
+        return as_of.replace(tzinfo=ZoneInfo(agreement.calendar.timezone))
+    return as_of
+
+
+def caller_side(caller: Principal, named: Side | None, field: str, what: str) -> Side:
+    """The team a caller acts for: its role's team (naming another is 403), else — an admin
+    or executive token — the team it names in ``field`` (required)."""
+    own = _SIDE.get(caller.role)
+    if own is not None:
+        if named is not None and named is not own:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                detail=f"a {caller.role.value} token {what} for {own.value} only, not "
+                f"{field} {named.value}",
+            )
+        return own
+    if named is None:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=f"a {caller.role.value} token acts for no team; say which in {field} "
+            "(marketing or sales)",
+        )
+    return named
+
+
+class FeedbackIn(BaseModel):
+    """Feedback one team raises for the other; due within the agreement's window after the
+    event it is about."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topic: FeedbackTopic
+    text: FeedbackText
+    event_at: datetime | None = Field(
+        default=None,
+        description="When the event the feedback is about happened (ISO 8601; no offset: the "
+        "calendar's zone); it is due within the agreement's window after it. Not later than "
+        "now. Default: now.",
+    )
+    from_team: Side | None = Field(
+        default=None, description="The token's team; an admin token must say it."
+    )
+    to_team: Side | None = Field(default=None, description="Default: the other team.")
+
+
+class AnswerIn(BaseModel):
+    """The answer to a feedback item, given once by the team it was raised for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: FeedbackText
+    team: Side | None = Field(
+        default=None, description="The answering team: the token's; an admin token must say it."
+    )
+
+
+class FeedbackOut(BaseModel):
+    id: int
+    from_team: Side
+    to_team: Side
+    topic: FeedbackTopic
+    text: str
+    raised_by: str | None
+    raised_at: Instant
+    event_at: Instant = Field(description="When what it is about happened; due counts from it.")
+    due_at: Instant
+    clock: str = Field(description="wall or business: how the window was counted.")
+    version: str | None = Field(
+        description="The hash of the agreement version in force when it was raised (null: "
+        "none was; the agreement file governed)."
+    )
+    answer: str | None
+    answered_by: str | None
+    answered_at: Instant | None
+    state: FeedbackState
+
+
+class FeedbackList(BaseModel):
+    as_of: Instant
+    feedback: list[FeedbackOut]
+
+
+@router.get("/feedback", summary="Feedback raised by as_of, oldest first, with its state.")
+def feedback_list(
+    state: StateDep,
+    agreement: AgreementDep,
+    _caller: Reader,
+    as_of: AsOf = None,
+    states: Annotated[
+        list[FeedbackState] | None,
+        Query(alias="state", description="Only items in these states (repeatable)."),
+    ] = None,
+) -> FeedbackList:
+    at = when(as_of, agreement, state.now())
+    views = list_feedback(state.engine, as_of=at, states=states or None)
+    return FeedbackList.model_validate(
+        {"as_of": at, "feedback": [feedback_to_json(v) for v in views]}
+    )
+
+
+@router.get("/feedback/{feedback_id}", summary="One feedback item as of as_of.", responses=ERRORS)
+def feedback_one(
+    feedback_id: RecordId,
+    state: StateDep,
+    agreement: AgreementDep,
+    _caller: Reader,
+    as_of: AsOf = None,
+) -> FeedbackOut:
+    try:
+        view = get_feedback(state.engine, feedback_id, as_of=when(as_of, agreement, state.now()))
+    except RevpactError as exc:
+        raise as_http(exc) from None
+    return FeedbackOut.model_validate(feedback_to_json(view))
+
+
+@router.post(
+    "/feedback",
+    status_code=status.HTTP_201_CREATED,
+    summary="Raise feedback for the other team: due within the agreement's window.",
+    responses={**ERRORS, 403: {"description": "The token raises for another team."}},
+)
+def feedback_raise(
+    body: FeedbackIn, state: StateDep, agreement: AgreementDep, caller: Giver
+) -> FeedbackOut:
+    source = caller_side(caller, body.from_team, "from_team", "raises feedback")
+    target = body.to_team or (Side.SALES if source is Side.MARKETING else Side.MARKETING)
+    now = state.now()
+    try:
+        view = add_feedback(
+            state.engine,
+            agreement,
+            from_team=source.value,
+            to_team=target.value,
+            topic=body.topic.value,
+            text=body.text,
+            by=caller.member,
+            at=now,
+            event_at=None if body.event_at is None else when(body.event_at, agreement, now),
+            via=f"token:{caller.token_id}",
+            now=now,
+        )
+    except RevpactError as exc:
+        raise as_http(exc) from None
+    return FeedbackOut.model_validate(feedback_to_json(view))
+
+
+@router.post(
+    "/feedback/{feedback_id}/answer",
+    status_code=status.HTTP_201_CREATED,
+    summary="Answer a feedback item (once), as the team it was raised for.",
+    responses={**ERRORS, 403: {"description": "The item was raised for the other team."}},
+)
+def feedback_answer(
+    feedback_id: RecordId, body: AnswerIn, state: StateDep, caller: Giver
+) -> FeedbackOut:
+    team = caller_side(caller, body.team, "team", "answers feedback")
+    try:
+        recipient = recipient_of(state.engine, feedback_id)
+        if recipient != team.value:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                detail=f"feedback {feedback_id} was raised for {recipient}; only {recipient} "
+                f"answers it, not {team.value}",
+            )
+        now = state.now()
+        view = answer_feedback(
+            state.engine,
+            feedback_id,
+            text=body.text,
+            by=caller.member,
+            at=now,
+            via=f"token:{caller.token_id}",
+            now=now,
+        )
+    except RevpactError as exc:
+        raise as_http(exc) from None
+    return FeedbackOut.model_validate(feedback_to_json(view))

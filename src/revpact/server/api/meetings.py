@@ -1,0 +1,210 @@
+"""The meeting rhythm over HTTP: the schedule with each meeting's compliance, the next agenda,
+the records of meetings held (read and append — never change), and the calendar file.
+
+Errors: a meeting, record or occurrence that does not exist is 404, what the agreement's rules
+forbid (a meeting held in the future, correcting a corrected record) 409, any other problem
+with the request 422; ``detail`` says what is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from revpact.domain.roles import Permission
+from revpact.errors import NotFoundError, RefusedError, RevpactError
+from revpact.server.api.reads import moment
+from revpact.server.deps import AgreementDep, StateDep, allowed
+from revpact.services import meetings as service
+from revpact.services.tokens import Principal
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["meetings"])
+
+Reader = Annotated[Principal, Depends(allowed(Permission.READ))]
+Recorder = Annotated[Principal, Depends(allowed(Permission.RECORD_MEETINGS))]
+AsOf = Annotated[
+    datetime | None,
+    Query(
+        description="Evaluate as of this ISO 8601 moment (no offset: the calendar's zone). "
+        "Default: now."
+    ),
+]
+Kind = Annotated[
+    str | None,
+    Query(max_length=100, description="weekly, monthly or a meeting id (default: every meeting)."),
+]
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such meeting, record or next occurrence."},
+    409: {"description": "The agreement's rules refuse it."},
+    422: {"description": "The request is not valid; `detail` says why."},
+}
+_YEARS = range(1900, 9000)
+
+
+@contextmanager
+def _answers() -> Iterator[None]:
+    """A :class:`RevpactError` as the HTTP status its kind calls for."""
+    try:
+        yield
+    except NotFoundError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
+    except RefusedError as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
+    except RevpactError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
+
+
+def _in_range(at: datetime, what: str) -> datetime:
+    if at.year not in _YEARS:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=f"{what} {at.isoformat()} is out of range (years {_YEARS[0]}..{_YEARS[-1]})",
+        )
+    return at
+
+
+@router.get(
+    "/meetings",
+    summary="The meetings of the agreement: rule, invitees, next occurrences and compliance.",
+    responses=_ERRORS,
+)
+def meetings(
+    state: StateDep,
+    agreement: AgreementDep,
+    _caller: Reader,
+    as_of: AsOf = None,
+    kind: Kind = None,
+    count: Annotated[
+        int, Query(ge=1, le=500, description="Upcoming occurrences per meeting.")
+    ] = 10,
+) -> dict[str, Any]:
+    at = _in_range(moment(as_of, agreement, state), "as_of")
+    with _answers():
+        found = service.schedule(state.engine, agreement, as_of=at, kind=kind, count=count)
+        report = service.compliance_report(state.engine, agreement, as_of=at, kind=kind)
+    return {
+        **service.schedule_to_json(found),
+        "compliance": service.compliance_to_json(report)["meetings"],
+    }
+
+
+@router.get(
+    "/meetings.ics",
+    summary="The meeting series as an iCalendar file (text/calendar) to import or subscribe to.",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/calendar": {}}, "description": "The calendar file."},
+        **_ERRORS,
+    },
+)
+def meetings_ics(
+    state: StateDep,
+    agreement: AgreementDep,
+    _caller: Reader,
+    as_of: AsOf = None,
+    kind: Kind = None,
+) -> Response:
+    at = _in_range(moment(as_of, agreement, state), "as_of")
+    with _answers():
+        data = service.schedule_ics(state.engine, agreement, as_of=at, now=state.now(), kind=kind)
+    return Response(
+        content=data,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="meetings.ics"'},
+    )
+
+
+@router.get(
+    "/meetings/agenda",
+    summary="The next meeting's agenda with the data each item needs.",
+    responses=_ERRORS,
+)
+def agenda(
+    state: StateDep,
+    agreement: AgreementDep,
+    _caller: Reader,
+    kind: Annotated[
+        str, Query(min_length=1, max_length=100, description="weekly, monthly or a meeting id.")
+    ],
+    as_of: AsOf = None,
+) -> dict[str, Any]:
+    at = _in_range(moment(as_of, agreement, state), "as_of")
+    with _answers():
+        found = service.next_agenda(state.engine, agreement, kind=kind, as_of=at)
+    return service.agenda_to_json(found)
+
+
+@router.get("/meetings/records", summary="The meetings held, as recorded, oldest first.")
+def records(
+    state: StateDep,
+    _caller: Reader,
+    kind: Kind = None,
+    include_superseded: Annotated[
+        bool, Query(alias="all", description="Include records a correction superseded.")
+    ] = False,
+) -> dict[str, Any]:
+    found = service.list_records(state.engine, kind=kind, current_only=not include_superseded)
+    return {"records": [service.record_to_json(r) for r in found]}
+
+
+class MeetingHeld(BaseModel):
+    """A meeting that was held, with the parts of its notes (``minutes``): for a weekly
+    meeting ``what_worked``, ``what_did_not_work`` and ``improvements``; for a monthly one
+    ``marketing_plan``, ``sales_plan`` and ``kpis``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(min_length=1, max_length=100, description="weekly, monthly or an id.")
+    held_at: AwareDatetime
+    attendees: list[Annotated[str, Field(min_length=1, max_length=320)]] = Field(
+        min_length=1, max_length=500, description="Signatories' e-mails."
+    )
+    duration_minutes: int = Field(
+        ge=1,
+        le=24 * 60,
+        description="How long it lasted. It counts as held when it lasted the agreed length "
+        "with the roles the agreement lists.",
+    )
+    minutes: dict[
+        Annotated[str, Field(max_length=100)], Annotated[str, Field(max_length=100_000)]
+    ] = Field(max_length=20)
+    supersedes: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="The id of the record this corrects."
+    )
+
+
+@router.post(
+    "/meetings/records",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a meeting held (a correction is a new record that supersedes one).",
+    responses=_ERRORS,
+)
+def record(
+    body: MeetingHeld,
+    state: StateDep,
+    agreement: AgreementDep,
+    caller: Recorder,
+) -> dict[str, Any]:
+    held_at = _in_range(body.held_at, "held_at")
+    with _answers():
+        saved = service.record_meeting(
+            state.engine,
+            agreement,
+            kind=body.kind,
+            held_at=held_at,
+            attendees=body.attendees,
+            minutes=body.minutes,
+            duration=body.duration_minutes * 60,
+            by=caller.member,
+            supersedes=body.supersedes,
+            now=state.now(),
+            via=f"token:{caller.token_id}",
+        )
+    return {**service.record_to_json(saved), "not_counted": list(saved.not_counted)}

@@ -1,0 +1,210 @@
+"""Server settings: secrets and where alerts go, from the environment or a settings file.
+
+Nothing here belongs in the agreement everyone signs: webhook secrets, the SMTP password and
+the Slack URL are operational secrets. They come from, in order of precedence,
+
+1. environment variables (``REVPACT_WEBHOOK_SECRETS`` and the others below);
+2. a TOML settings file: ``--settings PATH``, else ``$REVPACT_SETTINGS``, else
+   ``./revpact.toml`` when it exists.
+
+The settings file::
+
+    [webhooks]
+    secrets = ["whsec_new", "whsec_old"]     # REVPACT_WEBHOOK_SECRETS (comma-separated)
+    hubspot_client_secret = "..."            # REVPACT_HUBSPOT_CLIENT_SECRET
+    hubspot_mapping = "hubspot-mapping.yaml" # REVPACT_HUBSPOT_MAPPING (optional)
+    tolerance_seconds = 300                  # REVPACT_WEBHOOK_TOLERANCE
+    public_url = "https://revpact.example.com"  # REVPACT_PUBLIC_URL: the base URL callers use
+
+    [alerts]
+    slack_webhook_url = "https://hooks.slack.com/services/..."  # REVPACT_ALERT_WEBHOOK_URL
+    email_to = ["sales-floor@example.com"]   # REVPACT_ALERT_EMAIL_TO (comma-separated)
+    email_from = "revpact@example.com"       # REVPACT_ALERT_EMAIL_FROM
+    interval_seconds = 30                    # REVPACT_ALERT_INTERVAL: how often to look
+    enabled = true                           # REVPACT_ALERTS (0/false turns the scheduler off)
+
+    [smtp]
+    host = "smtp.example.com"                # REVPACT_SMTP_HOST
+    port = 587                               # REVPACT_SMTP_PORT
+    username = "..."                         # REVPACT_SMTP_USERNAME
+    password = "..."                         # REVPACT_SMTP_PASSWORD
+    starttls = true                          # REVPACT_SMTP_STARTTLS
+
+A relative path in the file is read relative to the file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from revpact.alerts.settings import AlertSettings, SmtpSettings
+from revpact.errors import RevpactError
+
+__all__ = [
+    "DEFAULT_SETTINGS_FILE",
+    "AlertSettings",
+    "Settings",
+    "SmtpSettings",
+    "WebhookSettings",
+    "load_settings",
+]
+
+DEFAULT_SETTINGS_FILE: Final = "revpact.toml"
+_SECTIONS: Final = {
+    "webhooks": {
+        "secrets",
+        "hubspot_client_secret",
+        "hubspot_mapping",
+        "tolerance_seconds",
+        "public_url",
+    },
+    "alerts": {"slack_webhook_url", "email_to", "email_from", "interval_seconds", "enabled"},
+    "smtp": {"host", "port", "username", "password", "starttls"},
+}
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    """Secrets for the signed webhooks; an empty ``secrets`` refuses every revpact event."""
+
+    secrets: tuple[str, ...] = ()
+    hubspot_client_secret: str | None = None
+    hubspot_mapping: Path | None = None
+    tolerance_seconds: int = 300
+    public_url: str | None = None  # behind a proxy: the base URL senders call (HubSpot signs it)
+
+
+@dataclass(frozen=True)
+class Settings:
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    source: Path | None = None  # the settings file read, if any
+
+
+def load_settings(
+    explicit: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> Settings:
+    """The settings from ``env`` (default: the process environment) over the settings file."""
+    env = os.environ if env is None else env
+    path = _settings_path(explicit, env)
+    raw: dict[str, Any] = {}
+    if path is not None:
+        raw = _read_file(path)
+    hooks, alerts, smtp = (dict(raw.get(s, {})) for s in ("webhooks", "alerts", "smtp"))
+    base = path.parent if path is not None else Path.cwd()
+    where = str(path) if path is not None else "settings"
+
+    def text(section: dict[str, Any], key: str, var: str) -> str | None:
+        if env.get(var):
+            return env[var]
+        value = section.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise RevpactError(f"{where}: {key} must be text, not {value!r}")
+        return value
+
+    def texts(section: dict[str, Any], key: str, var: str) -> tuple[str, ...]:
+        if env.get(var):
+            return tuple(s.strip() for s in env[var].split(",") if s.strip())
+        value = section.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise RevpactError(f"{where}: {key} must be a list of text, not {value!r}")
+        return tuple(value)
+
+    def number(section: dict[str, Any], key: str, var: str, default: float) -> float:
+        value: Any = env.get(var) or section.get(key, default)
+        try:
+            result = float(value)
+        except (TypeError, ValueError):
+            raise RevpactError(f"{var or key}: {value!r} is not a number") from None
+        if result <= 0:
+            raise RevpactError(f"{var or key}: must be more than 0, not {value!r}")
+        return result
+
+    def flag(section: dict[str, Any], key: str, var: str, default: bool) -> bool:
+        if env.get(var):
+            word = env[var].strip().lower()
+            if word not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                raise RevpactError(f"{var}: {env[var]!r} is not true or false")
+            return word in {"1", "true", "yes", "on"}
+        value = section.get(key, default)
+        if not isinstance(value, bool):
+            raise RevpactError(f"{where}: {key} must be true or false, not {value!r}")
+        return value
+
+    mapping = text(hooks, "hubspot_mapping", "REVPACT_HUBSPOT_MAPPING")
+    return Settings(
+        webhooks=WebhookSettings(
+            secrets=texts(hooks, "secrets", "REVPACT_WEBHOOK_SECRETS"),
+            hubspot_client_secret=text(
+                hooks, "hubspot_client_secret", "REVPACT_HUBSPOT_CLIENT_SECRET"
+            ),
+            hubspot_mapping=None if mapping is None else base / mapping,
+            tolerance_seconds=int(
+                number(hooks, "tolerance_seconds", "REVPACT_WEBHOOK_TOLERANCE", 300)
+            ),
+            public_url=text(hooks, "public_url", "REVPACT_PUBLIC_URL"),
+        ),
+        alerts=AlertSettings(
+            slack_webhook_url=text(alerts, "slack_webhook_url", "REVPACT_ALERT_WEBHOOK_URL"),
+            email_to=texts(alerts, "email_to", "REVPACT_ALERT_EMAIL_TO"),
+            email_from=text(alerts, "email_from", "REVPACT_ALERT_EMAIL_FROM")
+            or "revpact@localhost",
+            interval_seconds=number(alerts, "interval_seconds", "REVPACT_ALERT_INTERVAL", 30.0),
+            enabled=flag(alerts, "enabled", "REVPACT_ALERTS", True),
+        ),
+        smtp=SmtpSettings(
+            host=text(smtp, "host", "REVPACT_SMTP_HOST"),
+            port=int(number(smtp, "port", "REVPACT_SMTP_PORT", 25)),
+            username=text(smtp, "username", "REVPACT_SMTP_USERNAME"),
+            password=text(smtp, "password", "REVPACT_SMTP_PASSWORD"),
+            starttls=flag(smtp, "starttls", "REVPACT_SMTP_STARTTLS", False),
+        ),
+        source=path,
+    )
+
+
+def _settings_path(explicit: str | os.PathLike[str] | None, env: Mapping[str, str]) -> Path | None:
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.exists():
+            raise RevpactError(f"no settings file at {path}")
+        return path
+    if env.get("REVPACT_SETTINGS"):
+        path = Path(env["REVPACT_SETTINGS"])
+        if not path.exists():
+            raise RevpactError(f"no settings file at {path} (named by REVPACT_SETTINGS)")
+        return path
+    default = Path(DEFAULT_SETTINGS_FILE)
+    return default if default.exists() else None
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RevpactError(f"cannot read the settings file {path}: {exc.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise RevpactError(f"{path}: not a valid TOML file: {exc}") from None
+    for section, value in raw.items():
+        if section not in _SECTIONS:
+            known = ", ".join(sorted(_SECTIONS))
+            raise RevpactError(f"{path}: unknown section [{section}]; the sections are {known}")
+        if not isinstance(value, dict):
+            raise RevpactError(f"{path}: {section} must be a [{section}] table")
+        for key in value:
+            if key not in _SECTIONS[section]:
+                known = ", ".join(sorted(_SECTIONS[section]))
+                raise RevpactError(
+                    f"{path}: unknown key {key} in [{section}]; the keys are {known}"
+                )
+    return raw
