@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from revpact.demo_data import DEMO_AS_OF, REPS, DemoLead, generate_leads, write_leads_csv
+from revpact.demo.data import DEMO_AS_OF, REPS, DemoLead, generate_leads, write_leads_csv
 
 NEW_YORK = ZoneInfo("America/New_York")
 US_HOLIDAYS_2020 = holidays.country_holidays("US", years=2020)

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 
 from revpact import services
-from revpact.demo_data import DEMO_AS_OF, DemoLead, generate_leads, write_leads_csv
-from revpact.demo_deals import (
+from revpact.demo.data import DEMO_AS_OF, DemoLead, generate_leads, write_leads_csv
+from revpact.demo.deals import (
     DemoDeal,
     demo_revenue,
     generate_deals,
     write_deals_csv,
     write_revenue_csv,
 )
-from revpact.demo_history import close_demo_months
+from revpact.demo.history import close_demo_months
 from revpact.domain.scoreboard.year import YearScoreboard
 from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.store.db import open_store

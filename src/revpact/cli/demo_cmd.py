@@ -18,12 +18,13 @@ from revpact.cli.common import console, fmt_seconds, fmt_time, friendly
 from revpact.cli.leads_cmds import lead_table, render_summary
 from revpact.cli.meetings_cmds import print_agenda
 from revpact.cli.scoreboard_view import year_table
-from revpact.demo_agreement import amended_text, publish_demo_versions
-from revpact.demo_data import DEMO_AS_OF, generate_leads, write_leads_csv
-from revpact.demo_deals import demo_revenue, generate_deals, write_deals_csv, write_revenue_csv
-from revpact.demo_history import CLOSER, close_demo_months, enter_late_deal
-from revpact.demo_live import LATE_LEAD_ID, LEAD_ID, run_live_demo
-from revpact.demo_rhythm import record_demo_rhythm
+from revpact.demo.agreement import amended_text, publish_demo_versions
+from revpact.demo.data import DEMO_AS_OF, generate_leads, write_leads_csv
+from revpact.demo.deals import demo_revenue, generate_deals, write_deals_csv, write_revenue_csv
+from revpact.demo.history import CLOSER, close_demo_months, enter_late_deal
+from revpact.demo.live import LATE_LEAD_ID, LEAD_ID, run_live_demo
+from revpact.demo.packs import write_demo_packs
+from revpact.demo.rhythm import record_demo_rhythm
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import from_us
 from revpact.domain.clock.sla import LeadStatus
@@ -34,7 +35,6 @@ from revpact.render import render_agreement
 from revpact.services import agreement_versions, disputes, feedback, meetings
 from revpact.services.feedback import FeedbackState
 from revpact.services.month_states import restatements
-from revpact.services.report import write_demo_packs
 from revpact.services.signature_pages import signature_page
 from revpact.store.db import open_store
 

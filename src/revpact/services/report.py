@@ -36,7 +36,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -94,7 +93,6 @@ __all__ = [
     "parse_pack_month",
     "parse_pack_week",
     "weekly_pack",
-    "write_demo_packs",
 ]
 
 _US = timedelta(microseconds=1)
@@ -609,29 +607,6 @@ def monthly_pack(
     period = _month(agreement, first, now)
     before = (first - timedelta(days=1)).replace(day=1)
     return _pack(engine, agreement, period, _month(agreement, before, now, check=False), now)
-
-
-def write_demo_packs(
-    engine: Engine, agreement: Agreement, directory: Path, lang: str, as_of: datetime
-) -> list[Path]:
-    """The demo's packs, HTML and PDF: the last ISO week complete by ``as_of`` and the month
-    ``as_of`` falls in (to date), as ``pack-weekly-YYYY-Www.*`` and ``pack-monthly-YYYY-MM.*``."""
-    from revpact.render.pack import render_pack
-
-    zone = agreement.calendar.timezone
-    month = min(local_day(as_of, zone), agreement.period.end).replace(day=1)
-    packs = (
-        weekly_pack(engine, agreement, now=as_of),
-        monthly_pack(engine, agreement, month=month, now=as_of),
-    )
-    written = []
-    for pack in packs:
-        data = pack_to_json(pack)
-        for fmt in ("html", "pdf"):
-            target = directory / f"pack-{pack.kind}-{pack.period.label}.{fmt}"
-            target.write_bytes(render_pack(data, lang=lang, fmt=fmt))
-            written.append(target)
-    return written
 
 
 # --- the JSON twin ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ The year tells a story the scoreboard can see. In the spring deals drag (cycles 
 and about a fifth of the proposals win, while revenue starts at the article's 833,000 USD a
 month and stays below its trajectory: every month misses its shared goals and the escalation
 climbs to the 90-day step. From summer the teams recover: cycles shorten, the close rate
-climbs past its target, follow-up is perfect from September (see :mod:`revpact.demo_data`)
+climbs past its target, follow-up is perfect from September (see :mod:`revpact.demo.data`)
 and revenue passes 1,250,000 USD, so the autumn months meet every shared goal, reset the
 escalation and earn the monthly reward.
 
@@ -31,7 +31,7 @@ from typing import TextIO
 
 import numpy as np
 
-from revpact.demo_data import DEMO_AS_OF, DemoLead
+from revpact.demo.data import DEMO_AS_OF, DemoLead
 from revpact.ingest.deals import DEAL_COLUMNS
 
 __all__ = [
@@ -140,7 +140,7 @@ class _Draft:
 def generate_deals(
     leads: Sequence[DemoLead], *, seed: int = 2020, as_of: datetime = DEMO_AS_OF
 ) -> list[DemoDeal]:
-    """The deals behind ``leads`` (from :func:`revpact.demo_data.generate_leads`), by creation.
+    """The deals behind ``leads`` (from :func:`revpact.demo.data.generate_leads`), by creation.
 
     Nothing is created after ``as_of``; a deal not decided by then is open.
     """

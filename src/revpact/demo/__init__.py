@@ -1,0 +1,1 @@
+"""Company A's generated year and the live demo."""
