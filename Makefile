@@ -29,7 +29,7 @@ lint: $(DEVSTAMP)
 typecheck: $(DEVSTAMP)
 	$(BIN)/mypy
 
-# The browser tests (tests/browser) drive Debian's chromium through its chromedriver: installed
+# The browser tests (tests/server/browser) drive Debian's chromium through its chromedriver: installed
 # from the distribution when missing, never a downloaded browser.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 

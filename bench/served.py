@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from revpact.services.clock import FixedClock
 from scoreboard import DB, build
 
 AS_OF = datetime(2020, 12, 31, 16, 0, tzinfo=timezone(timedelta(hours=-5)))
@@ -45,7 +46,7 @@ def served_copy(name: str) -> Iterator[tuple[str, str]]:
             settings=Settings(
                 webhooks=WebhookSettings(secrets=(SECRET,)), alerts=AlertSettings(enabled=False)
             ),
-            now=lambda: AS_OF,
+            clock=FixedClock(AS_OF),
         )
         try:
             with running(state) as url:

@@ -5,6 +5,8 @@
     │                             (``.problems``: each names the field path and the line)
     ├── CalendarError             the business calendar cannot answer (e.g. no business hours)
     ├── InputError                a data file is bad (``.problems``: file, row, column, value)
+    ├── MomentError               a moment (``as_of``, ``--at``) is not ISO 8601 (``.field``,
+    │                             ``.value``)
     ├── NotFoundError             no such version, feedback item, meeting or dispute
     ├── RefusedError              the agreement's rules forbid it (signing for someone else,
     │                             an old version, deciding off the panel, editing a record)
@@ -22,6 +24,7 @@ __all__ = [
     "AgreementError",
     "CalendarError",
     "InputError",
+    "MomentError",
     "NotFoundError",
     "RefusedError",
     "RevpactError",
@@ -51,6 +54,18 @@ class CalendarError(RevpactError):
 
 class InputError(_ProblemsError):
     """A data file is bad; nothing from it was stored."""
+
+
+class MomentError(RevpactError):
+    """A moment a user wrote is not an ISO 8601 date and time."""
+
+    def __init__(self, field: str, value: str) -> None:
+        self.field = field
+        self.value = value
+        super().__init__(
+            f'{field} "{value}" is not an ISO 8601 moment; write e.g. 2020-06-30T17:00-04:00 '
+            "(without an offset it is the calendar's wall-clock time)"
+        )
 
 
 class NotFoundError(RevpactError):

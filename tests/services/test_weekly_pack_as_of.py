@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
+from test_time_travel import LEAD_TYPES, OWNERS, STAGES, Deal, History, Lead, load, truncated
 
 from revpact.domain.agreement.model import Agreement
 from revpact.services.report import MovesPart, pack_to_json, weekly_pack
 from revpact.store.db import open_store
-from test_time_travel import LEAD_TYPES, OWNERS, STAGES, Deal, History, Lead, load, truncated
 
 PREVIOUS = date(2020, 3, 2)  # a Monday: the week before the pack's
 WEEK = PREVIOUS + timedelta(days=7)

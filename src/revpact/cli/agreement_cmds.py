@@ -11,7 +11,11 @@ from rich.markup import escape
 from revpact.cli.common import agreement_path, console, err_console, friendly
 from revpact.domain.clock.durations import format_duration
 from revpact.errors import RevpactError
-from revpact.ingest.agreement_file import company_a_template, parse_agreement, validation_problems
+from revpact.services.agreement_source import (
+    company_a_template,
+    parse_agreement,
+    validation_problems,
+)
 
 __all__ = ["agreement_app", "register"]
 

@@ -19,7 +19,7 @@ from revpact.cli.common import (
     fmt_time,
     friendly,
     load,
-    parse_as_of,
+    read_option_moment,
     store,
 )
 from revpact.services.audit import audit_trail, entry_to_json
@@ -56,7 +56,7 @@ def audit(
 ) -> None:
     """Every write, in the order it was recorded (append-only: nothing here can be changed)."""
     spec = load(agreement)
-    start = None if since is None else parse_as_of(since, spec)
+    start = None if since is None else read_option_moment(since, spec)
     entries = audit_trail(store(db), since=start, action=action)
     if as_json:
         typer.echo(json.dumps([entry_to_json(e) for e in entries], indent=2))

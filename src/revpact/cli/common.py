@@ -1,11 +1,17 @@
-"""What every command shares: where the agreement and the database are, time, output."""
+"""What every command shares: where the agreement and the database are, time, output.
+
+Time: one :data:`clock` for the invocation, read through :func:`now`; a command reads it once
+and passes the moment down. A moment the user types (``--as-of``, ``--at``, ...) is read by
+:func:`read_option_moment` (the one reader, :func:`revpact.domain.clock.moments.read_moment`:
+without an offset it is the calendar's wall-clock time).
+"""
 
 from __future__ import annotations
 
 import functools
 import os
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
@@ -17,23 +23,28 @@ from sqlalchemy import Engine
 
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.durations import format_duration
-from revpact.errors import RevpactError
-from revpact.ingest.agreement_file import load_agreement
-from revpact.store.db import open_store, resolve_database_url
+from revpact.domain.clock.moments import read_moment
+from revpact.errors import MomentError, RevpactError
+from revpact.services.agreement_source import load_agreement
+from revpact.services.clock import SYSTEM_CLOCK, Clock
+from revpact.services.database import open_database, resolve_database_url
 
 __all__ = [
     "AgreementOption",
     "AsOfOption",
     "DbOption",
     "JsonOption",
+    "clock",
     "console",
     "err_console",
     "fmt_seconds",
     "fmt_time",
     "friendly",
     "load",
+    "now",
     "owner_names",
     "parse_as_of",
+    "read_option_moment",
     "short_time_style",
     "store",
 ]
@@ -92,23 +103,37 @@ def load(explicit: Path | None) -> Agreement:
 
 
 def store(explicit: str | None) -> Engine:
-    return open_store(resolve_database_url(explicit))
+    return open_database(resolve_database_url(explicit))
 
 
-def parse_as_of(value: str | None, agreement: Agreement) -> datetime:
-    """``--as-of``: ISO 8601; without an offset it is read in the calendar's zone."""
-    if value is None:
-        return datetime.now(UTC)
-    text = value.strip()
+clock: Clock = SYSTEM_CLOCK
+"""The invocation's clock (tests may swap in a :class:`~revpact.services.clock.FixedClock`)."""
+
+
+def now() -> datetime:
+    """The current moment, from the invocation's :data:`clock`: the one place the CLI asks."""
+    return clock.now()
+
+
+def read_option_moment(
+    value: str,
+    agreement: Agreement,
+    option: str = "--as-of",
+    example: str = "2020-06-30T17:00-04:00",
+) -> datetime:
+    """The moment typed for ``option`` (ISO 8601; without an offset the calendar's wall-clock
+    time), or a :class:`RevpactError` naming the option, the value and ``example``."""
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-    except ValueError as exc:
+        return read_moment(value, agreement.calendar.timezone, field=option)
+    except MomentError:
         raise RevpactError(
-            f'--as-of "{value}" is not an ISO 8601 moment; write e.g. 2020-06-30T17:00-04:00'
-        ) from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(agreement.calendar.timezone))
-    return moment
+            f'{option} "{value}" is not an ISO 8601 moment; write e.g. {example}'
+        ) from None
+
+
+def parse_as_of(value: str | None, agreement: Agreement, now: datetime) -> datetime:
+    """``--as-of``: the moment typed (see :func:`read_option_moment`), else ``now``."""
+    return now if value is None else read_option_moment(value, agreement)
 
 
 def fmt_time(moment: datetime | None, zone: str, *, style: str = "%Y-%m-%d %H:%M") -> str:

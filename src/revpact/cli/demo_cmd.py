@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -14,6 +14,7 @@ from rich.markup import escape
 from sqlalchemy import Engine
 
 from revpact import services
+from revpact.cli import common
 from revpact.cli.common import console, fmt_seconds, fmt_time, friendly
 from revpact.cli.leads_cmds import lead_table, render_summary
 from revpact.cli.meetings_cmds import print_agenda
@@ -30,13 +31,13 @@ from revpact.domain.clock.calendar import from_us
 from revpact.domain.clock.sla import LeadStatus
 from revpact.domain.scoreboard.year import month_to_json
 from revpact.errors import RevpactError
-from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.render import render_agreement
 from revpact.services import agreement_versions, disputes, feedback, meetings
+from revpact.services.agreement_source import company_a_template, parse_agreement
+from revpact.services.database import open_database
 from revpact.services.feedback import FeedbackState
 from revpact.services.month_states import restatements
 from revpact.services.signature_pages import signature_page
-from revpact.store.db import open_store
 
 __all__ = ["register"]
 
@@ -65,7 +66,7 @@ def demo(
     ):
         stale.unlink(missing_ok=True)
     url = f"sqlite:///{database}"
-    engine = open_store(url)
+    engine = open_database(url)
 
     calendar = agreement.business_calendar()
     leads = generate_leads(
@@ -158,7 +159,7 @@ def _versions(engine: Engine, agreement_file: Path, lang: str) -> Agreement:
             engine,
             text,
             lang,
-            datetime.now(UTC),
+            common.now(),
             before_amendment=lambda: before.append(_first_half(engine, v1)),
         )
     agreement_file.write_text(amended_text(text, lang), encoding="utf-8")
@@ -183,10 +184,12 @@ def _versions(engine: Engine, agreement_file: Path, lang: str) -> Agreement:
 def _history(engine: Engine, agreement: Agreement, directory: Path) -> None:
     """Months closed as they end; a deal entered after its month was closed."""
     zone = agreement.calendar.timezone
+    # The demo plays events in order, each at its own reading of the invocation's clock: the
+    # late deal is recorded after the closes, and the restatement is read after both.
     with console.status("closing the months as they ended"):
-        closes = close_demo_months(engine, agreement, until=DEMO_AS_OF, now=datetime.now(UTC))
-        late = enter_late_deal(engine, agreement, directory, now=datetime.now(UTC))
-        pending = restatements(engine, agreement, now=datetime.now(UTC))
+        closes = close_demo_months(engine, agreement, until=DEMO_AS_OF, now=common.now())
+        late = enter_late_deal(engine, agreement, directory, now=common.now())
+        pending = restatements(engine, agreement, now=common.now())
     lines = [
         f"[bold]Record[/] — {len(closes)} months closed as they ended, by {escape(CLOSER)} "
         f"({closes[0].month:%B} on {fmt_time(closes[0].at, zone)} ... {closes[-1].month:%B} "
@@ -207,7 +210,7 @@ def _history(engine: Engine, agreement: Agreement, directory: Path) -> None:
 
 def _rhythm(engine: Engine, agreement: Agreement, directory: Path) -> None:
     """The year's feedback, meetings and dispute; the calendar file and the next agenda."""
-    now = datetime.now(UTC)
+    now = common.now()
     with console.status("recording the year's feedback, meetings and dispute"):
         done = record_demo_rhythm(engine, agreement, until=DEMO_AS_OF, now=now)
         items = feedback.list_feedback(engine, as_of=DEMO_AS_OF)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -11,6 +10,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from revpact.cli import common
 from revpact.cli.common import (
     AgreementOption,
     AsOfOption,
@@ -84,14 +84,15 @@ def open_(
     db: DbOption = None,
 ) -> None:
     """Open a dispute; the deciders and the time-box are the agreement's in force now."""
+    now = common.now()
     spec = load(agreement)
     dispute = open_dispute(
         store(db),
         spec,
         topic=topic,
         raised_by=raised_by,
-        at=parse_at(at, spec),
-        now=datetime.now(UTC),
+        at=parse_at(at, spec, now),
+        now=now,
     )
     who = escape(", ".join(dispute.terms.deciders)) or "nobody yet (the agreement names no members)"
     console.print(
@@ -115,6 +116,7 @@ def represent(
     db: DbOption = None,
 ) -> None:
     """Name a team's representative (once per team)."""
+    now = common.now()
     spec = load(agreement)
     dispute = name_representative(
         store(db),
@@ -122,8 +124,8 @@ def represent(
         dispute_id,
         team=team.value,
         member=member,
-        at=parse_at(at, spec),
-        now=datetime.now(UTC),
+        at=parse_at(at, spec, now),
+        now=now,
     )
     named = dispute.representative(team)
     assert named is not None
@@ -144,14 +146,15 @@ def present(
     db: DbOption = None,
 ) -> None:
     """Record a team's presentation and its length (an overrun of the time-box is flagged)."""
+    now = common.now()
     spec = load(agreement)
     dispute = record_presentation(
         store(db),
         dispute_id,
         team=team.value,
         minutes=minutes,
-        at=parse_at(at, spec),
-        now=datetime.now(UTC),
+        at=parse_at(at, spec, now),
+        now=now,
         agreement=spec,
     )
     given = dispute.presentation(team)
@@ -193,15 +196,16 @@ def rehear_(
 ) -> None:
     """Record a new hearing of a decided dispute (when, who attended, why): the only way to a
     decision that supersedes the current one."""
+    now = common.now()
     spec = load(agreement)
     dispute = rehear(
         store(db),
         dispute_id,
         attendees=attendee,
         reason=reason,
-        at=parse_at(at, spec),
+        at=parse_at(at, spec, now),
         by=by,
-        now=datetime.now(UTC),
+        now=now,
         agreement=spec,
     )
     hearing = dispute.hearings[-1]
@@ -242,6 +246,7 @@ def decide_(
     db: DbOption = None,
 ) -> None:
     """Record the panel's binding decision (all deciders; both sides must have presented)."""
+    now = common.now()
     spec = load(agreement)
     dispute = decide(
         store(db),
@@ -250,8 +255,8 @@ def decide_(
         decision=decision,
         by=by,
         supersedes=supersedes,
-        at=parse_at(at, spec),
-        now=datetime.now(UTC),
+        at=parse_at(at, spec, now),
+        now=now,
     )
     current = dispute.current
     assert current is not None
@@ -273,8 +278,9 @@ def list_(
     db: DbOption = None,
 ) -> None:
     """Every dispute opened by --as-of, oldest first, with its stage and current decision."""
+    now = common.now()
     spec = load(agreement)
-    found = list_disputes(store(db), as_of=parse_as_of(as_of, spec))
+    found = list_disputes(store(db), as_of=parse_as_of(as_of, spec, now))
     if as_json:
         payload = {"disputes": [dispute_to_json(d) for d in found]}
         typer.echo(json.dumps(payload, indent=1, ensure_ascii=False))
@@ -309,8 +315,9 @@ def show(
 ) -> None:
     """One dispute as of --as-of: its terms, representatives, presentations, new hearings and
     the chain of decisions."""
+    now = common.now()
     spec = load(agreement)
-    d = get_dispute(store(db), dispute_id, as_of=parse_as_of(as_of, spec))
+    d = get_dispute(store(db), dispute_id, as_of=parse_as_of(as_of, spec, now))
     if as_json:
         typer.echo(json.dumps(dispute_to_json(d), indent=1, ensure_ascii=False))
         return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from revpact import services
+from revpact.cli import common
 from revpact.cli.common import (
     AgreementOption,
     AsOfOption,
@@ -43,8 +43,9 @@ def status(
     db: DbOption = None,
 ) -> None:
     """The escalation level, its action items (recorded as they fall due) and SWAT report weeks."""
+    now = common.now()
     spec = load(agreement)
-    moment = parse_as_of(as_of, spec)
+    moment = parse_as_of(as_of, spec, now)
     state = services.escalation_status(store(db), spec, as_of=moment)
     if as_json:
         typer.echo(json.dumps(services.escalation_to_json(state), indent=1))
@@ -103,15 +104,16 @@ def done(
     db: DbOption = None,
 ) -> None:
     """Mark an action item done."""
+    now = common.now()
     spec = load(agreement)
     item = services.complete_action(
         store(db),
         month,
         level,
         seq,
-        at=parse_as_of(as_of, spec),
+        at=parse_as_of(as_of, spec, now),
         by=by,
-        now=datetime.now(UTC),
+        now=now,
         agreement=spec,
     )
     console.print(f"done: {escape(item.text)}", highlight=False)
@@ -129,10 +131,11 @@ def report(
 ) -> None:
     """File the SWAT team's weekly report for a week one is due (filing again supersedes the
     earlier filing, which is kept)."""
+    now = common.now()
     spec = load(agreement)
-    moment = parse_as_of(as_of, spec)
+    moment = parse_as_of(as_of, spec, now)
     filed = services.file_swat_report(
-        store(db), spec, week=week, path=file, as_of=moment, filed_by=by, now=datetime.now(UTC)
+        store(db), spec, week=week, path=file, as_of=moment, filed_by=by, now=now
     )
     verb = "filed again (the earlier filing is kept)" if filed.replaced else "filed"
     console.print(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -11,6 +11,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from revpact.cli import common
 from revpact.cli.common import (
     AgreementOption,
     AsOfOption,
@@ -21,11 +22,11 @@ from revpact.cli.common import (
     friendly,
     load,
     parse_as_of,
+    read_option_moment,
     short_time_style,
     store,
 )
 from revpact.domain.agreement.model import Agreement, FeedbackTopic, Side
-from revpact.errors import RevpactError
 from revpact.services.agreement_versions import versions
 from revpact.services.feedback import (
     FeedbackState,
@@ -76,16 +77,12 @@ STATE_STYLE = {
 }
 
 
-def parse_at(value: str | None, agreement: Agreement, option: str = "--at") -> datetime:
-    """``--at``: ISO 8601, read in the calendar's zone without an offset; default now."""
-    if value is None:
-        return datetime.now(UTC)
-    try:
-        return parse_as_of(value, agreement)
-    except RevpactError:
-        raise RevpactError(
-            f'{option} "{value}" is not an ISO 8601 moment; write e.g. 2020-06-30T17:00-04:00'
-        ) from None
+def parse_at(
+    value: str | None, agreement: Agreement, now: datetime, option: str = "--at"
+) -> datetime:
+    """``--at`` (or ``option``): the moment typed (no offset = the calendar's zone), else
+    ``now``."""
+    return now if value is None else read_option_moment(value, agreement, option)
 
 
 def _state(state: FeedbackState) -> str:
@@ -126,9 +123,10 @@ def add(
 ) -> None:
     """Raise feedback for the other team about an event; it is due within the agreement's
     window after the event (--event-at, default: now)."""
+    now = common.now()
     spec = load(agreement)
     target = to_team or (Side.SALES if from_team is Side.MARKETING else Side.MARKETING)
-    raised = parse_at(at, spec)
+    raised = parse_at(at, spec, now)
     view = add_feedback(
         store(db),
         spec,
@@ -138,8 +136,8 @@ def add(
         text=text,
         by=by,
         at=raised,
-        event_at=None if event_at is None else parse_at(event_at, spec, "--event-at"),
-        now=datetime.now(UTC),
+        event_at=None if event_at is None else parse_at(event_at, spec, now, "--event-at"),
+        now=now,
     )
     _print_item(view, spec.calendar.timezone, "raised")
 
@@ -155,14 +153,15 @@ def answer(
     db: DbOption = None,
 ) -> None:
     """Answer a feedback item (once: the answer is a record)."""
+    now = common.now()
     spec = load(agreement)
     view = answer_feedback(
         store(db),
         feedback_id,
         text=text,
         by=by,
-        at=parse_at(at, spec),
-        now=datetime.now(UTC),
+        at=parse_at(at, spec, now),
+        now=now,
         agreement=spec,
     )
     _print_item(view, spec.calendar.timezone, "answered")
@@ -181,8 +180,9 @@ def list_(
     db: DbOption = None,
 ) -> None:
     """Feedback raised by --as-of, oldest first, with its due time and state."""
+    now = common.now()
     spec = load(agreement)
-    moment = parse_as_of(as_of, spec)
+    moment = parse_as_of(as_of, spec, now)
     views = list_feedback(store(db), as_of=moment, states=state or None)
     if as_json:
         payload = {"as_of": moment.isoformat(), "feedback": [feedback_to_json(v) for v in views]}
@@ -226,9 +226,10 @@ def show(
     db: DbOption = None,
 ) -> None:
     """One feedback item: what was raised, when it is due, under which version, the answer."""
+    now = common.now()
     spec = load(agreement)
     engine = store(db)
-    view = get_feedback(engine, feedback_id, as_of=parse_as_of(as_of, spec))
+    view = get_feedback(engine, feedback_id, as_of=parse_as_of(as_of, spec, now))
     if as_json:
         typer.echo(json.dumps(feedback_to_json(view), indent=1, ensure_ascii=False))
         return

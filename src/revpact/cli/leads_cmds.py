@@ -14,6 +14,7 @@ from rich.text import Text
 from sqlalchemy import Engine
 
 from revpact import services
+from revpact.cli import common
 from revpact.cli.common import (
     AS_OF_STYLE,
     AgreementOption,
@@ -92,7 +93,7 @@ def leads(
     if ctx.invoked_subcommand is not None:
         return
     spec = load(agreement)
-    moment = parse_as_of(as_of, spec)
+    moment = parse_as_of(as_of, spec, common.now())
     engine, wanted = store(db), _status(status)
     if as_json:
         views = services.list_leads(engine, spec, as_of=moment, status=wanted, owner=owner)
@@ -191,7 +192,7 @@ def approve(
     (recorded in the audit trail)."""
     spec = load(agreement)
     approver = check_approver(spec, by)
-    moment = parse_as_of(now, spec)
+    moment = parse_as_of(now, spec, common.now())
     engine = store(db)
     approve_touch(engine, lead_id, by=approver, via="cli", now=moment)
     view = services.find_lead(engine, spec, lead_id, as_of=moment)
@@ -220,7 +221,7 @@ def status(
     if month is not None or year is not None:
         _scoreboard(spec, store(db), month, year, as_of, as_json)
         return
-    moment = parse_as_of(as_of, spec)
+    moment = parse_as_of(as_of, spec, common.now())
     summary = services.follow_up_summary(store(db), spec, as_of=moment)
     if as_json:
         typer.echo(json.dumps(services.summary_to_json(summary), indent=1))
@@ -251,7 +252,7 @@ def _scoreboard(
             f"({spec.period.start} to {spec.period.end})"
         )
     # As of now by default: a past month's leads are decided by now, so its figures are final.
-    moment = parse_as_of(as_of, spec)
+    moment = parse_as_of(as_of, spec, common.now())
     board = services.year_scoreboard(engine, spec, as_of=moment)
     closes = close_blocks(engine, spec, as_of=moment)
     if month is not None:

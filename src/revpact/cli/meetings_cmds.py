@@ -4,17 +4,17 @@ records of meetings held, the next meeting's agenda, and how often each meeting 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from revpact.cli import common
 from revpact.cli.common import (
     AgreementOption,
     AsOfOption,
@@ -26,6 +26,7 @@ from revpact.cli.common import (
     load,
     owner_names,
     parse_as_of,
+    read_option_moment,
     store,
 )
 from revpact.domain.agreement.model import Agreement, Cadence
@@ -58,16 +59,7 @@ OneKindOption = Annotated[
 
 def _moment(value: str, spec: Agreement, option: str) -> datetime:
     """An ISO 8601 moment; without an offset it is read in the calendar's zone."""
-    text = value.strip()
-    try:
-        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    except ValueError:
-        raise RevpactError(
-            f'{option} "{value}" is not an ISO 8601 moment; write e.g. 2020-03-09T09:30'
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(spec.calendar.timezone))
-    return moment
+    return read_option_moment(value, spec, option, example="2020-03-09T09:30")
 
 
 def _money(value: Decimal | None, currency: str) -> str:
@@ -109,11 +101,12 @@ def schedule(
 ) -> None:
     """The upcoming meetings (occurrences on closed days are skipped), or the whole series as
     an iCalendar file that calendar programs import."""
+    now = common.now()
     spec = load(agreement)
-    moment = parse_as_of(as_of, spec)
+    moment = parse_as_of(as_of, spec, now)
     engine = store(db)
     if ics is not None:
-        data = service.schedule_ics(engine, spec, as_of=moment, now=datetime.now(UTC), kind=kind)
+        data = service.schedule_ics(engine, spec, as_of=moment, now=now, kind=kind)
         try:
             ics.write_bytes(data)
         except OSError as exc:
@@ -205,6 +198,7 @@ def record(
 ) -> None:
     """Record a meeting that was held. Records are never changed: a correction is a new record
     (--corrects ID)."""
+    now = common.now()
     spec = load(agreement)
     saved = service.record_meeting(
         store(db),
@@ -216,7 +210,7 @@ def record(
         duration=length * 60,
         by=by,
         supersedes=corrects,
-        now=datetime.now(UTC),
+        now=now,
     )
     what = f" (corrects record {saved.supersedes})" if saved.supersedes else ""
     console.print(
@@ -316,8 +310,9 @@ def compliance(
 ) -> None:
     """Whether each meeting was held as agreed: the ISO weeks (weekly) or months (monthly) it
     was due and missed."""
+    now = common.now()
     spec = load(agreement)
-    moment = parse_as_of(as_of, spec)
+    moment = parse_as_of(as_of, spec, now)
     report = service.compliance_report(
         store(db), spec, as_of=moment, kind=kind, from_first_record=from_first_record
     )
@@ -374,8 +369,9 @@ def agenda(
 ) -> None:
     """The next meeting's agenda, with last week's (month's) results, missed follow-ups by
     owner, open feedback and escalation actions, or the coming month's targets and plans."""
+    now = common.now()
     spec = load(agreement)
-    moment = parse_as_of(as_of, spec)
+    moment = parse_as_of(as_of, spec, now)
     found = service.next_agenda(store(db), spec, kind=kind, as_of=moment)
     if as_json:
         typer.echo(json.dumps(service.agenda_to_json(found), indent=1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, assert_never
 
 import typer
@@ -13,6 +13,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from revpact.cli import common
 from revpact.cli.common import (
     AgreementOption,
     AsOfOption,
@@ -86,9 +87,10 @@ def close(
 ) -> None:
     """Close an ended month: its figures are frozen with the agreement version and the hash of
     the facts they came from; later data shows as a restatement."""
+    now = common.now()
     spec = load(agreement)
-    moment = None if at is None else parse_as_of(at, spec)
-    closed = close_month(store(db), spec, month, by=by, now=datetime.now(UTC), via="cli", at=moment)
+    moment = None if at is None else parse_as_of(at, spec, now)
+    closed = close_month(store(db), spec, month, by=by, now=now, via="cli", at=moment)
     zone = spec.calendar.timezone
     console.print(
         f"{closed.month:%Y-%m} closed by {escape(closed.by)} on {fmt_time(closed.at, zone)} "
@@ -111,15 +113,16 @@ def reopen(
 ) -> None:
     """Reopen a closed month (to apply a restatement): it is scored from live data again until
     it is closed anew."""
+    now = common.now()
     spec = load(agreement)
-    moment = None if at is None else parse_as_of(at, spec)
+    moment = None if at is None else parse_as_of(at, spec, now)
     opened = reopen_month(
         store(db),
         spec,
         month,
         by=by,
         reason=reason,
-        now=datetime.now(UTC),
+        now=now,
         via="cli",
         at=moment,
     )
@@ -140,8 +143,9 @@ def list_months(
 ) -> None:
     """Every month of the period: not begun, in progress, awaiting close or closed (by whom,
     when, under which version), with pending restatements."""
+    now = common.now()
     spec = load(agreement)
-    moment = parse_as_of(as_of, spec)
+    moment = parse_as_of(as_of, spec, now)
     states = month_states(store(db), spec, as_of_us=to_us(moment))
     if as_json:
         typer.echo(json.dumps([month_status_to_json(s) for s in states], indent=1))
@@ -188,8 +192,9 @@ def list_restatements(
 ) -> None:
     """What data recorded after a month's close would change: each figure, old → new, and the
     rows that caused it. Apply one with `month reopen` and `month close`."""
+    now = common.now()
     spec = load(agreement)
-    found = restatements(store(db), spec, now=parse_as_of(as_of, spec))
+    found = restatements(store(db), spec, now=parse_as_of(as_of, spec, now))
     if as_json:
         typer.echo(json.dumps([restatement_to_json(r) for r in found], indent=1))
         return

@@ -32,8 +32,8 @@ from revpact.domain.versions import VersionRecord, version_hash
 from revpact.errors import RevpactError
 from revpact.render import FORMATS, LANGUAGES, SignaturePage, render_agreement
 from revpact.services.agreement_versions import resolve_version, versions
+from revpact.services.database import resolve_database_url
 from revpact.services.signature_pages import signature_page
-from revpact.store.db import resolve_database_url
 
 __all__ = ["register", "render", "signature_page"]
 

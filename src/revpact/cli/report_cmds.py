@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
+from revpact.cli import common
 from revpact.cli.common import AgreementOption, DbOption, console, friendly, load, store
 from revpact.errors import RevpactError
 from revpact.render.texts import LANGUAGES
@@ -95,10 +95,11 @@ def weekly(
     """The weekly meeting's pack: the week's results against the goals (month to date), what
     moved since the week before, follow-up breaches by owner, lead-quality feedback, open
     escalation actions and SWAT reports due, and the next weekly meeting's agenda."""
+    now = common.now()
     spec = load(agreement)
     chosen, wanted = _checked(lang, fmt, spec.language)
     monday = None if week is None else parse_pack_week(week)
-    pack = weekly_pack(store(db), spec, week=monday, now=datetime.now(UTC))
+    pack = weekly_pack(store(db), spec, week=monday, now=now)
     _write(pack, chosen, wanted, out)
 
 
@@ -120,10 +121,11 @@ def monthly(
     """The monthly meeting's pack: the month's results against the goals, what moved since
     the month before, follow-up breaches by owner, lead-quality feedback, open escalation
     actions and SWAT reports due, and the monthly meeting's agenda."""
+    now = common.now()
     spec = load(agreement)
     chosen, wanted = _checked(lang, fmt, spec.language)
     first = None if month is None else parse_pack_month(month)
-    pack = monthly_pack(store(db), spec, month=first, now=datetime.now(UTC))
+    pack = monthly_pack(store(db), spec, month=first, now=now)
     _write(pack, chosen, wanted, out)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
@@ -13,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from revpact import services
+from revpact.cli import common
 from revpact.cli.common import (
     AgreementOption,
     AsOfOption,
@@ -64,8 +64,9 @@ def status(
     db: DbOption = None,
 ) -> None:
     """The finished months that earned the pool, how each was split, and the annual reward."""
+    now = common.now()
     spec = load(agreement)
-    state = services.reward_status(store(db), spec, as_of=parse_as_of(as_of, spec))
+    state = services.reward_status(store(db), spec, as_of=parse_as_of(as_of, spec, now))
     if as_json:
         typer.echo(json.dumps(services.reward_status_to_json(state), indent=1))
         return
@@ -127,6 +128,7 @@ def allocate(
 ) -> None:
     """Record the team leaders' split of a month's pool (once; change it with `rewards
     correct`)."""
+    now = common.now()
     spec = load(agreement)
     shares = parse_shares(share)
     reward = services.allocate_reward(
@@ -134,9 +136,9 @@ def allocate(
         spec,
         month=month,
         shares=shares,
-        as_of=parse_as_of(as_of, spec),
+        as_of=parse_as_of(as_of, spec, now),
         by=by,
-        now=datetime.now(UTC),
+        now=now,
     )
     console.print(
         f"{reward.month:%Y-%m}: split {reward.pool} among {len(shares)}, recorded by "
@@ -160,6 +162,7 @@ def correct(
 ) -> None:
     """Correct a month's recorded split: a new split with who, when and why; the earlier one
     stays on record."""
+    now = common.now()
     spec = load(agreement)
     shares = parse_shares(share)
     reward = correct_reward(
@@ -167,10 +170,10 @@ def correct(
         spec,
         month=month,
         shares=shares,
-        as_of=parse_as_of(as_of, spec),
+        as_of=parse_as_of(as_of, spec, now),
         by=by,
         reason=reason,
-        now=datetime.now(UTC),
+        now=now,
     )
     console.print(
         f"{reward.month:%Y-%m}: split corrected ({len(reward.history)} splits on record), "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from revpact.cli import common
 from revpact.cli.common import (
     AgreementOption,
     DbOption,
@@ -91,7 +91,8 @@ def token_create(
     by: ByOption = None,
 ) -> None:
     """Create a token and print it once; store it now, it cannot be shown again."""
-    new = create_token(store(db), name=name, role=role, member=member, now=datetime.now(UTC), by=by)
+    now = common.now()
+    new = create_token(store(db), name=name, role=role, member=member, now=now, by=by)
     if as_json:
         typer.echo(json.dumps({**token_info_to_json(new.info), "token": new.token}, indent=1))
         return
@@ -134,7 +135,8 @@ def token_revoke(
     by: ByOption = None,
 ) -> None:
     """Revoke a token: it stops working at once; its record stays for the audit."""
-    revoke_token(store(db), token_id, now=datetime.now(UTC), by=by)
+    now = common.now()
+    revoke_token(store(db), token_id, now=now, by=by)
     console.print(f"token {token_id} revoked")
 
 

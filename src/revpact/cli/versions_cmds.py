@@ -7,7 +7,6 @@ version in force is the newest one everyone has signed (see docs/living-agreemen
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +15,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from revpact.cli import common
 from revpact.cli.common import (
     AsOfOption,
     DbOption,
@@ -31,8 +31,8 @@ from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import from_us
 from revpact.domain.versions import Change
 from revpact.errors import RevpactError
-from revpact.ingest.agreement_file import parse_agreement
 from revpact.services import agreement_versions as av
+from revpact.services.agreement_source import parse_agreement
 
 __all__ = ["register"]
 
@@ -90,8 +90,8 @@ def publish(
     except OSError as exc:
         raise RevpactError(f"{target}: cannot be read ({exc.strerror})") from None
     agreement = parse_agreement(source, str(target))
-    now = datetime.now(UTC)
-    moment = now if at is None else parse_as_of(at, agreement)
+    now = common.now()
+    moment = parse_as_of(at, agreement, now)
     result = av.publish(store(db), agreement, source, at=moment, now=now, by=by)
     version = result.version
     if not result.created:
@@ -157,7 +157,7 @@ def status(
             "`revpact agreement publish`"
         )
     spec = found[-1].agreement
-    moment = parse_as_of(as_of, spec)
+    moment = parse_as_of(as_of, spec, common.now())
     state = av.status(engine, now=moment)
     zone = _zone(spec)
     if as_json:
@@ -209,7 +209,7 @@ def versions(as_json: JsonOption = False, db: DbOption = None) -> None:
     found = av.versions(engine)
     if not found:
         raise RevpactError("no version has been published yet")
-    state = av.status(engine, now=datetime.now(UTC))
+    state = av.status(engine, now=common.now())
     zone = _zone(found[-1].agreement)
     if as_json:
         typer.echo(json.dumps(av.status_to_json(state, zone)["versions"], indent=1))
@@ -250,7 +250,7 @@ def sign(
 ) -> None:
     """Sign the latest version of the agreement as yourself; its changes are shown first."""
     engine = store(db)
-    now = datetime.now(UTC)
+    now = common.now()
     state = av.status(engine, now=now)
     latest = state.latest
     if latest is None:
@@ -266,7 +266,7 @@ def sign(
         console.print(f"{latest.label} is the first version of the agreement.", highlight=False)
     if not yes and not typer.confirm(f"Sign {latest.label} as {email}?"):
         raise typer.Exit(1)
-    moment = now if at is None else parse_as_of(at, latest.agreement)
+    moment = parse_as_of(at, latest.agreement, now)
     result = av.sign(engine, email, version=version, at=moment, now=now, via="cli")
     console.print(
         f"{escape(result.signatory.name)} signed {result.version.label} on "

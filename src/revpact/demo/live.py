@@ -52,10 +52,12 @@ class LiveDemo:
 
 @dataclass
 class _Clock:
-    now: datetime
+    """The server's clock during the demo: it reads ``at``, which the demo moves on."""
 
-    def __call__(self) -> datetime:
-        return self.now
+    at: datetime
+
+    def now(self) -> datetime:
+        return self.at
 
 
 def run_live_demo(engine: Engine, agreement_path: Path, as_of: datetime) -> LiveDemo:
@@ -71,7 +73,7 @@ def run_live_demo(engine: Engine, agreement_path: Path, as_of: datetime) -> Live
                 webhooks=WebhookSettings(secrets=(secret,)),
                 alerts=AlertSettings(slack_webhook_url=hook_url, interval_seconds=0.1),
             ),
-            now=clock,
+            clock=clock,
         )
         token = create_token(engine, name="demo board", role=Role.VIEWER, now=as_of).token
         rep = create_token(
@@ -79,24 +81,24 @@ def run_live_demo(engine: Engine, agreement_path: Path, as_of: datetime) -> Live
         ).token
         with running(state) as url, httpx.Client(base_url=url, timeout=30) as client:
             morning = as_of - timedelta(hours=6)  # 10:00 on the demo's last day
-            clock.now = morning
+            clock.at = morning
             _post_event(
                 client, secret, clock, _notified("evt_demo_late_notified", LATE_LEAD_ID, morning)
             )
             notified = as_of - timedelta(minutes=10)
-            clock.now = as_of
+            clock.at = as_of
             seen.webhook = _post_event(
                 client, secret, clock, _notified("evt_demo_notified", LEAD_ID, notified)
             )
             headers = {"Authorization": f"Bearer {token}"}
             queue = client.get("/leads/queue", headers=headers).raise_for_status().json()
             seen.queue = queue["leads"]
-            clock.now = notified + timedelta(minutes=50)  # 10 minutes of business time left
-            seen.clock.append(clock.now)
+            clock.at = notified + timedelta(minutes=50)  # 10 minutes of business time left
+            seen.clock.append(clock.at)
             _wait_for(lambda: any(LEAD_ID in text for text in received))
             seen.alerts = [text for text in received if LEAD_ID in text]
-            touched_at = clock.now + timedelta(minutes=5)
-            clock.now = touched_at
+            touched_at = clock.at + timedelta(minutes=5)
+            clock.at = touched_at
             _post_event(
                 client,
                 secret,
@@ -140,7 +142,7 @@ def _post_event(
     client: httpx.Client, secret: str, clock: _Clock, event: dict[str, Any]
 ) -> dict[str, Any]:
     body = json.dumps(event).encode()
-    signature = sign_revpact(body, secret, int(clock.now.timestamp()))
+    signature = sign_revpact(body, secret, int(clock.at.timestamp()))
     response = client.post(
         "/webhooks/events",
         content=body,

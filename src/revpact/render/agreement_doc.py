@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
-from datetime import datetime
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -23,6 +21,7 @@ from markupsafe import Markup
 from revpact.domain.agreement.model import Agreement
 from revpact.errors import RevpactError
 from revpact.render.markdown import escape_markdown
+from revpact.render.signatures import SignatureLine, SignaturePage
 from revpact.render.texts import labels
 from revpact.render.view import build_view
 
@@ -32,28 +31,6 @@ FORMATS: tuple[str, ...] = ("html", "pdf", "md")
 """The formats :func:`render_agreement` writes."""
 
 _BLANK_LINES = re.compile(r"\n{3,}")
-
-
-@dataclass(frozen=True)
-class SignatureLine:
-    """One signatory of a version, and when they signed it (None: not yet)."""
-
-    name: str
-    email: str
-    team: str
-    role: str
-    signed_at: datetime | None
-
-
-@dataclass(frozen=True)
-class SignaturePage:
-    """What the signature page of a published version shows."""
-
-    version_number: int | None
-    version_hash: str | None  # the full SHA-256 hex of the version
-    published_at: datetime | None
-    lines: tuple[SignatureLine, ...]  # every signatory, in the agreement's order
-    in_force: bool
 
 
 def _markdown_value(value: object) -> Markup:

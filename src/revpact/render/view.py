@@ -3,16 +3,15 @@ the language (:mod:`revpact.render.formatting`) and its fixed texts taken from t
 
 The templates only lay this out; they decide nothing and format nothing, so the HTML and the
 Markdown document always say the same. Every string here is plain text — escaping is the
-template environment's job.
+template environment's job. The values are :mod:`revpact.render.view_model`'s; the signature
+page is written by :mod:`revpact.render.signatures`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from revpact.domain.agreement.calendar import day_key_days
@@ -29,7 +28,6 @@ from revpact.render.formatting import (
     format_date,
     format_days,
     format_duration,
-    format_moment,
     format_money,
     format_month,
     format_number,
@@ -37,219 +35,34 @@ from revpact.render.formatting import (
     format_time,
     weekday_name,
 )
+from revpact.render.signatures import SignaturePage, signatures_view
 from revpact.render.texts import Labels
-
-if TYPE_CHECKING:
-    from revpact.render.agreement_doc import SignaturePage
+from revpact.render.view_model import (
+    ActionRow,
+    CalendarView,
+    CommunicationView,
+    CompanyGoalsView,
+    ConflictView,
+    ConsequencesView,
+    CriteriaView,
+    DatedGoalView,
+    DocumentView,
+    DutyView,
+    Fact,
+    LeadRow,
+    LevelView,
+    MarketingView,
+    MeetingView,
+    RewardsView,
+    RewardView,
+    SalesView,
+    SignOffView,
+    Titled,
+)
 
 __all__ = [
-    "ActionRow",
-    "CalendarView",
-    "CompanyGoalsView",
-    "ConflictView",
-    "ConsequencesView",
-    "CriteriaView",
-    "DatedGoalView",
-    "DocumentView",
-    "DutyView",
-    "Fact",
-    "LeadRow",
-    "LevelView",
-    "MarketingView",
-    "MeetingView",
-    "RewardView",
-    "RewardsView",
-    "SalesView",
-    "SignOffView",
-    "SignatoryRow",
-    "SignaturesView",
-    "Titled",
     "build_view",
 ]
-
-
-@dataclass(frozen=True)
-class Fact:
-    """A labelled value: ``Annual revenue target: $15,000,000``."""
-
-    label: str
-    value: str
-
-
-@dataclass(frozen=True)
-class Titled:
-    """A named text: ``Goal 1: Generate $1,250,000 ...``."""
-
-    title: str
-    text: str
-
-
-@dataclass(frozen=True)
-class CompanyGoalsView:
-    facts: tuple[Fact, ...]
-    goals: tuple[Titled, ...]
-
-
-@dataclass(frozen=True)
-class LeadRow:
-    label: str
-    value: str
-    count: str
-    sample_value: str
-
-
-@dataclass(frozen=True)
-class MarketingView:
-    facts: tuple[Fact, ...]
-    rows: tuple[LeadRow, ...]
-    total: LeadRow
-    has_sample: bool
-    commitments: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class CriteriaView:
-    """Which leads the follow-up promise covers, or does not."""
-
-    heading: str
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class DatedGoalView:
-    title: str
-    facts: tuple[Fact, ...]
-    targets: tuple[str, ...]
-    text: str | None
-
-
-@dataclass(frozen=True)
-class SalesView:
-    follow_up: tuple[Fact, ...]
-    applies_to: CriteriaView
-    excludes: CriteriaView
-    close_rate: DatedGoalView
-    sales_cycle: DatedGoalView
-    commitments: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class CalendarView:
-    facts: tuple[Fact, ...]
-    closed_note: str | None
-
-
-@dataclass(frozen=True)
-class DutyView:
-    title: str
-    topics: Fact
-    text: str
-
-
-@dataclass(frozen=True)
-class CommunicationView:
-    statement: str | None
-    facts: tuple[Fact, ...]
-    duties: tuple[DutyView, ...]
-
-
-@dataclass(frozen=True)
-class MeetingView:
-    name: str
-    facts: tuple[Fact, ...]
-    agenda: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ConflictView:
-    facts: tuple[Fact, ...]
-    panel_label: str | None
-    panel: tuple[Titled, ...]
-    binding: str
-
-
-@dataclass(frozen=True)
-class RewardView:
-    title: str
-    facts: tuple[Fact, ...]
-    requires_label: str
-    requires: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class RewardsView:
-    statement: str | None
-    rewards: tuple[RewardView, ...]
-    empty: str | None
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    text: str
-    owner: str
-    due: str
-
-
-@dataclass(frozen=True)
-class LevelView:
-    heading: str
-    actions: tuple[ActionRow, ...]
-    swat: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ConsequencesView:
-    statement: str | None
-    shared_goals_label: str
-    shared_goals: tuple[str, ...]
-    levels: tuple[LevelView, ...]
-    empty: str | None
-
-
-@dataclass(frozen=True)
-class SignOffView:
-    text: str
-    facts: tuple[Fact, ...]
-
-
-@dataclass(frozen=True)
-class SignatoryRow:
-    name: str
-    role: str
-    team: str
-    email: str
-    signed: str  # the signing time, "not signed yet", or "" on an unpublished text
-
-
-@dataclass(frozen=True)
-class SignaturesView:
-    heading: str
-    version: str | None
-    facts: tuple[Fact, ...]
-    hash_label: str | None
-    hash: str | None
-    notices: tuple[str, ...]
-    rows: tuple[SignatoryRow, ...]
-
-
-@dataclass(frozen=True)
-class DocumentView:
-    lang: str
-    title: str
-    facts: tuple[Fact, ...]
-    version_line: str
-    company_goals: CompanyGoalsView
-    marketing: MarketingView
-    sales: SalesView
-    calendar: CalendarView
-    communication: CommunicationView
-    meetings: tuple[MeetingView, ...]
-    no_meetings: str | None
-    conflict: ConflictView
-    rewards: RewardsView
-    consequences: ConsequencesView
-    sign_off: SignOffView
-    signatures: SignaturesView
 
 
 class _Writer:
@@ -611,58 +424,6 @@ class _Writer:
         audience = t.text(f"meetings.audiences.{spec.required_from}")
         return SignOffView(spec.text, (Fact(t.text("sign_off.required_from"), audience),))
 
-    def _team(self, team: str) -> str:
-        """A team's name; a value the labels do not know is shown as given."""
-        names = self.t["teams"]
-        return self.t.text(f"teams.{team}") if isinstance(names, Labels) and team in names else team
-
-    def signatures(self, page: SignaturePage | None) -> SignaturesView:
-        t = self.t
-        zone = self.agreement.calendar.timezone
-        heading = t.text("sections.signatures")
-        if page is None:
-            rows = tuple(
-                SignatoryRow(p.name, p.role, self._team(p.team), p.email, "")
-                for p in self.agreement.signatories
-            )
-            notice = (t.text("signatures.unpublished"),)
-            return SignaturesView(heading, None, (), None, None, notice, rows)
-        facts: list[Fact] = []
-        if page.published_at is not None:
-            facts.append(
-                Fact(
-                    t.text("signatures.published"),
-                    format_moment(page.published_at, zone, self.lang),
-                )
-            )
-        signed = sum(1 for line in page.lines if line.signed_at is not None)
-        notices = (
-            t.text("signatures.in_force" if page.in_force else "signatures.not_in_force"),
-            t.text("signatures.signed_count", signed=signed, total=len(page.lines)),
-            t.text("signatures.times_in", zone=zone),
-        )
-        version = (
-            None
-            if page.version_number is None
-            else t.text("signatures.version", number=page.version_number)
-        )
-        rows = tuple(
-            SignatoryRow(
-                line.name,
-                line.role,
-                self._team(line.team),
-                line.email,
-                format_moment(line.signed_at, zone, self.lang)
-                if line.signed_at is not None
-                else t.text("signatures.not_signed"),
-            )
-            for line in page.lines
-        )
-        hash_label = t.text("signatures.hash") if page.version_hash else None
-        return SignaturesView(
-            heading, version, tuple(facts), hash_label, page.version_hash, notices, rows
-        )
-
     def header(self, page: SignaturePage | None) -> tuple[tuple[Fact, ...], str]:
         t, agreement = self.t, self.agreement
         facts = (
@@ -702,5 +463,5 @@ def build_view(agreement: Agreement, t: Labels, signatures: SignaturePage | None
         rewards=writer.rewards(),
         consequences=writer.consequences(),
         sign_off=writer.sign_off(),
-        signatures=writer.signatures(signatures),
+        signatures=signatures_view(agreement, t, signatures),
     )

@@ -1,8 +1,9 @@
 """The HTTP API: :func:`create_app` assembles the routers over one :class:`ServerState`.
 
 Routes stay short — parse, call a service, present — and each declares the permission it
-needs (:mod:`revpact.domain.roles`). The alert scheduler runs inside the server's event loop
-for as long as the server runs.
+needs (:mod:`revpact.domain.roles`). A revpact error a route lets pass is answered once, by
+the handler :mod:`revpact.server.errors` installs (404, 409, 422, ...). The alert scheduler
+runs inside the server's event loop for as long as the server runs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from revpact import __version__
-from revpact.server import alert_loop
+from revpact.server import alert_loop, errors
 from revpact.server.api import (
     agreement,
     disputes,
@@ -48,6 +49,7 @@ def create_app(state: ServerState) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.revpact = state
+    errors.install(app)
     app.include_router(reads.router)
     app.include_router(writes.router)
     app.include_router(tokens.router)

@@ -4,22 +4,42 @@
 ``agreement: AgreementDep`` and ``caller: Annotated[Principal, Depends(allowed(Permission.X))]``.
 A request without a token, or with an unknown or revoked one, gets 401; a token whose role
 lacks the permission gets 403. Neither response carries any data.
+
+:func:`caller_of` is the one sign-in: the token from ``Authorization: Bearer`` — and, for the
+dashboard pages only (``cookie=True``), else from the ``revpact_token`` cookie a browser got
+at ``/login`` — looked up among the live tokens. The API accepts only the header.
+:func:`as_of_or_now` is the one reading of an ``as_of`` query parameter
+(:func:`revpact.domain.clock.moments.in_zone`: a naive moment is the calendar's wall-clock
+time), else the server's clock.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Final
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from revpact.domain.agreement.model import Agreement
+from revpact.domain.clock.moments import in_zone
 from revpact.domain.roles import GRANTS, Permission
 from revpact.server.state import ServerState
 from revpact.services.tokens import Principal, authenticate
 
-__all__ = ["AgreementDep", "StateDep", "allowed", "get_state"]
+__all__ = [
+    "TOKEN_COOKIE",
+    "AgreementDep",
+    "StateDep",
+    "allowed",
+    "as_of_or_now",
+    "caller_of",
+    "get_state",
+]
+
+TOKEN_COOKIE: Final = "revpact_token"
+"""The HttpOnly cookie holding a browser's token after ``/login`` (the pages only)."""
 
 _bearer = HTTPBearer(auto_error=False, description="An API token: `revpact token create`.")
 
@@ -39,11 +59,35 @@ def _agreement(state: StateDep) -> Agreement:
 AgreementDep = Annotated[Agreement, Depends(_agreement)]
 
 
+def as_of_or_now(as_of: datetime | None, agreement: Agreement, now: datetime) -> datetime:
+    """``as_of`` made aware (a naive moment is the calendar's wall-clock time), else ``now``."""
+    return now if as_of is None else in_zone(as_of, agreement.calendar.timezone)
+
+
+def _request_token(request: Request, *, cookie: bool) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    if cookie:
+        return request.cookies.get(TOKEN_COOKIE) or None
+    return None
+
+
+def caller_of(request: Request, state: ServerState, *, cookie: bool) -> Principal | None:
+    """Who is asking: the live token from ``Authorization: Bearer``, else (``cookie``) from
+    the :data:`TOKEN_COOKIE` cookie; None without one, or with an unknown or revoked one."""
+    token = _request_token(request, cookie=cookie)
+    return None if token is None else authenticate(state.engine, token)
+
+
 def _caller(
+    request: Request,
     state: StateDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    principal = None if credentials is None else authenticate(state.engine, credentials.credentials)
+    """The API's caller (the header only; ``_scheme`` declares it in the OpenAPI schema)."""
+    principal = caller_of(request, state, cookie=False)
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

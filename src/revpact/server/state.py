@@ -1,26 +1,26 @@
-"""What a running server holds: the store, the agreement file, the settings and a clock."""
+"""What a running server holds: the store, the agreement file, the settings and a clock.
+
+Routes read the time only through :meth:`ServerState.now` (its :class:`Clock`; tests pass a
+:class:`~revpact.services.clock.FixedClock`).
+"""
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from revpact.domain.agreement.model import Agreement
 from revpact.errors import RevpactError
-from revpact.ingest.agreement_file import load_agreement
 from revpact.server.settings import Settings
+from revpact.services.agreement_source import load_agreement
+from revpact.services.clock import SYSTEM_CLOCK, Clock
 
-__all__ = ["ServerState", "system_now"]
-
-
-def system_now() -> datetime:
-    return datetime.now(UTC)
+__all__ = ["ServerState"]
 
 
 @dataclass
@@ -32,10 +32,14 @@ class ServerState:
     engine: Engine
     agreement_path: Path
     settings: Settings
-    now: Callable[[], datetime] = system_now
+    clock: Clock = SYSTEM_CLOCK
     _agreement: Agreement | None = field(default=None, init=False)
     _stamp: tuple[int, int] | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    def now(self) -> datetime:
+        """The current moment, from the state's clock."""
+        return self.clock.now()
 
     def agreement(self) -> Agreement:
         with self._lock:

@@ -14,11 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from revpact.domain.clock.calendar import from_us
 from revpact.domain.roles import Permission
 from revpact.domain.versions import VersionRecord
-from revpact.errors import RevpactError
-from revpact.ingest.agreement_file import parse_agreement
 from revpact.server.deps import AgreementDep, StateDep, allowed
-from revpact.server.errors import http_error
 from revpact.services import agreement_versions as av
+from revpact.services.agreement_source import parse_agreement
 from revpact.services.tokens import Principal
 
 __all__ = ["router"]
@@ -75,10 +73,7 @@ def list_versions(state: StateDep, _caller: Reader) -> dict[str, Any]:
 
 @router.get("/versions/{ref}", summary="One version (v2, 2, latest or a hash prefix).")
 def one_version(ref: str, state: StateDep, _caller: Reader) -> dict[str, Any]:
-    try:
-        version = av.resolve_version(av.versions(state.engine), ref)
-    except RevpactError as exc:
-        raise http_error(exc) from None
+    version = av.resolve_version(av.versions(state.engine), ref)
     signed = av.signatures_of(state.engine, version)
     return {
         **_version_json(version, source=True),
@@ -96,10 +91,7 @@ def version_diff(
     old: Annotated[str, Query(alias="from", max_length=80)],
     new: Annotated[str, Query(alias="to", max_length=80)],
 ) -> dict[str, Any]:
-    try:
-        before, after, changes = av.changes_between(state.engine, old, new)
-    except RevpactError as exc:
-        raise http_error(exc) from None
+    before, after, changes = av.changes_between(state.engine, old, new)
     return {
         "from": _version_json(before),
         "to": _version_json(after),
@@ -119,19 +111,16 @@ def publish(
     caller: Annotated[Principal, Depends(allowed(Permission.PUBLISH_AGREEMENT))],
 ) -> dict[str, Any]:
     now = state.now()
-    try:
-        agreement = parse_agreement(body.source, "source")
-        result = av.publish(
-            state.engine,
-            agreement,
-            body.source,
-            at=now,
-            now=now,
-            by=caller.member or caller.name,
-            via=f"token:{caller.token_id}",
-        )
-    except RevpactError as exc:
-        raise http_error(exc) from None
+    agreement = parse_agreement(body.source, "source")
+    result = av.publish(
+        state.engine,
+        agreement,
+        body.source,
+        at=now,
+        now=now,
+        by=caller.member or caller.name,
+        via=f"token:{caller.token_id}",
+    )
     if not result.created:
         response.status_code = status.HTTP_200_OK
     return {
@@ -158,17 +147,14 @@ def sign(
             "(revpact token create --member EMAIL)",
         )
     now = state.now()
-    try:
-        signed = av.sign(
-            state.engine,
-            caller.member,
-            version=body.version,
-            at=now,
-            now=now,
-            via=f"token:{caller.token_id}",
-        )
-    except RevpactError as exc:
-        raise http_error(exc) from None
+    signed = av.sign(
+        state.engine,
+        caller.member,
+        version=body.version,
+        at=now,
+        now=now,
+        via=f"token:{caller.token_id}",
+    )
     return {
         "version": _version_json(signed.version),
         "email": signed.signatory.email,

@@ -24,9 +24,8 @@ from revpact.domain.agreement.model import Side
 from revpact.domain.disputes import MAX_PRESENTATION_MINUTES, DisputeStage
 from revpact.domain.feedback import MAX_TEXT
 from revpact.domain.roles import Permission
-from revpact.errors import RevpactError
-from revpact.server.api.feedback import ERRORS, Instant, RecordId, as_http, caller_side, when
-from revpact.server.deps import AgreementDep, StateDep, allowed
+from revpact.server.api.feedback import ERRORS, Instant, RecordId, caller_side
+from revpact.server.deps import AgreementDep, StateDep, allowed, as_of_or_now
 from revpact.services.disputes import (
     Dispute,
     decide,
@@ -177,7 +176,7 @@ def _out(dispute: Dispute) -> DisputeOut:
 def disputes_list(
     state: StateDep, agreement: AgreementDep, _caller: Reader, as_of: AsOf = None
 ) -> DisputeList:
-    at = when(as_of, agreement, state.now())
+    at = as_of_or_now(as_of, agreement, state.now())
     return DisputeList(disputes=[_out(d) for d in list_disputes(state.engine, as_of=at)])
 
 
@@ -193,11 +192,8 @@ def disputes_one(
     _caller: Reader,
     as_of: AsOf = None,
 ) -> DisputeOut:
-    try:
-        at = when(as_of, agreement, state.now())
-        return _out(get_dispute(state.engine, dispute_id, as_of=at))
-    except RevpactError as exc:
-        raise as_http(exc) from None
+    at = as_of_or_now(as_of, agreement, state.now())
+    return _out(get_dispute(state.engine, dispute_id, as_of=at))
 
 
 @router.post(
@@ -221,19 +217,16 @@ def disputes_open(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             detail="this token acts for no member; say who raises it in raised_by",
         )
-    try:
-        now = state.now()
-        dispute = open_dispute(
-            state.engine,
-            agreement,
-            topic=body.topic,
-            raised_by=raised_by,
-            at=now,
-            via=f"token:{caller.token_id}",
-            now=now,
-        )
-    except RevpactError as exc:
-        raise as_http(exc) from None
+    now = state.now()
+    dispute = open_dispute(
+        state.engine,
+        agreement,
+        topic=body.topic,
+        raised_by=raised_by,
+        at=now,
+        via=f"token:{caller.token_id}",
+        now=now,
+    )
     return _out(dispute)
 
 
@@ -251,19 +244,16 @@ def disputes_represent(
     caller: Opener,
 ) -> DisputeOut:
     team = caller_side(caller, body.team, "team", "names a representative")
-    try:
-        dispute = name_representative(
-            state.engine,
-            agreement,
-            dispute_id,
-            team=team.value,
-            member=body.member,
-            at=state.now(),
-            via=f"token:{caller.token_id}",
-            now=state.now(),
-        )
-    except RevpactError as exc:
-        raise as_http(exc) from None
+    dispute = name_representative(
+        state.engine,
+        agreement,
+        dispute_id,
+        team=team.value,
+        member=body.member,
+        at=state.now(),
+        via=f"token:{caller.token_id}",
+        now=state.now(),
+    )
     return _out(dispute)
 
 
@@ -277,19 +267,16 @@ def disputes_present(
     dispute_id: RecordId, body: PresentationIn, state: StateDep, caller: Opener
 ) -> DisputeOut:
     team = caller_side(caller, body.team, "team", "records a presentation")
-    try:
-        now = state.now()
-        dispute = record_presentation(
-            state.engine,
-            dispute_id,
-            team=team.value,
-            minutes=body.minutes,
-            at=now,
-            via=f"token:{caller.token_id}",
-            now=now,
-        )
-    except RevpactError as exc:
-        raise as_http(exc) from None
+    now = state.now()
+    dispute = record_presentation(
+        state.engine,
+        dispute_id,
+        team=team.value,
+        minutes=body.minutes,
+        at=now,
+        via=f"token:{caller.token_id}",
+        now=now,
+    )
     return _out(dispute)
 
 
@@ -303,19 +290,16 @@ def disputes_rehear(
     dispute_id: RecordId, body: HearingIn, state: StateDep, caller: Decider
 ) -> DisputeOut:
     now = state.now()
-    try:
-        dispute = rehear(
-            state.engine,
-            dispute_id,
-            attendees=body.attendees,
-            reason=body.reason,
-            at=now,
-            by=caller.member,
-            via=f"token:{caller.token_id}",
-            now=now,
-        )
-    except RevpactError as exc:
-        raise as_http(exc) from None
+    dispute = rehear(
+        state.engine,
+        dispute_id,
+        attendees=body.attendees,
+        reason=body.reason,
+        at=now,
+        by=caller.member,
+        via=f"token:{caller.token_id}",
+        now=now,
+    )
     return _out(dispute)
 
 
@@ -340,18 +324,15 @@ def disputes_decide(
         else [member, *(d for d in body.deciders if d.strip().casefold() != member.casefold())]
     )
     now = state.now()
-    try:
-        dispute = decide(
-            state.engine,
-            agreement,
-            dispute_id,
-            decision=body.decision,
-            by=deciders,
-            supersedes=body.supersedes,
-            at=now,
-            via=f"token:{caller.token_id}",
-            now=now,
-        )
-    except RevpactError as exc:
-        raise as_http(exc) from None
+    dispute = decide(
+        state.engine,
+        agreement,
+        dispute_id,
+        decision=body.decision,
+        by=deciders,
+        supersedes=body.supersedes,
+        at=now,
+        via=f"token:{caller.token_id}",
+        now=now,
+    )
     return _out(dispute)

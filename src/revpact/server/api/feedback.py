@@ -11,18 +11,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from revpact.domain.agreement.model import Agreement, FeedbackTopic, Side
-from revpact.domain.disputes import NotADeciderError
+from revpact.domain.agreement.model import FeedbackTopic, Side
+from revpact.domain.clock.moments import in_zone
 from revpact.domain.feedback import MAX_TEXT
 from revpact.domain.roles import Permission, Role
-from revpact.errors import RevpactError
-from revpact.server.deps import AgreementDep, StateDep, allowed
-from revpact.server.errors import http_error
+from revpact.server.deps import AgreementDep, StateDep, allowed, as_of_or_now
 from revpact.services.feedback import (
     FeedbackState,
     add_feedback,
@@ -34,7 +31,7 @@ from revpact.services.feedback import (
 )
 from revpact.services.tokens import Principal
 
-__all__ = ["ERRORS", "Instant", "RecordId", "as_http", "caller_side", "router", "when"]
+__all__ = ["ERRORS", "Instant", "RecordId", "caller_side", "router"]
 
 router = APIRouter(tags=["feedback"])
 
@@ -55,23 +52,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"description": "The request is not valid; `detail` names the field and the value."},
 }
 _SIDE = {Role.MARKETING: Side.MARKETING, Role.SALES: Side.SALES}
-
-
-def as_http(exc: RevpactError) -> HTTPException:
-    """A service error as the API answers it: 403 for someone who is not a decider, else the
-    shared mapping (404 unknown, 409 refused by the agreement's rules, 422 bad input)."""
-    if isinstance(exc, NotADeciderError):
-        return HTTPException(status.HTTP_403_FORBIDDEN, detail=str(exc))
-    return http_error(exc)
-
-
-def when(as_of: datetime | None, agreement: Agreement, now: datetime) -> datetime:
-    """``as_of`` made aware (a naive moment is the calendar's wall-clock time), else now."""
-    if as_of is None:
-        return now
-    if as_of.tzinfo is None:
-        return as_of.replace(tzinfo=ZoneInfo(agreement.calendar.timezone))
-    return as_of
 
 
 def caller_side(caller: Principal, named: Side | None, field: str, what: str) -> Side:
@@ -163,7 +143,7 @@ def feedback_list(
         Query(alias="state", description="Only items in these states (repeatable)."),
     ] = None,
 ) -> FeedbackList:
-    at = when(as_of, agreement, state.now())
+    at = as_of_or_now(as_of, agreement, state.now())
     views = list_feedback(state.engine, as_of=at, states=states or None)
     return FeedbackList.model_validate(
         {"as_of": at, "feedback": [feedback_to_json(v) for v in views]}
@@ -178,10 +158,8 @@ def feedback_one(
     _caller: Reader,
     as_of: AsOf = None,
 ) -> FeedbackOut:
-    try:
-        view = get_feedback(state.engine, feedback_id, as_of=when(as_of, agreement, state.now()))
-    except RevpactError as exc:
-        raise as_http(exc) from None
+    at = as_of_or_now(as_of, agreement, state.now())
+    view = get_feedback(state.engine, feedback_id, as_of=at)
     return FeedbackOut.model_validate(feedback_to_json(view))
 
 
@@ -196,23 +174,20 @@ def feedback_raise(
 ) -> FeedbackOut:
     source = caller_side(caller, body.from_team, "from_team", "raises feedback")
     target = body.to_team or (Side.SALES if source is Side.MARKETING else Side.MARKETING)
-    now = state.now()
-    try:
-        view = add_feedback(
-            state.engine,
-            agreement,
-            from_team=source.value,
-            to_team=target.value,
-            topic=body.topic.value,
-            text=body.text,
-            by=caller.member,
-            at=now,
-            event_at=None if body.event_at is None else when(body.event_at, agreement, now),
-            via=f"token:{caller.token_id}",
-            now=now,
-        )
-    except RevpactError as exc:
-        raise as_http(exc) from None
+    now, zone = state.now(), agreement.calendar.timezone
+    view = add_feedback(
+        state.engine,
+        agreement,
+        from_team=source.value,
+        to_team=target.value,
+        topic=body.topic.value,
+        text=body.text,
+        by=caller.member,
+        at=now,
+        event_at=None if body.event_at is None else in_zone(body.event_at, zone),
+        via=f"token:{caller.token_id}",
+        now=now,
+    )
     return FeedbackOut.model_validate(feedback_to_json(view))
 
 
@@ -226,24 +201,21 @@ def feedback_answer(
     feedback_id: RecordId, body: AnswerIn, state: StateDep, caller: Giver
 ) -> FeedbackOut:
     team = caller_side(caller, body.team, "team", "answers feedback")
-    try:
-        recipient = recipient_of(state.engine, feedback_id)
-        if recipient != team.value:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                detail=f"feedback {feedback_id} was raised for {recipient}; only {recipient} "
-                f"answers it, not {team.value}",
-            )
-        now = state.now()
-        view = answer_feedback(
-            state.engine,
-            feedback_id,
-            text=body.text,
-            by=caller.member,
-            at=now,
-            via=f"token:{caller.token_id}",
-            now=now,
+    recipient = recipient_of(state.engine, feedback_id)
+    if recipient != team.value:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            detail=f"feedback {feedback_id} was raised for {recipient}; only {recipient} "
+            f"answers it, not {team.value}",
         )
-    except RevpactError as exc:
-        raise as_http(exc) from None
+    now = state.now()
+    view = answer_feedback(
+        state.engine,
+        feedback_id,
+        text=body.text,
+        by=caller.member,
+        at=now,
+        via=f"token:{caller.token_id}",
+        now=now,
+    )
     return FeedbackOut.model_validate(feedback_to_json(view))

@@ -8,8 +8,6 @@ with the request 422; ``detail`` says what is wrong.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -17,9 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from revpact.domain.roles import Permission
-from revpact.errors import NotFoundError, RefusedError, RevpactError
-from revpact.server.api.reads import moment
-from revpact.server.deps import AgreementDep, StateDep, allowed
+from revpact.server.deps import AgreementDep, StateDep, allowed, as_of_or_now
 from revpact.services import meetings as service
 from revpact.services.tokens import Principal
 
@@ -48,19 +44,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 _YEARS = range(1900, 9000)
 
 
-@contextmanager
-def _answers() -> Iterator[None]:
-    """A :class:`RevpactError` as the HTTP status its kind calls for."""
-    try:
-        yield
-    except NotFoundError as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
-    except RefusedError as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
-    except RevpactError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
-
-
 def _in_range(at: datetime, what: str) -> datetime:
     if at.year not in _YEARS:
         raise HTTPException(
@@ -85,10 +68,9 @@ def meetings(
         int, Query(ge=1, le=500, description="Upcoming occurrences per meeting.")
     ] = 10,
 ) -> dict[str, Any]:
-    at = _in_range(moment(as_of, agreement, state), "as_of")
-    with _answers():
-        found = service.schedule(state.engine, agreement, as_of=at, kind=kind, count=count)
-        report = service.compliance_report(state.engine, agreement, as_of=at, kind=kind)
+    at = _in_range(as_of_or_now(as_of, agreement, state.now()), "as_of")
+    found = service.schedule(state.engine, agreement, as_of=at, kind=kind, count=count)
+    report = service.compliance_report(state.engine, agreement, as_of=at, kind=kind)
     return {
         **service.schedule_to_json(found),
         "compliance": service.compliance_to_json(report)["meetings"],
@@ -111,9 +93,8 @@ def meetings_ics(
     as_of: AsOf = None,
     kind: Kind = None,
 ) -> Response:
-    at = _in_range(moment(as_of, agreement, state), "as_of")
-    with _answers():
-        data = service.schedule_ics(state.engine, agreement, as_of=at, now=state.now(), kind=kind)
+    at = _in_range(as_of_or_now(as_of, agreement, state.now()), "as_of")
+    data = service.schedule_ics(state.engine, agreement, as_of=at, now=state.now(), kind=kind)
     return Response(
         content=data,
         media_type="text/calendar; charset=utf-8",
@@ -135,9 +116,8 @@ def agenda(
     ],
     as_of: AsOf = None,
 ) -> dict[str, Any]:
-    at = _in_range(moment(as_of, agreement, state), "as_of")
-    with _answers():
-        found = service.next_agenda(state.engine, agreement, kind=kind, as_of=at)
+    at = _in_range(as_of_or_now(as_of, agreement, state.now()), "as_of")
+    found = service.next_agenda(state.engine, agreement, kind=kind, as_of=at)
     return service.agenda_to_json(found)
 
 
@@ -193,18 +173,17 @@ def record(
     caller: Recorder,
 ) -> dict[str, Any]:
     held_at = _in_range(body.held_at, "held_at")
-    with _answers():
-        saved = service.record_meeting(
-            state.engine,
-            agreement,
-            kind=body.kind,
-            held_at=held_at,
-            attendees=body.attendees,
-            minutes=body.minutes,
-            duration=body.duration_minutes * 60,
-            by=caller.member,
-            supersedes=body.supersedes,
-            now=state.now(),
-            via=f"token:{caller.token_id}",
-        )
+    saved = service.record_meeting(
+        state.engine,
+        agreement,
+        kind=body.kind,
+        held_at=held_at,
+        attendees=body.attendees,
+        minutes=body.minutes,
+        duration=body.duration_minutes * 60,
+        by=caller.member,
+        supersedes=body.supersedes,
+        now=state.now(),
+        via=f"token:{caller.token_id}",
+    )
     return {**service.record_to_json(saved), "not_counted": list(saved.not_counted)}

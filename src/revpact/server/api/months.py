@@ -15,10 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from revpact.domain.clock.calendar import to_us
 from revpact.domain.roles import Permission
-from revpact.errors import RevpactError
-from revpact.server.api.reads import AsOf, moment
-from revpact.server.deps import AgreementDep, StateDep, allowed
-from revpact.server.errors import http_error
+from revpact.server.api.reads import AsOf
+from revpact.server.deps import AgreementDep, StateDep, allowed, as_of_or_now
 from revpact.services.month_close import (
     MonthClose,
     close_month,
@@ -90,7 +88,7 @@ def _check_member(state: StateDep, agreement: AgreementDep, caller: Principal) -
 def months(
     state: StateDep, agreement: AgreementDep, _caller: Reader, as_of: AsOf = None
 ) -> dict[str, Any]:
-    at = moment(as_of, agreement, state)
+    at = as_of_or_now(as_of, agreement, state.now())
     found = month_states(state.engine, agreement, as_of_us=to_us(at))
     return {"as_of": at.isoformat(), "months": [month_status_to_json(s) for s in found]}
 
@@ -103,17 +101,14 @@ def months(
 )
 def close(month: Month, state: StateDep, agreement: AgreementDep, caller: Closer) -> MonthCloseOut:
     _check_member(state, agreement, caller)
-    try:
-        closed = close_month(
-            state.engine,
-            agreement,
-            month,
-            by=str(caller.member),
-            now=state.now(),
-            via=f"token:{caller.token_id}",
-        )
-    except RevpactError as exc:
-        raise http_error(exc) from None
+    closed = close_month(
+        state.engine,
+        agreement,
+        month,
+        by=str(caller.member),
+        now=state.now(),
+        via=f"token:{caller.token_id}",
+    )
     return _out(closed)
 
 
@@ -127,16 +122,13 @@ def reopen(
     month: Month, body: ReopenIn, state: StateDep, agreement: AgreementDep, caller: Closer
 ) -> MonthCloseOut:
     _check_member(state, agreement, caller)
-    try:
-        opened = reopen_month(
-            state.engine,
-            agreement,
-            month,
-            by=str(caller.member),
-            reason=body.reason,
-            now=state.now(),
-            via=f"token:{caller.token_id}",
-        )
-    except RevpactError as exc:
-        raise http_error(exc) from None
+    opened = reopen_month(
+        state.engine,
+        agreement,
+        month,
+        by=str(caller.member),
+        reason=body.reason,
+        now=state.now(),
+        via=f"token:{caller.token_id}",
+    )
     return _out(opened)

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 
 from revpact import __version__, services
-from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.sla import LeadStatus
 from revpact.domain.roles import Permission
 from revpact.domain.scoreboard.year import year_to_json
 from revpact.errors import RevpactError
-from revpact.server.deps import AgreementDep, StateDep, allowed
-from revpact.server.state import ServerState
+from revpact.server.deps import AgreementDep, StateDep, allowed, as_of_or_now
 from revpact.services.month_states import with_closes
 from revpact.services.tokens import Principal
 
@@ -35,15 +32,6 @@ Owner = Annotated[str | None, Query(max_length=320, description="Only this owner
 Limit = Annotated[int | None, Query(ge=1, le=100_000, description="At most this many leads.")]
 
 
-def moment(as_of: datetime | None, agreement: Agreement, state: ServerState) -> datetime:
-    """``as_of`` made aware (a naive moment is the calendar's wall-clock time), else now."""
-    if as_of is None:
-        return state.now()
-    if as_of.tzinfo is None:
-        return as_of.replace(tzinfo=ZoneInfo(agreement.calendar.timezone))
-    return as_of
-
-
 @router.get("/health", tags=["server"], summary="Liveness: the server is up (no token needed).")
 def health() -> dict[str, str]:
     return {"status": "ok", "version": __version__}
@@ -61,7 +49,7 @@ def leads(
     owner: Owner = None,
     limit: Limit = 1000,
 ) -> dict[str, Any]:
-    at = moment(as_of, agreement, state)
+    at = as_of_or_now(as_of, agreement, state.now())
     views = services.list_leads(
         state.engine, agreement, as_of=at, status=lead_status, owner=owner, limit=limit
     )
@@ -81,7 +69,7 @@ def queue(
     owner: Owner = None,
     limit: Limit = 500,
 ) -> dict[str, Any]:
-    at = moment(as_of, agreement, state)
+    at = as_of_or_now(as_of, agreement, state.now())
     views = services.lead_queue(state.engine, agreement, as_of=at, owner=owner, limit=limit)
     return {"as_of": at.isoformat(), "leads": [services.lead_view_to_json(v) for v in views]}
 
@@ -99,7 +87,7 @@ def lead(
     _caller: Reader,
     as_of: AsOf = None,
 ) -> dict[str, Any]:
-    at = moment(as_of, agreement, state)
+    at = as_of_or_now(as_of, agreement, state.now())
     try:
         view = services.find_lead(state.engine, agreement, lead_id, as_of=at)
     except RevpactError as exc:
@@ -115,7 +103,7 @@ def lead(
 def follow_up_status(
     state: StateDep, agreement: AgreementDep, _caller: Reader, as_of: AsOf = None
 ) -> dict[str, object]:
-    at = moment(as_of, agreement, state)
+    at = as_of_or_now(as_of, agreement, state.now())
     return services.summary_to_json(services.follow_up_summary(state.engine, agreement, as_of=at))
 
 
@@ -128,7 +116,7 @@ def follow_up_status(
 def scoreboard(
     state: StateDep, agreement: AgreementDep, _caller: Reader, as_of: AsOf = None
 ) -> dict[str, Any]:
-    at = moment(as_of, agreement, state)
+    at = as_of_or_now(as_of, agreement, state.now())
     try:
         board = services.year_scoreboard(state.engine, agreement, as_of=at)
     except RevpactError as exc:

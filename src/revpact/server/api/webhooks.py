@@ -1,48 +1,38 @@
 """Signed webhooks in, and the audit of what came in.
 
-``POST /webhooks/events`` (revpact's own format, :mod:`revpact.ingest.webhooks.events`) and
-``POST /webhooks/hubspot`` (:mod:`revpact.ingest.webhooks.hubspot`) take no API token: the
-signature is the authentication. Each route reads the raw body, checks the signature on it
-first (401 with the reason, and nothing stored, when it is missing, malformed, expired or
-wrong; also when no secret is configured), then parses it (422 naming the event, field and
-value; nothing stored), then stores and applies the events and answers 200 with the report —
-only after the transaction committed, so an acknowledged event is durable.
+``POST /webhooks/events`` (revpact's own format) and ``POST /webhooks/hubspot`` take no API
+token: the signature is the authentication. Each route reads the raw body (413 over 10 MiB)
+and hands it with its headers to :mod:`revpact.services.webhook_intake`, which checks the
+signature on it first (401 with the reason, and nothing stored, when it is missing,
+malformed, expired or wrong; also when no secret is configured), then parses it (422 naming
+the event, field and value; 503 when the HubSpot mapping file is not valid; nothing stored),
+then stores and applies the events; the route answers 200 with the report — only after the
+transaction committed, so an acknowledged event is durable.
 
 ``GET /events`` lists the received events for the audit (``read_audit`` permission).
 """
 
 from __future__ import annotations
 
-import os
-from functools import lru_cache
-from pathlib import Path
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Header, Query, Request, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from revpact.domain.roles import Permission
-from revpact.errors import InputError
-from revpact.ingest.webhooks.events import EventIn, EventsError, parse_events
-from revpact.ingest.webhooks.hubspot import HubSpotEventIn, parse_hubspot_events
-from revpact.ingest.webhooks.hubspot_mapping import HubSpotMapping, load_mapping
-from revpact.ingest.webhooks.signatures import (
-    REVPACT_HEADER,
-    SignatureFailure,
-    verify_hubspot_v3,
-    verify_revpact,
-)
 from revpact.server.deps import StateDep, allowed
+from revpact.services import webhook_intake as intake
 from revpact.services.events import (
     EventStatus,
+    ReceiveReport,
     event_row_to_json,
     list_events,
-    receive,
     report_to_json,
 )
 from revpact.services.tokens import Principal
+from revpact.services.webhook_intake import REVPACT_HEADER, IntakeRefusal, RefusedStep
 
 __all__ = ["router"]
 
@@ -136,11 +126,11 @@ def _body(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 _EVENTS_BODY: Final = _body(
-    TypeAdapter(EventIn | list[EventIn]).json_schema(),
+    intake.revpact_body_schema(),
     "One revpact event or an array of them, signed with the Revpact-Signature header.",
 )
 _HUBSPOT_BODY: Final = _body(
-    TypeAdapter(list[HubSpotEventIn]).json_schema(),
+    intake.hubspot_body_schema(),
     "HubSpot's webhook body: an array of events, signed with X-HubSpot-Signature-v3.",
 )
 
@@ -151,8 +141,18 @@ def _problem(code: int, detail: str, problems: list[str] | None = None) -> JSONR
     return JSONResponse(body.model_dump(), status_code=code, headers=headers)
 
 
-def _refused(failure: SignatureFailure) -> JSONResponse:
-    return _problem(status.HTTP_401_UNAUTHORIZED, failure.reason)
+_REFUSAL_STATUS: Final[dict[RefusedStep, int]] = {
+    "signature": status.HTTP_401_UNAUTHORIZED,
+    "body": status.HTTP_422_UNPROCESSABLE_CONTENT,
+    "mapping": status.HTTP_503_SERVICE_UNAVAILABLE,
+}
+
+
+def _answer(outcome: ReceiveReport | IntakeRefusal) -> Any:
+    """The report, else the refusal as its problem response."""
+    if isinstance(outcome, IntakeRefusal):
+        return _problem(_REFUSAL_STATUS[outcome.step], outcome.detail, outcome.problems)
+    return report_to_json(outcome)
 
 
 async def _read(request: Request) -> bytes | JSONResponse:
@@ -165,10 +165,6 @@ async def _read(request: Request) -> bytes | JSONResponse:
         if len(body) > MAX_BODY_BYTES:
             return _problem(status.HTTP_413_CONTENT_TOO_LARGE, "the body is over 10 MiB")
     return body
-
-
-def _bad_body(exc: EventsError) -> JSONResponse:
-    return _problem(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc).split("\n")[0], exc.problems)
 
 
 @router.post(
@@ -194,24 +190,17 @@ async def receive_events(
     if isinstance(body, JSONResponse):
         return body
     hooks = state.settings.webhooks
-    checked = verify_revpact(
-        revpact_signature,
+    outcome = await run_in_threadpool(
+        intake.receive_revpact,
+        state.engine,
+        state.agreement(),
         body,
-        hooks.secrets,
-        now=state.now(),
+        revpact_signature,
+        secrets=hooks.secrets,
         tolerance_seconds=hooks.tolerance_seconds,
+        now=state.now(),
     )
-    if isinstance(checked, SignatureFailure):
-        return _refused(checked)
-    agreement = state.agreement()
-    try:
-        events = parse_events(body, agreement)
-    except EventsError as exc:
-        return _bad_body(exc)
-    report = await run_in_threadpool(
-        receive, state.engine, agreement, "revpact", events, state.now()
-    )
-    return report_to_json(report)
+    return _answer(outcome)
 
 
 @router.post(
@@ -246,34 +235,20 @@ async def receive_hubspot(
     if isinstance(body, JSONResponse):
         return body
     hooks = state.settings.webhooks
-    checked = verify_hubspot_v3(
+    outcome = await run_in_threadpool(
+        intake.receive_hubspot,
+        state.engine,
+        state.agreement(),
+        body,
         signature,
         timestamp,
         method=request.method,
         url=_requested_url(request, hooks.public_url),
-        body=body,
         client_secret=hooks.hubspot_client_secret,
+        mapping_path=hooks.hubspot_mapping,
         now=state.now(),
     )
-    if isinstance(checked, SignatureFailure):
-        return _refused(checked)
-    try:
-        mapping = _mapping(hooks.hubspot_mapping)
-    except InputError as exc:
-        return _problem(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            "the HubSpot mapping file is not valid; fix it and HubSpot's retries will go through",
-            exc.problems or [str(exc)],
-        )
-    agreement = state.agreement()
-    try:
-        events = parse_hubspot_events(body, mapping, agreement)
-    except EventsError as exc:
-        return _bad_body(exc)
-    report = await run_in_threadpool(
-        receive, state.engine, agreement, "hubspot", events, state.now()
-    )
-    return report_to_json(report)
+    return _answer(outcome)
 
 
 @router.get(
@@ -302,19 +277,3 @@ def _requested_url(request: Request, public_url: str | None) -> str:
         return str(request.url)
     query = request.url.query
     return public_url.rstrip("/") + request.url.path + (f"?{query}" if query else "")
-
-
-def _mapping(path: Path | None) -> HubSpotMapping:
-    if path is None:
-        return load_mapping(None)
-    try:
-        stat = os.stat(path)
-        stamp = (stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        stamp = (0, 0)
-    return _mapping_at(path, stamp)
-
-
-@lru_cache(maxsize=4)
-def _mapping_at(path: Path, _stamp: tuple[int, int]) -> HubSpotMapping:
-    return load_mapping(path)

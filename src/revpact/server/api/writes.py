@@ -22,7 +22,6 @@ touch before the notification is accepted and reported in ``warnings``.
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Final, Literal
 
@@ -35,13 +34,11 @@ from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import from_us, to_us
 from revpact.domain.roles import GRANTS, Permission, Role
 from revpact.errors import RevpactError
-from revpact.ingest.webhooks.events import EventsError, parse_events
 from revpact.server.deps import AgreementDep, StateDep, allowed
-from revpact.server.errors import http_error
-from revpact.services.events import ReceiveReport, receive, report_to_json
+from revpact.services.events import ReceiveReport, report_to_json
 from revpact.services.late_entries import approve_touch
 from revpact.services.tokens import Principal
-from revpact.store.events import EventRepository, LeadRow
+from revpact.services.webhook_intake import LeadRow, record_event, stored_lead
 
 __all__ = ["router"]
 
@@ -103,8 +100,7 @@ def hand_over(
     now = state.now()
     notified = body.notified_at or now
     _not_future(now, notified_at=notified, created_at=body.created_at)
-    with state.engine.connect() as conn:
-        stored = EventRepository(conn).lead(body.lead_id)
+    stored = stored_lead(state.engine, body.lead_id)
     if (
         stored is not None
         and stored.owner
@@ -177,8 +173,7 @@ def touch(
     idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     now = state.now()
-    with state.engine.connect() as conn:
-        stored = EventRepository(conn).lead(lead_id)
+    stored = stored_lead(state.engine, lead_id)
     if stored is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f'no lead "{lead_id}"')
     owner = stored.owner
@@ -225,10 +220,7 @@ def approve(
             "(create a token with --member)",
         )
     now = state.now()
-    try:
-        approve_touch(state.engine, lead_id, by=caller.member, via="api", now=now)
-    except RevpactError as exc:
-        raise http_error(exc) from None
+    approve_touch(state.engine, lead_id, by=caller.member, via="api", now=now)
     view = services.find_lead(state.engine, agreement, lead_id, as_of=now)
     return {"approved_by": caller.member, "lead": services.lead_view_to_json(view)}
 
@@ -289,16 +281,8 @@ def _receive(
     now: datetime,
     caller: Principal,
 ) -> ReceiveReport:
-    try:
-        events = parse_events(json.dumps(event).encode(), agreement)
-    except EventsError as exc:
-        detail = "; ".join(
-            p.replace("event.lead.", "").replace("event.occurred_at", "at").replace("event.", "")
-            for p in exc.problems
-        )
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail) from None
     actor = caller.member or f"token:{caller.name}"
     try:
-        return receive(engine, agreement, "api", events, now, actor=actor)
+        return record_event(engine, agreement, event, now, actor=actor)
     except RevpactError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None

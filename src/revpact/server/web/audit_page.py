@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
+from revpact.domain.clock.moments import read_moment
 from revpact.domain.roles import Permission
+from revpact.errors import MomentError
 from revpact.server.web.site import Page, PageRequest, page
 from revpact.services.audit import audit_trail, entry_to_json
 
@@ -24,16 +25,15 @@ SHOWN: Final = 1000
 
 
 def _since(value: str | None, zone: str) -> tuple[datetime | None, str | None]:
+    """``?since=`` read by the one rule (:func:`read_moment`), and the value when it is not a
+    moment."""
     if not value or not value.strip():
         return None, None
     text = value.strip()
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-    except ValueError:
+        return read_moment(text, zone, field="since"), None
+    except MomentError:
         return None, text
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(zone))
-    return moment, None
 
 
 @page("audit", permission=Permission.READ_AUDIT)

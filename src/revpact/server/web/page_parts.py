@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
+from revpact.domain.clock.moments import read_moment
+from revpact.errors import MomentError
 from revpact.render import formatting
 from revpact.render.texts import Labels
 from revpact.server.web.site import Page, PageRequest
@@ -33,24 +34,20 @@ _SHOWN_DAYS: Final = Decimal("0.1")
 
 
 class AsOfError(ValueError):
-    """``?as_of=`` is not a moment (the page answers 422)."""
+    """``?as_of=`` is not a moment (the page answers 422); its text is the value written."""
 
 
 def strict_moment(req: PageRequest) -> tuple[datetime, bool]:
-    """``?as_of=`` (ISO 8601; without an offset, the calendar's wall-clock time) and True, else
-    ``req.now`` and False; :class:`AsOfError` when the value is not a moment."""
+    """``?as_of=`` read by the one rule (:func:`revpact.domain.clock.moments.read_moment`:
+    without an offset, the calendar's wall-clock time) and True, else ``req.now`` and False;
+    :class:`AsOfError` (the value as written) when the value is not a moment."""
     raw = (req.query.get("as_of") or "").strip()
     if not raw:
         return req.now, False
-    # A "+" in a query string arrives as a space: 2020-06-30T12:00 05:00 means +05:00.
-    text = raw.replace(" ", "+") if "T" in raw else raw
     try:
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        raise AsOfError(raw) from None
-    if at.tzinfo is None or at.utcoffset() is None:
-        at = at.replace(tzinfo=ZoneInfo(req.agreement.calendar.timezone))
-    return at, True
+        return read_moment(raw, req.agreement.calendar.timezone), True
+    except MomentError as exc:
+        raise AsOfError(exc.value) from exc
 
 
 def error_page(req: PageRequest, title_key: str, message: str, status: int = 422) -> Page:

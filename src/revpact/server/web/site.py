@@ -7,7 +7,8 @@ names; the HTML route also answers JSON to ``Accept: application/json``. A brows
 valid token is sent to ``/login``; a JSON caller gets 401, a role without the permission 403,
 neither with any data.
 
-The token is taken from ``Authorization: Bearer`` or from the ``revpact_token`` cookie that
+The caller is found by the API's own sign-in (:func:`revpact.server.deps.caller_of`): the token
+from ``Authorization: Bearer`` or, for pages, from the ``revpact_token`` cookie that
 ``POST /login`` sets (HttpOnly, SameSite=Strict, Secure over HTTPS). The language is ``?lang=``
 (remembered in a cookie), else the cookie, else the browser's ``Accept-Language``, else the
 agreement's own.
@@ -32,6 +33,7 @@ from revpact.domain.agreement.model import Agreement
 from revpact.domain.roles import GRANTS, Permission
 from revpact.render import formatting
 from revpact.render.texts import Labels
+from revpact.server.deps import TOKEN_COOKIE, caller_of
 from revpact.server.state import ServerState
 from revpact.server.web.texts import LANGUAGES, page_labels
 from revpact.services.tokens import Principal, authenticate
@@ -49,7 +51,6 @@ __all__ = [
 
 router = APIRouter(include_in_schema=False)
 
-TOKEN_COOKIE = "revpact_token"
 LANG_COOKIE = "revpact_lang"
 _TEMPLATES = Path(__file__).parent / "templates"
 
@@ -126,14 +127,6 @@ def templates() -> jinja2.Environment:
 
 
 # --- who is asking, in which language -----------------------------------------------------------
-
-
-def _token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, credentials = header.partition(" ")
-    if scheme.lower() == "bearer" and credentials.strip():
-        return credentials.strip()
-    return request.cookies.get(TOKEN_COOKIE) or None
 
 
 def _wants_json(request: Request, path: str) -> bool:
@@ -217,8 +210,7 @@ def _serve(request: Request, builder: Builder, permission: Permission) -> Respon
     agreement = state.agreement()
     lang, chosen = _language(request, agreement)
     as_json = _wants_json(request, request.url.path)
-    token = _token(request)
-    caller = None if token is None else authenticate(state.engine, token)
+    caller = caller_of(request, state, cookie=True)
     if caller is None:
         if as_json:
             return JSONResponse(

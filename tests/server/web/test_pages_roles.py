@@ -1,0 +1,232 @@
+"""Every dashboard page and its JSON twin × every role, over HTTP; signing in and out.
+
+Without a token a browser is sent to ``/login`` and a JSON caller gets 401, neither with any
+data; a role gets a page exactly when :data:`revpact.domain.roles.GRANTS` allows it. The
+expected permission of each page is written here, apart from the code, and a page missing from
+this table fails the test. Signing in redirects only to paths on this site, the token's cookie
+is HttpOnly and SameSite=Strict, and no page loads anything from another site.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from revpact.domain.roles import GRANTS, Permission, Role
+from revpact.server.state import ServerState
+from revpact.server.web.site import PAGES, TOKEN_COOKIE
+from revpact.services.clock import FixedClock
+
+if TYPE_CHECKING:
+    from live_server import LiveServer
+
+EXPECTED: dict[str, Permission] = {
+    "/dashboard": Permission.READ,
+    "/dashboard/queue": Permission.READ,
+    "/dashboard/follow-up": Permission.READ,
+    "/dashboard/agreement": Permission.READ,
+    "/dashboard/rhythm": Permission.READ,
+    "/dashboard/audit": Permission.READ_AUDIT,
+}
+JSON = {"Accept": "application/json"}
+MOMENT = datetime(2020, 6, 30, 15, 0, tzinfo=UTC)
+EXTERNAL = re.compile(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", re.IGNORECASE)
+
+
+@pytest.fixture
+def still_server(
+    serve: Callable[[ServerState], LiveServer], server_state: ServerState
+) -> LiveServer:
+    """The live server with its clock stopped, so that two reads of a page are equal."""
+    return serve(replace(server_state, clock=FixedClock(MOMENT)))
+
+
+def _client(server: LiveServer, token: str | None = None) -> httpx.Client:
+    client: httpx.Client = server.client(token)
+    client.follow_redirects = False
+    return client
+
+
+def test_every_page_is_in_the_matrix() -> None:
+    registered = {entry.path: entry.permission for entry in PAGES}
+    assert registered == EXPECTED
+
+
+@pytest.mark.parametrize("token", [None, "rp_not-a-real-token"], ids=["no-token", "wrong-token"])
+def test_without_a_valid_token_a_browser_signs_in_and_json_gets_401(
+    live_server: LiveServer, token: str | None
+) -> None:
+    with _client(live_server, token) as client:
+        for path in EXPECTED:
+            page = client.get(path, params={"lang": "pl"})
+            assert page.status_code == 303, (path, page.text)
+            target = urlsplit(page.headers["location"])
+            assert target.path == "/login"
+            assert f"next={path}" in target.query.replace("%2F", "/")
+            assert page.content == b""
+            for twin in (client.get(f"{path}.json"), client.get(path, headers=JSON)):
+                assert twin.status_code == 401, (path, twin.text)
+                assert twin.headers["www-authenticate"] == "Bearer"
+                assert set(twin.json()) == {"detail"}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_gets_exactly_its_grants(
+    still_server: LiveServer, role_tokens: dict[Role, str], role: Role
+) -> None:
+    with _client(still_server, role_tokens[role]) as client:
+        for path, need in EXPECTED.items():
+            page = client.get(path)
+            twin = client.get(f"{path}.json")
+            negotiated = client.get(path, headers=JSON)
+            if need in GRANTS[role]:
+                assert page.status_code == 200, (role, path, page.text)
+                assert page.headers["content-type"].startswith("text/html")
+                assert "<html" in page.text
+                assert twin.status_code == 200, (role, path, twin.text)
+                assert twin.headers["content-type"] == "application/json"
+                assert isinstance(twin.json(), dict)
+                assert negotiated.status_code == 200
+                assert negotiated.json() == twin.json()
+            else:
+                assert page.status_code == 403, (role, path)
+                assert role.value in page.text
+                for answer in (twin, negotiated):
+                    assert answer.status_code == 403, (role, path)
+                    assert set(answer.json()) == {"detail"}
+                    assert role.value in answer.json()["detail"]
+
+
+def test_pages_are_served_with_a_content_security_policy(
+    live_server: LiveServer, role_tokens: dict[Role, str]
+) -> None:
+    with _client(live_server, role_tokens[Role.VIEWER]) as client:
+        for path in [*EXPECTED, "/login"]:
+            policy = client.get(path).headers["content-security-policy"]
+            assert "default-src 'self'" in policy
+            assert "frame-ancestors 'none'" in policy
+
+
+def test_no_page_or_twin_references_another_site(
+    live_server: LiveServer, role_tokens: dict[Role, str]
+) -> None:
+    with _client(live_server, role_tokens[Role.ADMIN]) as client:
+        for path in [*EXPECTED, "/login"]:
+            for lang in ("en", "pl"):
+                html = client.get(path, params={"lang": lang}).text
+                assert EXTERNAL.findall(html) == [], (path, lang)
+                if path != "/login":
+                    twin = client.get(f"{path}.json", params={"lang": lang}).text
+                    assert EXTERNAL.findall(twin) == [], (path, lang)
+
+
+def test_plotly_is_served_by_revpact(live_server: LiveServer) -> None:
+    from plotly.offline import get_plotlyjs
+
+    with _client(live_server) as client:
+        response = client.get("/static/plotly.min.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/javascript")
+    assert response.text == get_plotlyjs()
+    assert "plotly.js" in response.text[:2000]
+
+
+def test_signing_in_sets_an_httponly_strict_cookie_and_goes_to_next(
+    live_server: LiveServer, role_tokens: dict[Role, str]
+) -> None:
+    token = role_tokens[Role.VIEWER]
+    with _client(live_server) as client:
+        form = client.get("/login", params={"next": "/dashboard/queue"})
+        assert form.status_code == 200
+        assert 'value="/dashboard/queue"' in form.text
+        signed = client.post("/login", data={"token": token, "next": "/dashboard/queue"})
+        assert signed.status_code == 303
+        assert signed.headers["location"] == "/dashboard/queue"
+        cookie = signed.headers["set-cookie"]
+        attributes = {part.strip().lower() for part in cookie.split(";")}
+        assert cookie.startswith(f"{TOKEN_COOKIE}={token}")
+        assert "httponly" in attributes
+        assert "samesite=strict" in attributes
+        assert "path=/" in attributes
+        assert client.get("/dashboard/queue").status_code == 200
+        assert client.get("/dashboard/queue.json").status_code == 200
+
+        out = client.post("/logout")
+        assert out.status_code == 303
+        assert out.headers["location"] == "/login"
+        cleared = out.headers["set-cookie"]
+        assert cleared.startswith(f'{TOKEN_COOKIE}=""') or cleared.startswith(f"{TOKEN_COOKIE}=;")
+        assert "max-age=0" in cleared.lower()
+        assert TOKEN_COOKIE not in client.cookies
+        assert client.get("/dashboard/queue").status_code == 303
+        assert client.get("/dashboard/queue.json").status_code == 401
+
+
+def test_a_wrong_token_is_refused_without_a_cookie(live_server: LiveServer) -> None:
+    with _client(live_server) as client:
+        refused = client.post("/login", data={"token": "rp_wrong", "next": "/dashboard"})
+        assert refused.status_code == 401
+        assert 'id="login-error"' in refused.text
+        assert "set-cookie" not in refused.headers
+        assert client.post("/login", data={"token": "", "next": "/"}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "next_",
+    [
+        "//evil.example",
+        "//evil.example/dashboard",
+        "https://evil.example/",
+        "http:evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        " //evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+        "",
+    ],
+)
+def test_signing_in_goes_only_to_a_path_on_this_site(
+    live_server: LiveServer, role_tokens: dict[Role, str], next_: str
+) -> None:
+    with _client(live_server) as client:
+        signed = client.post("/login", data={"token": role_tokens[Role.VIEWER], "next": next_})
+        assert signed.status_code == 303
+        location = signed.headers["location"]
+        # What a browser would make of it: tabs and newlines dropped, backslashes as slashes.
+        seen = re.sub(r"[\t\n\r]", "", location).replace("\\", "/")
+        assert seen.startswith("/") and not seen.startswith("//"), location
+        assert urlsplit(seen).netloc == "" and urlsplit(seen).scheme == ""
+        if not next_.startswith("/") or next_.startswith("//"):
+            assert location == "/dashboard"
+        form = client.get("/login", params={"next": next_}).text
+        hidden = re.search(r'name="next" value="([^"]*)"', form)
+        assert hidden is not None
+        assert hidden.group(1).startswith("/") and not hidden.group(1).startswith("//")
+
+
+def test_the_language_is_chosen_and_remembered(
+    live_server: LiveServer, role_tokens: dict[Role, str]
+) -> None:
+    with _client(live_server, role_tokens[Role.VIEWER]) as client:
+        polish = client.get("/login", params={"lang": "pl"})
+        assert '<html lang="pl">' in polish.text
+        chosen = client.get("/dashboard", params={"lang": "pl"})
+        assert '<html lang="pl">' in chosen.text
+        assert "revpact_lang=pl" in chosen.headers["set-cookie"]
+        assert '<html lang="pl">' in client.get("/dashboard/queue").text
+        assert '<html lang="en">' in client.get("/dashboard", params={"lang": "en"}).text
+        assert '<html lang="en">' in client.get("/dashboard/rhythm").text
+    with _client(live_server, role_tokens[Role.VIEWER]) as client:
+        asked = client.get("/dashboard", headers={"Accept-Language": "pl-PL,pl;q=0.9"})
+        assert '<html lang="pl">' in asked.text
+        assert '<html lang="en">' in client.get("/dashboard", params={"lang": "xx"}).text
