@@ -62,11 +62,8 @@ MAX_LINES = 500
 TOO_LONG: dict[str, int] = {
     "cli/meetings_cmds.py": 528,
     "demo/data.py": 602,
-    "domain/scoreboard/year.py": 530,
-    "ingest/leads/canonical.py": 526,
-    "ingest/webhooks/events.py": 557,
+    "ingest/leads/canonical.py": 525,
     "render/pack.py": 744,
-    "server/web/scoreboard_page.py": 517,
     "store/leads.py": 621,
     "store/tables.py": 518,
 }
@@ -234,12 +231,13 @@ WHOLE_PACKAGE_TESTS = {"test_architecture.py", "test_docs_agreement.py", "confte
 
 def test_tests_mirror_the_package() -> None:
     """A module's tests live under the same path in tests/ as the module under src/revpact/
-    (tests/server/browser drives the dashboard in chromium and has no module of its own)."""
+    (tests/server/browser drives the dashboard in chromium, tests/reliability attacks the whole
+    app: neither has a module of its own)."""
     strays = sorted(
         str(d.relative_to(TESTS))
         for d in TESTS.rglob("*")
         if d.is_dir()
-        and d.name not in {"__pycache__", "browser"}
+        and d.name not in {"__pycache__", "browser", "reliability"}
         and not d.name.startswith(".")
         and not (PACKAGE / d.relative_to(TESTS)).is_dir()
     )

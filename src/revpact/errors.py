@@ -5,12 +5,14 @@
     │                             (``.problems``: each names the field path and the line)
     ├── CalendarError             the business calendar cannot answer (e.g. no business hours)
     ├── InputError                a data file is bad (``.problems``: file, row, column, value)
-    ├── MomentError               a moment (``as_of``, ``--at``) is not ISO 8601 (``.field``,
-    │                             ``.value``)
+    ├── MomentError               a moment (``as_of``, ``--at``) is not ISO 8601, or lies
+    │                             outside the years revpact accepts (``.field``, ``.value``)
     ├── NotFoundError             no such version, feedback item, meeting or dispute
     ├── RefusedError              the agreement's rules forbid it (signing for someone else,
     │                             an old version, deciding off the panel, editing a record)
     └── StoreError                the database cannot be opened or migrated
+        └── BusyError             another writer held the database too long (the API
+                                  answers 503 with Retry-After)
 
 The CLI prints ``str(error)`` and exits with status 1 (2 for usage errors); nothing else
 is caught, so a bug still shows its traceback.
@@ -22,6 +24,7 @@ from collections.abc import Sequence
 
 __all__ = [
     "AgreementError",
+    "BusyError",
     "CalendarError",
     "InputError",
     "MomentError",
@@ -59,12 +62,16 @@ class InputError(_ProblemsError):
 class MomentError(RevpactError):
     """A moment a user wrote is not an ISO 8601 date and time."""
 
-    def __init__(self, field: str, value: str) -> None:
+    def __init__(self, field: str, value: str, problem: str | None = None) -> None:
         self.field = field
         self.value = value
         super().__init__(
-            f'{field} "{value}" is not an ISO 8601 moment; write e.g. 2020-06-30T17:00-04:00 '
-            "(without an offset it is the calendar's wall-clock time)"
+            f'{field} "{value}" '
+            + (
+                problem
+                or "is not an ISO 8601 moment; write e.g. 2020-06-30T17:00-04:00 "
+                "(without an offset it is the calendar's wall-clock time)"
+            )
         )
 
 
@@ -78,3 +85,14 @@ class RefusedError(RevpactError):
 
 class StoreError(RevpactError):
     """The database cannot be opened or migrated."""
+
+
+class BusyError(StoreError):
+    """Another writer held the database longer than this one may wait; nothing was written.
+
+    ``retry_after`` is how many seconds to wait before trying again (the API sends it as
+    ``Retry-After`` with 503)."""
+
+    def __init__(self, message: str, retry_after: int = 2) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)

@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import time
 from decimal import Decimal
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from revpact.domain.agreement.model import Agreement
 from revpact.errors import AgreementError
 from revpact.ingest.agreement_file import (
+    MAX_SIZE,
     company_a_template,
     load_agreement,
     parse_agreement,
@@ -354,3 +360,135 @@ def test_load_reports_the_file(tmp_path: Path) -> None:
     latin.write_bytes("title: Umowa – żółw".encode("utf-16"))
     with pytest.raises(AgreementError, match="cannot be read as UTF-8 text"):
         load_agreement(latin)
+
+
+def test_a_file_that_is_not_utf8_names_the_byte(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(EN.encode("utf-8").replace(b"Company A", "Compañía".encode("latin-1"), 1))
+    offset = EN.encode("utf-8").index(b"Company A") + len("Compa")
+    with pytest.raises(AgreementError) as caught:
+        load_agreement(latin)
+    assert str(caught.value) == (
+        f"{latin}: cannot be read as UTF-8 text: the byte 0xf1 at byte offset {offset} "
+        f"(line {line_of('Company A')}) is not UTF-8; save the file as UTF-8"
+    )
+
+
+def test_size_is_bounded(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_bytes(EN.encode("utf-8") + b"#" * MAX_SIZE)
+    with pytest.raises(AgreementError) as caught:
+        load_agreement(big)
+    assert str(caught.value) == (
+        f"{big}: is larger than {MAX_SIZE:,} bytes, the most an agreement file may be"
+    )
+    text = EN + "#" * MAX_SIZE
+    assert validation_problems(text, "posted") == [
+        f"posted is {len(text):,} characters long; an agreement may be at most {MAX_SIZE:,}"
+    ]
+
+
+@pytest.mark.parametrize("written", ["99999999999h", "8785h", "31622401"])
+def test_durations_are_range_checked(written: str) -> None:
+    text, line = edit("within: 1h ", f"within: {written} ")
+    shown = f'"{written}"' if written.endswith("h") else written
+    assert only_problem(text) == (
+        f"sales.follow_up.within (line {line}): {shown} is longer than 8784h (366 days), "
+        "the longest duration an agreement may set"
+    )
+    assert parse_agreement(EN.replace("within: 1h ", "within: 8784h ", 1)).sales.follow_up.within
+
+
+# --- fuzz: any text or bytes give an agreement or revpact's own problems, quickly -----------
+
+_PIECES = st.sampled_from(
+    [
+        "&a ",
+        "*a",
+        "[",
+        "]",
+        "{",
+        "}",
+        ": ",
+        "- ",
+        "\n",
+        "  ",
+        "\t",
+        "!!int ",
+        "!!float ",
+        "!!binary ",
+        "<<: ",
+        "? ",
+        "'",
+        '"',
+        "#",
+        "---\n",
+        "...",
+        "%YAML 1.1\n",
+        "1e9999",
+        "9999-12-31",
+        "99999999999h",
+        "\x00",
+        "\ud800",
+        "\ufeff",
+        "é",
+        "within: ",
+    ]
+)
+
+
+def _mutated(draw: st.DrawFn) -> str:
+    lines = EN.splitlines(keepends=True)
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["insert", "delete", "cut", "repeat"]))
+        if action == "insert":
+            column = draw(st.integers(0, len(lines[at])))
+            piece = "".join(draw(st.lists(_PIECES | st.text(max_size=5), max_size=4)))
+            lines[at] = lines[at][:column] + piece + lines[at][column:]
+        elif action == "delete":
+            del lines[at]
+        elif action == "cut":
+            lines[at] = lines[at][: draw(st.integers(0, len(lines[at])))]
+        else:
+            lines.insert(at, lines[at])
+    return "".join(lines)
+
+
+_TEXTS = st.one_of(
+    st.composite(_mutated)(),
+    st.lists(_PIECES | st.text(max_size=8), max_size=40).map("".join),
+    st.text(max_size=300),
+)
+
+
+def _check(read: Callable[[], Agreement]) -> None:
+    start = monotonic()
+    try:
+        assert isinstance(read(), Agreement)
+    except AgreementError as exc:
+        problems = exc.problems or [str(exc)]
+        assert all(("line " in p or "revpact.yaml" in p or "byte offset" in p) for p in problems)
+    assert monotonic() - start < 5, "reading took too long"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXTS)
+def test_fuzz_any_text_is_an_agreement_or_problems_naming_the_line(text: str) -> None:
+    _check(lambda: parse_agreement(text, "revpact.yaml"))
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    head=st.integers(0, len(EN.encode())),
+    junk=st.binary(min_size=1, max_size=12),
+)
+def test_fuzz_any_bytes_in_a_file(tmp_path: Path, head: int, junk: bytes) -> None:
+    path = tmp_path / "revpact.yaml"
+    data = EN.encode()
+    path.write_bytes(data[:head] + junk + data[head:])
+    _check(lambda: load_agreement(path))

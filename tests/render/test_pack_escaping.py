@@ -12,7 +12,8 @@ from sqlalchemy import Engine
 from revpact.domain.agreement.model import Agreement
 from revpact.render.pack import format_change, format_figure, render_pack
 from revpact.services.feedback import add_feedback
-from revpact.services.report import monthly_pack, pack_to_json, weekly_pack
+from revpact.services.public.packs import PackPublic
+from revpact.services.report import monthly_pack, weekly_pack
 
 pytestmark = pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
 
@@ -40,7 +41,9 @@ def test_hostile_feedback_is_shown_as_text(hostile: Engine, agreement: Agreement
     pack = weekly_pack(hostile, agreement, week=date(2020, 6, 22), now=NOW)
     assert [f.text for f in pack.feedback.raised] == [HOSTILE]
     assert [f.text for f in pack.feedback.waiting] == [HOSTILE]  # never answered: overdue
-    page = render_pack(pack_to_json(pack), lang="en", fmt="html").decode("utf-8")
+    page = render_pack(PackPublic.of(pack).model_dump(mode="json"), lang="en", fmt="html").decode(
+        "utf-8"
+    )
     assert "<script" not in page.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "overdue" in page
@@ -48,7 +51,7 @@ def test_hostile_feedback_is_shown_as_text(hostile: Engine, agreement: Agreement
 
 def test_a_quiet_period_makes_a_whole_pack(engine: Engine, agreement: Agreement) -> None:
     pack = monthly_pack(engine, agreement, month=date(2020, 3, 1), now=NOW)
-    data = pack_to_json(pack)
+    data = PackPublic.of(pack).model_dump(mode="json")
     assert json.loads(json.dumps(data)) == data  # JSON-ready as it is
     assert data["period"] | {"as_of": None} == {
         "label": "2020-03",

@@ -19,7 +19,8 @@ from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.render.pack import render_pack
 from revpact.services import agreement_versions as av
 from revpact.services.month_close import close_month
-from revpact.services.report import monthly_pack, pack_to_json, weekly_pack
+from revpact.services.public.packs import PackPublic
+from revpact.services.report import monthly_pack, weekly_pack
 
 pytestmark = pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
 
@@ -34,7 +35,9 @@ def pdf_text(data: bytes) -> str:
 def test_a_week_inside_its_month_shows_the_month_in_progress(
     engine: Engine, agreement: Agreement
 ) -> None:
-    pack = pack_to_json(weekly_pack(engine, agreement, week=date(2020, 6, 22), now=NOW))
+    pack = PackPublic.of(
+        weekly_pack(engine, agreement, week=date(2020, 6, 22), now=NOW)
+    ).model_dump(mode="json")
     score = pack["results"]["month_score"]
     assert score["state"] == "in_progress"
     # No revenue row for June (and none is known before June ends): the won deals stand in.
@@ -48,7 +51,9 @@ def test_a_week_inside_its_month_shows_the_month_in_progress(
 
 
 def test_an_ended_month_not_closed_is_awaiting_close(engine: Engine, agreement: Agreement) -> None:
-    pack = pack_to_json(monthly_pack(engine, agreement, month=date(2020, 3, 1), now=NOW))
+    pack = PackPublic.of(
+        monthly_pack(engine, agreement, month=date(2020, 3, 1), now=NOW)
+    ).model_dump(mode="json")
     score = pack["results"]["month_score"]
     assert score["state"] == "awaiting_close" and score["close"]["state"] == "awaiting_close"
     assert pack["results"]["closed_under"] is None and pack["results"]["restatement"] is None
@@ -103,7 +108,9 @@ def restated(engine: Engine, agreement: Agreement, tmp_path: Path) -> Engine:
 def test_the_monthly_pack_shows_its_close_and_pending_restatement(
     restated: Engine, agreement: Agreement
 ) -> None:
-    pack = pack_to_json(monthly_pack(restated, agreement, month=date(2020, 3, 1), now=NOW))
+    pack = PackPublic.of(
+        monthly_pack(restated, agreement, month=date(2020, 3, 1), now=NOW)
+    ).model_dump(mode="json")
     results = pack["results"]
     close = results["month_score"]["close"]
     assert close["state"] == "closed" and close["by"] == CEO
@@ -138,11 +145,15 @@ def test_the_weekly_pack_shows_the_close_of_its_month(
 ) -> None:
     """A week of a closed month shows its close too (its restatement as well); a week of the
     running month shows it in progress."""
-    closed = pack_to_json(weekly_pack(restated, agreement, week=date(2020, 3, 16), now=NOW))
+    closed = PackPublic.of(
+        weekly_pack(restated, agreement, week=date(2020, 3, 16), now=NOW)
+    ).model_dump(mode="json")
     assert closed["results"]["month_score"]["close"]["state"] == "closed"
     english = render_pack(closed, lang="en", fmt="html").decode("utf-8")
     assert "Closed by " in english and 'id="restatement"' in english
     running = datetime(2020, 4, 20, 12, tzinfo=UTC)
-    april = pack_to_json(weekly_pack(restated, agreement, week=date(2020, 4, 13), now=running))
+    april = PackPublic.of(
+        weekly_pack(restated, agreement, week=date(2020, 4, 13), now=running)
+    ).model_dump(mode="json")
     page = render_pack(april, lang="en", fmt="html").decode("utf-8")
     assert 'data-close-state="in_progress"' in page and "In progress." in page

@@ -93,3 +93,34 @@ def test_a_bad_environment_value_is_named() -> None:
         load_settings(env={"REVPACT_ALERTS": "maybe"})
     with pytest.raises(RevpactError, match="no settings file at"):
         load_settings(env={"REVPACT_SETTINGS": "/nonexistent/revpact.toml"})
+
+
+def test_the_dashboard_settings_have_sane_defaults_and_are_read(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    default = load_settings(env={}).dashboard
+    assert default.cookie_secure is False
+    assert (default.session_idle, default.session_lifetime) == (
+        timedelta(hours=8),
+        timedelta(days=7),
+    )
+    path = tmp_path / "revpact.toml"
+    path.write_text(
+        "[dashboard]\ncookie_secure = true\nsession_idle_minutes = 30\nsession_max_hours = 12\n",
+        encoding="utf-8",
+    )
+    read = load_settings(path, env={}).dashboard
+    assert read.cookie_secure is True
+    assert (read.session_idle, read.session_lifetime) == (
+        timedelta(minutes=30),
+        timedelta(hours=12),
+    )
+    forced = load_settings(path, env={"REVPACT_COOKIE_SECURE": "0"}).dashboard
+    assert forced.cookie_secure is False
+    assert load_settings(env={"REVPACT_COOKIE_SECURE": "yes"}).dashboard.cookie_secure is True
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "nan", "inf", "1e300", "2161", "soon"])
+def test_a_bad_session_length_is_refused_naming_it(value: str) -> None:
+    with pytest.raises(RevpactError, match="REVPACT_SESSION_MAX_HOURS"):
+        load_settings(env={"REVPACT_SESSION_MAX_HOURS": value})

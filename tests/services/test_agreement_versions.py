@@ -12,11 +12,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from revpact import services
-from revpact.domain.scoreboard.year import month_to_json
 from revpact.errors import NotFoundError, RefusedError
 from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.ingest.leads.canonical import CANONICAL_COLUMNS
 from revpact.services import agreement_versions as av
+from revpact.services.public.scoreboard import MonthScoreboard
 from revpact.store.tables import APPEND_ONLY
 
 NY = ZoneInfo("America/New_York")
@@ -170,7 +170,9 @@ def test_each_lead_and_month_is_measured_under_the_version_in_force_at_its_start
     assert leads["JUL"].due_at == datetime(2020, 7, 1, 12, tzinfo=NY)
     # The file passed in (still 1 hour) does not matter once versions are in force.
     board = services.year_scoreboard(engine, file_agreement, as_of=as_of)
-    months = {f"{m.month:%Y-%m}": month_to_json(m) for m in board.months}
+    months = {
+        f"{m.month:%Y-%m}": MonthScoreboard.of(m).model_dump(mode="json") for m in board.months
+    }
     assert months["2020-06"]["agreement_version"]["number"] == 1
     assert months["2020-07"]["agreement_version"]["number"] == 2
     assert months["2020-06"]["follow_up"]["breached"] == 1

@@ -12,7 +12,8 @@ from sqlalchemy.exc import DBAPIError
 
 import revpact
 from revpact.domain.clock.calendar import to_us
-from revpact.services.audit import audit_trail, entry_to_json
+from revpact.services.audit import audit_trail
+from revpact.services.public.audit import AuditEntryPublic
 from revpact.store.audit import record_write
 
 T0 = datetime(2020, 9, 1, 9, tzinfo=UTC)
@@ -40,7 +41,7 @@ def test_writes_read_back_in_order_with_their_two_times(engine: Engine) -> None:
     assert [e.action for e in entries] == ["lead.touch.0", "lead.touch.1", "lead.touch.2"]
     assert [e.delay_seconds for e in entries] == [0, 1800, 3600]
     assert [e.late for e in entries] == [False, True, True]
-    as_json = entry_to_json(entries[2])
+    as_json = AuditEntryPublic.of(entries[2]).model_dump(mode="json")
     assert as_json["actor"] == "rep2@company-a.example"
     assert as_json["claimed_at"] == (T0 + timedelta(hours=1)).isoformat()
     assert as_json["detail"] == {"n": 2}

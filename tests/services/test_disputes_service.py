@@ -17,7 +17,6 @@ from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.services import agreement_versions as av
 from revpact.services.disputes import (
     decide,
-    dispute_to_json,
     get_dispute,
     list_disputes,
     name_representative,
@@ -25,6 +24,7 @@ from revpact.services.disputes import (
     record_presentation,
     rehear,
 )
+from revpact.services.public.disputes import DisputePublic
 from revpact.store.audit import audit_rows
 
 NY = ZoneInfo("America/New_York")
@@ -119,7 +119,7 @@ def test_the_whole_procedure(engine: Engine, agreement: Agreement) -> None:
     )
     assert first.stage is DisputeStage.DECIDED and first.current is not None
     assert first.current.decided_by == VP_SALES and first.current.made_by == PANEL
-    payload = dispute_to_json(first)
+    payload = DisputePublic.of(first).model_dump(mode="json")
     assert payload["presentations"][0]["over_by_seconds"] == 300
     assert payload["presentations"][1]["over_by_seconds"] == 0
     assert payload["current_decision"] == first.current.id
@@ -236,7 +236,7 @@ def test_decisions_are_a_chain(engine: Engine, agreement: Agreement) -> None:
             supersedes=second.id,
             at=at("2020-03-04T12:00"),
         )
-    shown = dispute_to_json(get_dispute(engine, dispute_id))
+    shown = DisputePublic.of(get_dispute(engine, dispute_id)).model_dump(mode="json")
     assert [
         (d["id"], d["supersedes"], d["superseded_by"], d["current"]) for d in shown["decisions"]
     ] == [

@@ -17,11 +17,11 @@ from revpact.services.feedback import (
     FeedbackState,
     add_feedback,
     answer_feedback,
-    feedback_to_json,
     get_feedback,
     list_feedback,
     recipient_of,
 )
+from revpact.services.public.feedback import FeedbackPublic
 from revpact.store.audit import audit_rows
 
 NY = ZoneInfo("America/New_York")
@@ -95,7 +95,10 @@ def test_raise_and_answer(engine: Engine, agreement: Agreement) -> None:
         "We filter them now",
         "priya.raman@company-a.example",
     )
-    assert feedback_to_json(answered)["answered_at"] == "2020-11-01T13:59:00+00:00"
+    assert (
+        FeedbackPublic.of(answered).model_dump(mode="json")["answered_at"]
+        == "2020-11-01T13:59:00+00:00"
+    )
 
 
 def test_the_four_states_as_of(engine: Engine, agreement: Agreement) -> None:
@@ -234,7 +237,9 @@ def test_feedback_is_due_within_the_window_after_its_event(
     assert view.raised_at == at("2020-06-08T09:45")
     assert view.due_at == at("2020-06-06T16:10")  # 24 h after the event
     assert view.state is FeedbackState.OVERDUE  # raised after its window had passed
-    assert feedback_to_json(view)["event_at"] == "2020-06-05T20:10:00+00:00"
+    assert (
+        FeedbackPublic.of(view).model_dump(mode="json")["event_at"] == "2020-06-05T20:10:00+00:00"
+    )
     plain = raise_item(engine, agreement, "2020-06-08T10:00")
     shown = get_feedback(engine, plain, as_of=NOW)
     assert shown.event_at == shown.raised_at  # by default, the moment raised

@@ -79,7 +79,7 @@ def test_a_late_touch_that_would_meet_the_due_time_counts_when_recorded(
     assert view.late_entry is not None and view.late_entry.awaiting_approval
     assert view.late_entry.touch_claimed_at == at("10:20")
     assert view.late_entry.touch_by == "webhook:revpact"
-    shown = services.lead_view_to_json(view)["late_entry"]
+    shown = services.LeadPublic.of(view).model_dump(mode="json")["late_entry"]
     assert isinstance(shown, dict) and shown["awaiting_approval"] is True
     summary = services.follow_up_summary(held, agreement, as_of=at("15:00"))
     assert summary.counts[LeadStatus.BREACHED] == 1 and summary.counts[LeadStatus.MET] == 0

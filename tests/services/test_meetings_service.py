@@ -29,6 +29,7 @@ from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.services import agreement_versions as av
 from revpact.services import meetings
 from revpact.services.feedback import FeedbackState, add_feedback, answer_feedback
+from revpact.services.public.meetings import AgendaPublic, ComplianceReportPublic, SchedulePublic
 from revpact.services.scoreboard import elapsed_share
 from revpact.store.audit import audit_rows
 
@@ -364,7 +365,7 @@ def test_compliance_counts_weeks_and_months_around_the_year_end(
     assert len(weekly.missed) == 52 - 4 - 2 and not weekly.pending
     assert monthly.held == ("2020-12",) and len(monthly.missed) == 11
     assert report.missed == len(weekly.missed) + 11
-    shown = meetings.compliance_to_json(report)
+    shown = ComplianceReportPublic.of(report).model_dump(mode="json")
     assert json.loads(json.dumps(shown)) == shown
     assert shown["meetings"][0]["rate"] == str(Decimal(2) / 48)  # type: ignore[index]
 
@@ -419,7 +420,7 @@ def test_a_meeting_counts_only_when_held_as_agreed(
     ]
     assert units["2020-W10"].not_counted == ("2020-03-02: too short: 20 of 30 min",)
     assert units["2020-W11"].not_counted == ("2020-03-09: missing role: marketing leader",)
-    shown = meetings.compliance_to_json(report)["meetings"]
+    shown = ComplianceReportPublic.of(report).model_dump(mode="json")["meetings"]
     assert isinstance(shown, list)
     by_unit = {u["unit"]: u for u in shown[0]["units"]}
     assert by_unit["2020-W10"]["not_counted"] == ["2020-03-02: too short: 20 of 30 min"]
@@ -479,9 +480,8 @@ def test_schedule_lists_upcoming_occurrences(engine: Engine, agreement: Agreemen
     assert len(monthly.attendees) == 11
     late = meetings.schedule(engine, agreement, as_of=datetime(2021, 1, 1, tzinfo=NY))
     assert all(not m.upcoming for m in late.meetings)
-    assert json.loads(json.dumps(meetings.schedule_to_json(found)))["meetings"][0]["upcoming"][0][
-        "skipped"
-    ]
+    shown = json.loads(json.dumps(SchedulePublic.of(found).model_dump(mode="json")))
+    assert shown["meetings"][0]["upcoming"][0]["skipped"]
 
 
 def test_the_calendar_file_follows_the_kind(engine: Engine, agreement: Agreement) -> None:
@@ -617,7 +617,7 @@ def test_weekly_agenda_reviews_the_week_before(
         (date(2020, 2, 1), 60),
     }
 
-    shown = meetings.agenda_to_json(found)
+    shown = AgendaPublic.of(found).model_dump(mode="json")
     assert json.loads(json.dumps(shown)) == shown
     weekly_json = shown["weekly"]
     assert isinstance(weekly_json, dict)

@@ -18,7 +18,6 @@ from revpact import services
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
 from revpact.domain.scoreboard.facts import CycleStats, MonthFacts, RevenueSource
-from revpact.domain.scoreboard.year import month_to_json
 from revpact.errors import RefusedError, RevpactError
 from revpact.services.month_close import close_month, may_close, reopen_month
 from revpact.services.month_facts import closed_facts, live_month_facts
@@ -32,9 +31,10 @@ from revpact.services.month_states import (
     CloseState,
     close_blocks,
     month_states,
-    restatement_to_json,
     restatements,
 )
+from revpact.services.public.months import RestatementPublic
+from revpact.services.public.scoreboard import MonthScoreboard
 from revpact.services.scoreboard import year_scoreboard
 from revpact.store.audit import audit_rows
 
@@ -98,7 +98,7 @@ def _close(engine: Engine, agreement: Agreement, month: str = "2020-01", **kw: A
 
 def _january_json(engine: Engine, agreement: Agreement, at: datetime) -> dict[str, Any]:
     board = year_scoreboard(engine, agreement, as_of=at, require_close=False)
-    return month_to_json(board.months[0])
+    return MonthScoreboard.of(board.months[0]).model_dump(mode="json")
 
 
 # --- the facts' JSON ----------------------------------------------------------------------------
@@ -180,7 +180,7 @@ def test_late_data_does_not_change_a_closed_month_it_shows_as_a_restatement(
     assert changes["proposals_won"] == (1, 2)
     assert changes["won_cycle.count"] == (1, 2)
     assert "revenue" not in changes  # January's revenue is its recognised row, unchanged
-    as_json = restatement_to_json(found)
+    as_json = RestatementPublic.of(found).model_dump(mode="json")
     assert {"figure": "proposals_won", "old": 1, "new": 2} in as_json["changes"]
     assert [(r["table"], r["key"]) for r in as_json["rows"]] == [("deals", "D2")]
     assert as_json["rows"][0]["recorded_at"] == late.isoformat()

@@ -436,7 +436,7 @@ def test_follow_up_summary(engine: Engine, agreement: Agreement, leads_csv: Path
 def test_json_twins(engine: Engine, agreement: Agreement, leads_csv: Path) -> None:
     services.import_leads(engine, agreement, leads_csv)
     views = {v.lead_id: v for v in services.list_leads(engine, agreement, as_of=AS_OF)}
-    assert services.lead_view_to_json(views["A3"]) == {
+    assert services.LeadPublic.of(views["A3"]).model_dump(mode="json") == {
         "lead_id": "A3",
         "lead_type": "internet_sales_ready",
         "stage": "late",
@@ -451,9 +451,11 @@ def test_json_twins(engine: Engine, agreement: Agreement, leads_csv: Path) -> No
         "agreement_version": None,  # no version published: the file governs
         "late_entry": None,  # nothing was recorded late
     }
-    excluded = services.lead_view_to_json(views["A6"])
+    excluded = services.LeadPublic.of(views["A6"]).model_dump(mode="json")
     assert excluded["due_at"] is None and excluded["response_business_seconds"] is None
-    summary = services.summary_to_json(services.follow_up_summary(engine, agreement, as_of=AS_OF))
+    summary = services.FollowUpSummaryPublic.of(
+        services.follow_up_summary(engine, agreement, as_of=AS_OF)
+    ).model_dump(mode="json")
     assert summary["counts"] == {
         "excluded": 3, "met": 3, "breached": 2, "at_risk": 1, "open": 2,
     }  # fmt: skip

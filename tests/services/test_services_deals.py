@@ -20,11 +20,11 @@ from revpact.errors import InputError
 from revpact.ingest.deals import DEAL_COLUMNS
 from revpact.services.deals import (
     RevenueSource,
-    deal_month_to_json,
     import_deals,
     import_revenue,
     monthly_facts,
 )
+from revpact.services.public.deals import DealMonthPublic
 from revpact.store import open_store
 from revpact.store.db import SCHEMA_HEAD
 
@@ -167,7 +167,7 @@ def test_monthly_facts_in_new_york_time(
     assert (july.deals_won, july.revenue, july.proposals_won) == (1, Decimal("0.20"), 1)
     assert july.leads == 0 and may.leads_by_type["webinar"] == 1
     assert may.median_cycle_seconds is None and may.revenue == Decimal("0.00")
-    assert deal_month_to_json(june)["revenue"] == "1500.10"
+    assert DealMonthPublic.of(june).model_dump(mode="json")["revenue"] == "1500.10"
 
 
 def test_recognised_revenue_wins_over_won_deals(

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -23,16 +24,23 @@ from revpact.domain.scoreboard.facts import cents
 from revpact.domain.scoreboard.year import (
     GoalStatus,
     MonthFacts,
+    MonthScore,
     MonthState,
     RevenueSource,
-    month_to_json,
     trajectory_target,
 )
 from revpact.errors import RevpactError
 from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.services import scoreboard as scoreboard_service
+from revpact.services.public.scoreboard import MonthScoreboard
 
 CloseMonths = Callable[..., object]  # the close_months fixture (tests/conftest.py)
+
+
+def shown(score: MonthScore) -> dict[str, Any]:
+    """The month as revpact sends it."""
+    return MonthScoreboard.of(score).model_dump(mode="json")
+
 
 LEADS = """\
 lead_id,lead_type,stage,requested_follow_up,created_at,notified_at,first_touch_at,owner
@@ -105,9 +113,9 @@ def test_the_month_in_progress_is_month_to_date_and_counts_for_nothing(
     assert feb.shared_goals.missed == ()
     assert feb.escalation == replace(jan.escalation, entered=False, actions=())
     assert feb.escalation.level == 30 and not feb.reward.earned
-    assert month_to_json(feb)["state"] == "in_progress"
-    assert month_to_json(feb)["shared_goals"]["met"] is None  # no verdict while it runs
-    assert month_to_json(jan)["shared_goals"]["met"] is False
+    assert shown(feb)["state"] == "in_progress"
+    assert shown(feb)["shared_goals"]["met"] is None  # no verdict while it runs
+    assert shown(jan)["shared_goals"]["met"] is False
 
 
 def test_as_of_is_truncation(loaded: Engine, agreement: Agreement) -> None:
@@ -214,7 +222,7 @@ def test_an_amendment_changes_only_the_months_that_start_after_it(
     def months() -> dict[str, dict[str, object]]:
         # every month scored as if closed, so that the verdicts are compared too
         board = services.year_scoreboard(loaded, agreement, as_of=as_of, require_close=False)
-        return {f"{m.month:%Y-%m}": month_to_json(m) for m in board.months}
+        return {f"{m.month:%Y-%m}": shown(m) for m in board.months}
 
     publish_and_sign(source, datetime(2019, 12, 1, tzinfo=UTC))
     before = months()
@@ -252,7 +260,7 @@ def test_recognised_only_leaves_a_month_without_a_row_unknown(
     assert not jan.revenue.fallback and jan.revenue.months_unknown == 1
     assert dict(jan.shared_goals.statuses)[SharedGoal.REVENUE_TRAJECTORY] is GoalStatus.NO_DATA
     assert feb.revenue.actual == Decimal(1000000) and feb.revenue.ytd == Decimal(1000000)
-    assert month_to_json(jan)["revenue"]["actual"] is None
+    assert shown(jan)["revenue"]["actual"] is None
 
 
 def test_with_close_required_only_closed_months_count_and_keep_their_frozen_facts(

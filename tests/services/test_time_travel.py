@@ -23,18 +23,18 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
 from revpact.domain.agreement.model import Agreement
-from revpact.domain.scoreboard.year import year_to_json
 from revpact.services import (
+    FollowUpSummaryPublic,
+    LeadPublic,
     follow_up_summary,
     import_deals,
     import_leads,
     import_revenue,
     lead_queue,
-    lead_view_to_json,
     list_leads,
-    summary_to_json,
     year_scoreboard,
 )
+from revpact.services.public.scoreboard import YearScoreboardPublic
 from revpact.store.db import open_store
 from revpact.store.revision import bump_revision
 
@@ -248,10 +248,20 @@ def load(engine: Engine, agreement: Agreement, history: History) -> None:
 def figures(engine: Engine, agreement: Agreement, as_of: datetime) -> dict[str, Any]:
     """Every figure revpact shows of the follow-up and the scoreboard, as of ``as_of``."""
     return {
-        "summary": summary_to_json(follow_up_summary(engine, agreement, as_of=as_of)),
-        "leads": [lead_view_to_json(v) for v in list_leads(engine, agreement, as_of=as_of)],
-        "queue": [lead_view_to_json(v) for v in lead_queue(engine, agreement, as_of=as_of)],
-        "scoreboard": year_to_json(year_scoreboard(engine, agreement, as_of=as_of)),
+        "summary": FollowUpSummaryPublic.of(
+            follow_up_summary(engine, agreement, as_of=as_of)
+        ).model_dump(mode="json"),
+        "leads": [
+            LeadPublic.of(v).model_dump(mode="json")
+            for v in list_leads(engine, agreement, as_of=as_of)
+        ],
+        "queue": [
+            LeadPublic.of(v).model_dump(mode="json")
+            for v in lead_queue(engine, agreement, as_of=as_of)
+        ],
+        "scoreboard": YearScoreboardPublic.of(
+            year_scoreboard(engine, agreement, as_of=as_of)
+        ).model_dump(mode="json"),
     }
 
 

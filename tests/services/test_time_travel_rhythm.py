@@ -36,17 +36,14 @@ from revpact.services.accountability import (
     complete_action,
     correct_reward,
     escalation_status,
-    escalation_to_json,
     file_swat_report,
     list_actions,
     reward_status,
-    reward_status_to_json,
     swat_status,
     sync_escalation,
 )
 from revpact.services.disputes import (
     decide,
-    dispute_to_json,
     get_dispute,
     list_disputes,
     name_representative,
@@ -54,15 +51,17 @@ from revpact.services.disputes import (
     record_presentation,
     rehear,
 )
-from revpact.services.feedback import add_feedback, answer_feedback, feedback_to_json, list_feedback
+from revpact.services.feedback import add_feedback, answer_feedback, list_feedback
 from revpact.services.meetings import (
     compliance_report,
-    compliance_to_json,
     list_records,
     record_meeting,
-    record_to_json,
 )
 from revpact.services.month_close import close_month
+from revpact.services.public.accountability import EscalationPublic, RewardStatusPublic
+from revpact.services.public.disputes import DisputePublic
+from revpact.services.public.feedback import FeedbackPublic
+from revpact.services.public.meetings import ComplianceReportPublic, MeetingRecordPublic
 from revpact.store.db import open_store
 
 START = datetime(2020, 1, 1, 5, tzinfo=UTC)  # midnight in New York, the period's first moment
@@ -493,18 +492,20 @@ def figures(engine: Engine, agreement: Agreement, as_of: datetime) -> dict[str, 
     escalation = escalation_status(engine, agreement, as_of=as_of)
     return {
         "feedback": items,
-        "feedback_json": [feedback_to_json(item) for item in items],
+        "feedback_json": [FeedbackPublic.of(item).model_dump(mode="json") for item in items],
         "compliance": report,
-        "compliance_json": compliance_to_json(report),
-        "compliance_since_first_json": compliance_to_json(since_first),
-        "records_json": [record_to_json(r) for r in records],
+        "compliance_json": ComplianceReportPublic.of(report).model_dump(mode="json"),
+        "compliance_since_first_json": ComplianceReportPublic.of(since_first).model_dump(
+            mode="json"
+        ),
+        "records_json": [MeetingRecordPublic.of(r).model_dump(mode="json") for r in records],
         "disputes": argued,
-        "disputes_json": [dispute_to_json(d) for d in argued],
+        "disputes_json": [DisputePublic.of(d).model_dump(mode="json") for d in argued],
         "each_dispute": [get_dispute(engine, d.id, as_of=as_of) for d in argued],
         "rewards": rewards,
-        "rewards_json": reward_status_to_json(rewards),
+        "rewards_json": RewardStatusPublic.of(rewards).model_dump(mode="json"),
         "escalation": escalation,
-        "escalation_json": escalation_to_json(escalation),
+        "escalation_json": EscalationPublic.of(escalation).model_dump(mode="json"),
     }
 
 

@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 from test_time_travel import LEAD_TYPES, OWNERS, STAGES, Deal, History, Lead, load, truncated
 
 from revpact.domain.agreement.model import Agreement
-from revpact.services.report import MovesPart, pack_to_json, weekly_pack
+from revpact.services.public.packs import PackPublic
+from revpact.services.report import MovesPart, weekly_pack
 from revpact.store.db import open_store
 
 PREVIOUS = date(2020, 3, 2)  # a Monday: the week before the pack's
@@ -135,7 +136,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, E
 
 
 def _pack(engine: Engine, agreement: Agreement, now: datetime) -> dict[str, Any]:
-    return pack_to_json(weekly_pack(engine, agreement, week=WEEK, now=now))
+    return PackPublic.of(weekly_pack(engine, agreement, week=WEEK, now=now)).model_dump(mode="json")
 
 
 @settings(

@@ -14,6 +14,7 @@ from revpact.errors import RevpactError
 from revpact.services.agreement_source import (
     company_a_template,
     parse_agreement,
+    read_agreement_text,
     validation_problems,
 )
 
@@ -59,10 +60,7 @@ def init(
 def validate(path: PathArgument = None) -> None:
     """Check the agreement file; every problem names its field and line."""
     target = agreement_path(path)
-    try:
-        text = target.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RevpactError(f"{target}: cannot be read ({exc.strerror})") from None
+    text = read_agreement_text(target)
     problems = validation_problems(text, str(target))
     if problems:
         err_console.print(

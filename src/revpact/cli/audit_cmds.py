@@ -22,7 +22,8 @@ from revpact.cli.common import (
     read_option_moment,
     store,
 )
-from revpact.services.audit import audit_trail, entry_to_json
+from revpact.services.audit import audit_trail
+from revpact.services.public.audit import AuditEntryPublic
 
 __all__ = ["register"]
 
@@ -59,7 +60,8 @@ def audit(
     start = None if since is None else read_option_moment(since, spec)
     entries = audit_trail(store(db), since=start, action=action)
     if as_json:
-        typer.echo(json.dumps([entry_to_json(e) for e in entries], indent=2))
+        shown = [AuditEntryPublic.of(e).model_dump(mode="json") for e in entries]
+        typer.echo(json.dumps(shown, indent=2))
         return
     zone = spec.calendar.timezone
     table = Table(

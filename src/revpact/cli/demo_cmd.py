@@ -29,7 +29,6 @@ from revpact.demo.rhythm import record_demo_rhythm
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import from_us
 from revpact.domain.clock.sla import LeadStatus
-from revpact.domain.scoreboard.year import month_to_json
 from revpact.errors import RevpactError
 from revpact.render import render_agreement
 from revpact.services import agreement_versions, disputes, feedback, meetings
@@ -37,6 +36,7 @@ from revpact.services.agreement_source import company_a_template, parse_agreemen
 from revpact.services.database import open_database
 from revpact.services.feedback import FeedbackState
 from revpact.services.month_states import restatements
+from revpact.services.public.scoreboard import MonthScoreboard
 from revpact.services.signature_pages import signature_page
 
 __all__ = ["register"]
@@ -53,9 +53,16 @@ def demo(
     the follow-up and month-by-month scoreboards."""
     if lang not in ("en", "pl"):
         raise RevpactError(f'--lang "{lang}" is not offered; choose en or pl')
-    directory.mkdir(parents=True, exist_ok=True)
     agreement_file = directory / "revpact.yaml"
-    agreement_file.write_text(company_a_template("pl" if lang == "pl" else "en"), encoding="utf-8")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        agreement_file.write_text(
+            company_a_template("pl" if lang == "pl" else "en"), encoding="utf-8"
+        )
+    except OSError as exc:
+        raise RevpactError(
+            f'--dir "{directory}": cannot write the demo there ({exc.strerror or exc})'
+        ) from None
     agreement = parse_agreement(agreement_file.read_text(encoding="utf-8"), str(agreement_file))
 
     database = directory / "revpact.db"
@@ -145,7 +152,9 @@ def demo(
 def _first_half(engine: Engine, agreement: Agreement) -> list[dict[str, object]]:
     """January to June as the scoreboard shows them at the demo's moment (JSON)."""
     board = services.year_scoreboard(engine, agreement, as_of=DEMO_AS_OF, require_close=False)
-    return [month_to_json(m) for m in board.months if m.month.month <= 6]
+    return [
+        MonthScoreboard.of(m).model_dump(mode="json") for m in board.months if m.month.month <= 6
+    ]
 
 
 def _versions(engine: Engine, agreement_file: Path, lang: str) -> Agreement:

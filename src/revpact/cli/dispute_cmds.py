@@ -31,7 +31,6 @@ from revpact.domain.disputes import DisputeStage
 from revpact.services.disputes import (
     Dispute,
     decide,
-    dispute_to_json,
     get_dispute,
     list_disputes,
     name_representative,
@@ -39,6 +38,7 @@ from revpact.services.disputes import (
     record_presentation,
     rehear,
 )
+from revpact.services.public.disputes import DisputeListPublic, DisputePublic
 
 __all__ = ["app"]
 
@@ -282,7 +282,7 @@ def list_(
     spec = load(agreement)
     found = list_disputes(store(db), as_of=parse_as_of(as_of, spec, now))
     if as_json:
-        payload = {"disputes": [dispute_to_json(d) for d in found]}
+        payload = DisputeListPublic.of(found).model_dump(mode="json")
         typer.echo(json.dumps(payload, indent=1, ensure_ascii=False))
         return
     zone = spec.calendar.timezone
@@ -319,7 +319,9 @@ def show(
     spec = load(agreement)
     d = get_dispute(store(db), dispute_id, as_of=parse_as_of(as_of, spec, now))
     if as_json:
-        typer.echo(json.dumps(dispute_to_json(d), indent=1, ensure_ascii=False))
+        typer.echo(
+            json.dumps(DisputePublic.of(d).model_dump(mode="json"), indent=1, ensure_ascii=False)
+        )
         return
     zone = spec.calendar.timezone
     box_s = d.terms.presentation_seconds

@@ -48,7 +48,9 @@ def status(
     moment = parse_as_of(as_of, spec, now)
     state = services.escalation_status(store(db), spec, as_of=moment)
     if as_json:
-        typer.echo(json.dumps(services.escalation_to_json(state), indent=1))
+        typer.echo(
+            json.dumps(services.EscalationPublic.of(state).model_dump(mode="json"), indent=1)
+        )
         return
     since = f" since {state.since:%Y-%m}" if state.since else ""
     level = f"{state.level}-day level{since}" if state.level else "no escalation"

@@ -33,10 +33,10 @@ from revpact.services.feedback import (
     FeedbackView,
     add_feedback,
     answer_feedback,
-    feedback_to_json,
     get_feedback,
     list_feedback,
 )
+from revpact.services.public.feedback import FeedbackListPublic, FeedbackPublic
 
 __all__ = ["AtOption", "app", "parse_at"]
 
@@ -185,7 +185,7 @@ def list_(
     moment = parse_as_of(as_of, spec, now)
     views = list_feedback(store(db), as_of=moment, states=state or None)
     if as_json:
-        payload = {"as_of": moment.isoformat(), "feedback": [feedback_to_json(v) for v in views]}
+        payload = FeedbackListPublic.of(moment, views).model_dump(mode="json")
         typer.echo(json.dumps(payload, indent=1, ensure_ascii=False))
         return
     zone = spec.calendar.timezone
@@ -231,7 +231,11 @@ def show(
     engine = store(db)
     view = get_feedback(engine, feedback_id, as_of=parse_as_of(as_of, spec, now))
     if as_json:
-        typer.echo(json.dumps(feedback_to_json(view), indent=1, ensure_ascii=False))
+        typer.echo(
+            json.dumps(
+                FeedbackPublic.of(view).model_dump(mode="json"), indent=1, ensure_ascii=False
+            )
+        )
         return
     zone = spec.calendar.timezone
     style = "%Y-%m-%d %H:%M %Z"

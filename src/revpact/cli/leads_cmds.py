@@ -36,11 +36,11 @@ from revpact.cli.scoreboard_view import month_table, year_table
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.sla import LeadStatus
 from revpact.domain.scoreboard.facts import month_end
-from revpact.domain.scoreboard.trend import trend, trend_to_json
-from revpact.domain.scoreboard.year import month_to_json, year_to_json
+from revpact.domain.scoreboard.trend import trend
 from revpact.errors import RevpactError
 from revpact.services.late_entries import approve_touch, check_approver
-from revpact.services.month_states import close_blocks, with_closes
+from revpact.services.month_states import close_blocks
+from revpact.services.public.scoreboard_closes import MonthDetailPublic, ScoreboardPublic
 
 __all__ = ["lead_table", "register", "render_summary"]
 
@@ -97,7 +97,8 @@ def leads(
     engine, wanted = store(db), _status(status)
     if as_json:
         views = services.list_leads(engine, spec, as_of=moment, status=wanted, owner=owner)
-        typer.echo(json.dumps([services.lead_view_to_json(v) for v in views], indent=1))
+        payload = [services.LeadPublic.of(v).model_dump(mode="json") for v in views]
+        typer.echo(json.dumps(payload, indent=1))
         return
     bound = None if limit <= 0 else limit + 1  # one more tells whether there are more
     views = services.list_leads(engine, spec, as_of=moment, status=wanted, owner=owner, limit=bound)
@@ -224,7 +225,8 @@ def status(
     moment = parse_as_of(as_of, spec, common.now())
     summary = services.follow_up_summary(store(db), spec, as_of=moment)
     if as_json:
-        typer.echo(json.dumps(services.summary_to_json(summary), indent=1))
+        payload = services.FollowUpSummaryPublic.of(summary).model_dump(mode="json")
+        typer.echo(json.dumps(payload, indent=1))
         return
     render_summary(spec, summary)
 
@@ -262,17 +264,15 @@ def _scoreboard(
         score = board.months[at]
         change = trend(board.months[at - 1] if at else None, score)
         if as_json:
-            close = closes.get(f"{first:%Y-%m}")
-            as_dict = {**month_to_json(score), "trend": trend_to_json(change), "close": close}
-            typer.echo(json.dumps(as_dict, indent=1))
+            detail = MonthDetailPublic.of(score, change, closes)
+            typer.echo(json.dumps(detail.model_dump(mode="json"), indent=1))
         else:
             console.print(month_table(spec, score, change))
             console.print(close_line(closes.get(f"{first:%Y-%m}"), spec), highlight=False)
         return
     if as_json:
-        typer.echo(
-            json.dumps(with_closes(engine, spec, year_to_json(board), as_of=moment), indent=1)
-        )
+        scored = ScoreboardPublic.of(board, closes)
+        typer.echo(json.dumps(scored.model_dump(mode="json"), indent=1))
     else:
         console.print(year_table(spec, board))
 

@@ -34,6 +34,7 @@ from revpact.domain.clock.durations import format_duration
 from revpact.domain.meetings import UnitState, notes_template, the_meeting
 from revpact.errors import RevpactError
 from revpact.services import meetings as service
+from revpact.services.public import meetings as pub
 
 __all__ = ["app", "print_agenda"]
 
@@ -51,10 +52,7 @@ KindOption = Annotated[
         show_default=False,
     ),
 ]
-OneKindOption = Annotated[
-    str,
-    typer.Option("--kind", help="weekly, monthly or a meeting id."),
-]
+OneKindOption = Annotated[str, typer.Option("--kind", help="weekly, monthly or a meeting id.")]
 
 
 def _moment(value: str, spec: Agreement, option: str) -> datetime:
@@ -115,7 +113,7 @@ def schedule(
         return
     found = service.schedule(engine, spec, as_of=moment, kind=kind, count=count)
     if as_json:
-        typer.echo(json.dumps(service.schedule_to_json(found), indent=1))
+        typer.echo(json.dumps(pub.SchedulePublic.of(found).model_dump(mode="json"), indent=1))
         return
     upcoming = found.upcoming(count)
     for m in found.meetings:
@@ -241,7 +239,7 @@ def list_held(
     spec = load(agreement)
     found = service.list_records(store(db), kind=kind, current_only=not show_all)
     if as_json:
-        typer.echo(json.dumps({"records": [service.record_to_json(r) for r in found]}, indent=1))
+        typer.echo(json.dumps(pub.MeetingRecordsPublic.of(found).model_dump(mode="json"), indent=1))
         return
     if not found:
         console.print("No meetings recorded yet; `revpact meetings record` records one.")
@@ -317,7 +315,9 @@ def compliance(
         store(db), spec, as_of=moment, kind=kind, from_first_record=from_first_record
     )
     if as_json:
-        typer.echo(json.dumps(service.compliance_to_json(report), indent=1))
+        typer.echo(
+            json.dumps(pub.ComplianceReportPublic.of(report).model_dump(mode="json"), indent=1)
+        )
         return
     table = Table(
         title=f"Meeting rhythm as of {fmt_time(moment, report.timezone)} ({report.version})",
@@ -374,7 +374,7 @@ def agenda(
     moment = parse_as_of(as_of, spec, now)
     found = service.next_agenda(store(db), spec, kind=kind, as_of=moment)
     if as_json:
-        typer.echo(json.dumps(service.agenda_to_json(found), indent=1))
+        typer.echo(json.dumps(pub.AgendaPublic.of(found).model_dump(mode="json"), indent=1))
         return
     print_agenda(found, spec.currency)
 

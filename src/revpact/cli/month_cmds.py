@@ -33,10 +33,9 @@ from revpact.services.month_states import (
     CloseState,
     Restatement,
     month_states,
-    month_status_to_json,
-    restatement_to_json,
     restatements,
 )
+from revpact.services.public.months import MonthStatusPublic, RestatementPublic
 
 __all__ = ["app", "close_line"]
 
@@ -148,7 +147,9 @@ def list_months(
     moment = parse_as_of(as_of, spec, now)
     states = month_states(store(db), spec, as_of_us=to_us(moment))
     if as_json:
-        typer.echo(json.dumps([month_status_to_json(s) for s in states], indent=1))
+        typer.echo(
+            json.dumps([MonthStatusPublic.of(s).model_dump(mode="json") for s in states], indent=1)
+        )
         return
     zone = spec.calendar.timezone
     table = Table(
@@ -196,7 +197,9 @@ def list_restatements(
     spec = load(agreement)
     found = restatements(store(db), spec, now=parse_as_of(as_of, spec, now))
     if as_json:
-        typer.echo(json.dumps([restatement_to_json(r) for r in found], indent=1))
+        typer.echo(
+            json.dumps([RestatementPublic.of(r).model_dump(mode="json") for r in found], indent=1)
+        )
         return
     if not found:
         console.print("No restatements: every closed month matches its data.")

@@ -13,10 +13,10 @@ from revpact.cli import common
 from revpact.cli.common import AgreementOption, DbOption, console, friendly, load, store
 from revpact.errors import RevpactError
 from revpact.render.texts import LANGUAGES
+from revpact.services.public.packs import PackPublic
 from revpact.services.report import (
     MeetingPack,
     monthly_pack,
-    pack_to_json,
     parse_pack_month,
     parse_pack_week,
     weekly_pack,
@@ -62,7 +62,7 @@ def _checked(lang: str | None, fmt: str, default_lang: str) -> tuple[str, str]:
 
 
 def _write(pack: MeetingPack, lang: str, fmt: str, out: Path | None) -> None:
-    data = pack_to_json(pack)
+    data = PackPublic.of(pack).model_dump(mode="json")
     if fmt == "json":
         body = (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
     else:

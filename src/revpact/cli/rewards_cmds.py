@@ -68,7 +68,9 @@ def status(
     spec = load(agreement)
     state = services.reward_status(store(db), spec, as_of=parse_as_of(as_of, spec, now))
     if as_json:
-        typer.echo(json.dumps(services.reward_status_to_json(state), indent=1))
+        typer.echo(
+            json.dumps(services.RewardStatusPublic.of(state).model_dump(mode="json"), indent=1)
+        )
         return
     zone = spec.calendar.timezone
     if state.months:

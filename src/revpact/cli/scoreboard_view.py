@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from revpact.domain.agreement.model import Agreement
+from revpact.domain.scoreboard.goals import MONTHLY_GOALS, Goal, GoalUnit
 from revpact.domain.scoreboard.trend import Trend
 from revpact.domain.scoreboard.year import MonthScore, MonthState, RevenueScore, YearScoreboard
 
@@ -107,6 +108,64 @@ def _change(value: Decimal | None, kind: str, *, lower_is_better: bool = False) 
     return f"[green]{text}[/]" if better else f"[red]{text}[/]"
 
 
+_CHANGE_KIND = {GoalUnit.MONEY: "money", GoalUnit.RATIO: "pct", GoalUnit.DAYS: "days"}
+
+
+def _figure(unit: GoalUnit, value: Decimal | None, currency: str) -> str:
+    match unit:
+        case GoalUnit.MONEY:
+            return _money(value, currency)
+        case GoalUnit.RATIO:
+            return _pct(value)
+        case GoalUnit.DAYS:
+            return _days(value)
+        case _:
+            assert_never(unit)
+
+
+def _goal_rows(table: Table, goal: Goal, spec: Agreement, score: MonthScore, change: Trend) -> None:
+    """A goal's row of the month table, and the rows that detail it."""
+    cur, st = spec.currency, score.state
+    reached, target, met = goal.figures(score)
+    label, shown = goal.short, _figure(goal.unit, reached, cur)
+    if goal.unit is GoalUnit.MONEY and st is MonthState.IN_PROGRESS:
+        label += " (pro-rated target)"
+    if goal.key == "revenue":
+        shown = _revenue(score.revenue, shown)
+    if goal.key == "follow_up":
+        label += f" ({score.follow_up.met:,} met, {score.follow_up.breached:,} breached)"
+    table.add_row(
+        label,
+        shown,
+        _figure(goal.unit, target, cur),
+        _verdict(met, st),
+        _change(
+            getattr(change, goal.trend),
+            _CHANGE_KIND[goal.unit],
+            lower_is_better=goal.lower_is_better,
+        ),
+    )
+    if goal.key == "revenue":
+        r = score.revenue
+        ytd = _money(r.ytd, cur) + (FALLBACK_MARK if r.fallback_months else "")
+        table.add_row("revenue year to date", ytd, _money(r.ytd_target, cur), "")
+        table.add_row(
+            "required per remaining month", _money(r.required_per_remaining_month, cur), "", ""
+        )
+        table.add_row("projected year end", _money(r.projected_year_end, cur), "", "")
+        goals = score.goals
+        for name, verdict in (
+            ("Goal 1", goals.goal1),
+            ("Goal 2", goals.goal2),
+            ("Goal 3", goals.goal3),
+        ):
+            table.add_row(name, "", "", _verdict(verdict.met))
+    if goal.key == "lead_value":
+        for item in score.lead_value.by_type:
+            label = f"  {escape(item.lead_type)} ({item.count:,})"
+            table.add_row(label, _money(item.value, cur), "", "")
+
+
 def month_table(spec: Agreement, score: MonthScore, change: Trend) -> Table:
     """Every goal of one month: actual, target, met or missed, and the change since last month."""
     cur = spec.currency
@@ -126,63 +185,9 @@ def month_table(spec: Agreement, score: MonthScore, change: Trend) -> Table:
     )
     for column in ("goal", "actual", "target", "", "vs last month"):
         table.add_column(column, justify="left" if column == "goal" else "right")
-    r, st = score.revenue, score.state
-    table.add_row(
-        "revenue" + (" (pro-rated target)" if st is MonthState.IN_PROGRESS else ""),
-        _revenue(r, _money(r.actual, cur)),
-        _money(r.target, cur),
-        _verdict(r.met, st),
-        _change(change.revenue, "money"),
-    )
-    ytd = _money(r.ytd, cur) + (FALLBACK_MARK if r.fallback_months else "")
-    table.add_row("revenue year to date", ytd, _money(r.ytd_target, cur), "")
-    table.add_row(
-        "required per remaining month", _money(r.required_per_remaining_month, cur), "", ""
-    )
-    table.add_row("projected year end", _money(r.projected_year_end, cur), "", "")
-    goals = score.goals
-    for name, verdict in (
-        ("Goal 1", goals.goal1),
-        ("Goal 2", goals.goal2),
-        ("Goal 3", goals.goal3),
-    ):
-        table.add_row(name, "", "", _verdict(verdict.met))
-    lv = score.lead_value
-    table.add_row(
-        "lead value" + (" (pro-rated target)" if st is MonthState.IN_PROGRESS else ""),
-        _money(lv.actual, cur),
-        _money(lv.target, cur),
-        _verdict(lv.met, st),
-        _change(change.lead_value, "money"),
-    )
-    for item in lv.by_type:
-        label = f"  {escape(item.lead_type)} ({item.count:,})"
-        table.add_row(label, _money(item.value, cur), "", "")
-    fu = score.follow_up
-    table.add_row(
-        f"follow-up compliance ({fu.met:,} met, {fu.breached:,} breached)",
-        _pct(fu.compliance),
-        _pct(fu.target),
-        _verdict(fu.met_goal, st),
-        _change(change.follow_up_compliance, "pct"),
-    )
-    cr = score.close_rate
-    table.add_row(
-        "close rate",
-        _pct(cr.actual),
-        _pct(cr.target),
-        _verdict(cr.met, st),
-        _change(change.close_rate, "pct"),
-    )
-    cy = score.sales_cycle
-    table.add_row(
-        "sales cycle (mean)",
-        _days(cy.actual),
-        _days(cy.target),
-        _verdict(cy.met, st),
-        _change(change.sales_cycle_days, "days", lower_is_better=True),
-    )
-    table.add_row("shared goals", "", "", _verdict(score.shared_goals.met, st))
+    for goal in MONTHLY_GOALS:
+        _goal_rows(table, goal, spec, score, change)
+    table.add_row("shared goals", "", "", _verdict(score.shared_goals.met, score.state))
     esc = score.escalation
     since = "" if esc.since is None else f"since {esc.since:%Y-%m}"
     counted = "" if not score.provisional else "[yellow]not counted yet[/]"
@@ -230,23 +235,24 @@ def year_table(spec: Agreement, board: YearScoreboard) -> Table:
         pad_edge=False,
         header_style="bold underline",
     )
-    for column in (
-        "month", "revenue", "target", "leads", "follow-up", "close", "cycle",
-        "shared", "level", "reward",
-    ):  # fmt: skip
+    columns = ["month"]
+    for goal in MONTHLY_GOALS:
+        columns += [goal.column, "target"] if goal.key == "revenue" else [goal.column]
+    for column in (*columns, "shared", "level", "reward"):
         table.add_column(column, justify="left" if column == "month" else "right", no_wrap=True)
     for s in board.months:
-        actual = s.revenue.actual
-        table.add_row(
-            f"{s.month:%Y-%m}",
-            "—" if actual is None else _revenue(s.revenue, _k(actual)),
-            _k(s.revenue.target),
-            _k(s.lead_value.actual),
-            _pct(s.follow_up.compliance),
-            _pct(s.close_rate.actual),
-            _days(s.sales_cycle.actual),
-            _shared(s),
-            str(s.escalation.level or "—"),
-            f"{s.reward.amount:,.0f}",
-        )
+        cells = [f"{s.month:%Y-%m}"]
+        for goal in MONTHLY_GOALS:
+            reached, target, _ = goal.figures(s)
+            if goal.unit is not GoalUnit.MONEY:
+                cells.append(_figure(goal.unit, reached, spec.currency))
+            elif reached is None:
+                cells.append("—")
+            else:
+                cells.append(
+                    _revenue(s.revenue, _k(reached)) if goal.key == "revenue" else _k(reached)
+                )
+            if goal.key == "revenue":
+                cells.append(_k(target))
+        table.add_row(*cells, _shared(s), str(s.escalation.level or "—"), f"{s.reward.amount:,.0f}")
     return table

@@ -22,9 +22,12 @@ from revpact.cli.common import (
     load,
     store,
 )
+from revpact.cli.listening import MAX_PORT, check_listening
+from revpact.cli.workers import MAX_WORKERS, check_workers, run_workers
 from revpact.domain.roles import Role
 from revpact.server.settings import load_settings
-from revpact.services.tokens import create_token, list_tokens, revoke_token, token_info_to_json
+from revpact.services.public.tokens import NewTokenPublic, TokenPublic
+from revpact.services.tokens import create_token, list_tokens, revoke_token
 
 __all__ = ["register", "token_app"]
 
@@ -43,14 +46,28 @@ SettingsOption = Annotated[
     ),
 ]
 
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        min=1,
+        max=MAX_WORKERS,
+        help="Server processes sharing the port (more than 1 needs PostgreSQL).",
+    ),
+]
+
 
 @friendly
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int,
+        typer.Option("--port", min=1, max=MAX_PORT, help=f"Port to listen on (1-{MAX_PORT})."),
+    ] = 8000,
     agreement: AgreementOption = None,
     db: DbOption = None,
     settings: SettingsOption = None,
+    workers: WorkersOption = 1,
 ) -> None:
     """Run the live server: the HTTP API, signed webhooks in, and the alert scheduler."""
     import uvicorn
@@ -62,10 +79,15 @@ def serve(
     state = ServerState(
         engine=store(db), agreement_path=agreement_path(agreement), settings=load_settings(settings)
     )
+    check_workers(state, workers)
+    check_listening(host, port)
     console.print(
         f"revpact serving on http://{host}:{port} (API docs at /docs, schema at /openapi.json)",
         markup=False,
     )
+    if workers > 1:
+        run_workers(state, host=host, port=port, workers=workers)
+        return
     uvicorn.run(create_app(state), host=host, port=port, log_level="info")
 
 
@@ -94,7 +116,7 @@ def token_create(
     now = common.now()
     new = create_token(store(db), name=name, role=role, member=member, now=now, by=by)
     if as_json:
-        typer.echo(json.dumps({**token_info_to_json(new.info), "token": new.token}, indent=1))
+        typer.echo(json.dumps(NewTokenPublic.of(new).model_dump(mode="json"), indent=1))
         return
     console.print(
         f"token {new.info.token_id} for {new.info.name} ({new.info.role.value}):", markup=False
@@ -109,7 +131,7 @@ def token_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Every token: id, name, role, member and first characters (never the secret)."""
     infos = list_tokens(store(db))
     if as_json:
-        typer.echo(json.dumps([token_info_to_json(t) for t in infos], indent=1))
+        typer.echo(json.dumps([TokenPublic.of(t).model_dump(mode="json") for t in infos], indent=1))
         return
     table = Table(
         "id", "name", "role", "member", "starts with", "created", "revoked", box=box.SIMPLE

@@ -33,6 +33,7 @@ from revpact.domain.versions import Change
 from revpact.errors import RevpactError
 from revpact.services import agreement_versions as av
 from revpact.services.agreement_source import parse_agreement
+from revpact.services.public.agreement import AgreementStatusPublic, ChangePublic
 
 __all__ = ["register"]
 
@@ -133,7 +134,7 @@ def diff(
         payload = {
             "from": {"number": before.number, "hash": before.hash},
             "to": {"number": after.number, "hash": after.hash},
-            "changes": [av.change_to_json(c) for c in changes],
+            "changes": [ChangePublic.of(c).model_dump(mode="json") for c in changes],
         }
         typer.echo(json.dumps(payload, indent=1, ensure_ascii=False))
         return
@@ -161,7 +162,8 @@ def status(
     state = av.status(engine, now=moment)
     zone = _zone(spec)
     if as_json:
-        typer.echo(json.dumps(av.status_to_json(state, zone), indent=1, ensure_ascii=False))
+        payload = AgreementStatusPublic.of(state, zone).model_dump(mode="json")
+        typer.echo(json.dumps(payload, indent=1, ensure_ascii=False))
         return
     if state.in_force is None:
         console.print("[yellow]No version is in force yet[/]: not everyone has signed.")
@@ -212,7 +214,8 @@ def versions(as_json: JsonOption = False, db: DbOption = None) -> None:
     state = av.status(engine, now=common.now())
     zone = _zone(found[-1].agreement)
     if as_json:
-        typer.echo(json.dumps(av.status_to_json(state, zone)["versions"], indent=1))
+        payload = AgreementStatusPublic.of(state, zone).model_dump(mode="json")
+        typer.echo(json.dumps(payload["versions"], indent=1))
         return
     table = Table(title="Versions", title_justify="left", box=box.SIMPLE_HEAD)
     for column in ("version", "sha256", "published", "fully signed", "in force"):

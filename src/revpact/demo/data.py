@@ -18,7 +18,6 @@ Everything is computed with arrays of epoch seconds; the same seed gives the sam
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -29,6 +28,7 @@ import holidays
 import numpy as np
 import numpy.typing as npt
 
+from revpact.domain import csv_safe
 from revpact.errors import CalendarError
 from revpact.ingest.leads.canonical import CANONICAL_COLUMNS
 
@@ -583,7 +583,7 @@ def _iso(value: datetime | None) -> str:
 
 def write_leads_csv(leads: Sequence[DemoLead], fp: TextIO) -> None:
     """Write leads as canonical CSV: the import columns, then ``source`` and ``campaign``."""
-    writer = csv.writer(fp, lineterminator="\n")
+    writer = csv_safe.writer(fp, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for lead in leads:
         writer.writerow(

@@ -21,7 +21,6 @@ deals.
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from typing import TextIO
 import numpy as np
 
 from revpact.demo.data import DEMO_AS_OF, DemoLead
+from revpact.domain import csv_safe
 from revpact.ingest.deals import DEAL_COLUMNS
 
 __all__ = [
@@ -243,7 +243,7 @@ def _iso(value: datetime | None) -> str:
 
 def write_deals_csv(deals: Sequence[DemoDeal], fp: TextIO) -> None:
     """Write deals in the deal file's columns (:mod:`revpact.ingest.deals`)."""
-    writer = csv.writer(fp, lineterminator="\n")
+    writer = csv_safe.writer(fp, lineterminator="\n")
     writer.writerow(DEAL_CSV_COLUMNS)
     for deal in deals:
         writer.writerow(
@@ -262,7 +262,7 @@ def write_deals_csv(deals: Sequence[DemoDeal], fp: TextIO) -> None:
 
 def write_revenue_csv(months: Sequence[DemoRevenue], fp: TextIO) -> None:
     """Write the revenue file: ``month,amount`` with months as ``YYYY-MM``."""
-    writer = csv.writer(fp, lineterminator="\n")
+    writer = csv_safe.writer(fp, lineterminator="\n")
     writer.writerow(REVENUE_CSV_COLUMNS)
     for row in months:
         writer.writerow((f"{row.month:%Y-%m}", str(row.amount)))

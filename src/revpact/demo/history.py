@@ -9,7 +9,6 @@ and a new close.
 
 from __future__ import annotations
 
-import csv
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from revpact import services
+from revpact.domain import csv_safe
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.scoreboard.facts import months_between
 from revpact.services.month_close import MonthClose, close_month
@@ -67,7 +67,7 @@ def enter_late_deal(
     zone = ZoneInfo(agreement.calendar.timezone)
     path = directory / "deals-late.csv"
     with path.open("w", encoding="utf-8", newline="") as fp:
-        writer = csv.writer(fp)
+        writer = csv_safe.writer(fp)
         writer.writerow(
             [
                 "deal_id",

@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.meetings import local_day
 from revpact.render.pack import render_pack
-from revpact.services.report import monthly_pack, pack_to_json, weekly_pack
+from revpact.services.public.packs import PackPublic
+from revpact.services.report import monthly_pack, weekly_pack
 
 __all__ = ["write_demo_packs"]
 
@@ -28,7 +29,7 @@ def write_demo_packs(
     )
     written = []
     for pack in packs:
-        data = pack_to_json(pack)
+        data = PackPublic.of(pack).model_dump(mode="json")
         for fmt in ("html", "pdf"):
             target = directory / f"pack-{pack.kind}-{pack.period.label}.{fmt}"
             target.write_bytes(render_pack(data, lang=lang, fmt=fmt))

@@ -25,10 +25,8 @@ once; every problem names the file, the row (its line in the file), the column a
 from __future__ import annotations
 
 import codecs
-import csv
 import hashlib
 import io
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,7 +39,9 @@ import numpy as np
 
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.sla import NO_TIME
+from revpact.domain.text_values import shown as _show
 from revpact.errors import InputError
+from revpact.ingest.cells import CsvRows, bad_text
 from revpact.ingest.leads.canonical import RejectedRow
 from revpact.ingest.timestamps import TimeWindow, parse_instants
 
@@ -181,7 +181,7 @@ def read_table(fp: IO[bytes] | IO[str], *, source: str, columns: Sequence[str]) 
         raise InputError(
             f"{source} is not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV"
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = CsvRows(io.StringIO(text, newline=""), source, 0)
     header_row = next(reader, [])
     if not any(field.strip() for field in header_row):
         raise InputError(
@@ -285,6 +285,8 @@ def read_deals(fp: IO[bytes] | IO[str], *, source: str, agreement: Agreement) ->
     for i in (i for i, v in enumerate(ids) if not v.strip()):
         report(i, "deal_id", "is empty; every deal needs an id")
     found.check_unique("deal_id", "deal")
+    for i, column, detail in bad_text(cols, ("deal_id", "lead_id"), ("outcome", "owner")):
+        report(i, column, detail)
 
     outcomes: list[Outcome | None] = []
     allowed = ", ".join(o.value for o in Outcome)
@@ -385,8 +387,3 @@ def _check_order(
                 f"{_show(cols[column][i])} is before created_at "
                 f"{_show(cols['created_at'][i])}; a deal cannot move before it exists",
             )
-
-
-def _show(value: str) -> str:
-    shown = value if len(value) <= 60 else value[:57] + "..."
-    return json.dumps(shown, ensure_ascii=False)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
+from revpact.domain import csv_safe
 from revpact.ingest.leads.canonical import RejectedRow
 
 __all__ = ["RejectsWriter", "rejects_path_for"]
@@ -30,14 +30,14 @@ class RejectsWriter:
         self._path = path
         self._tmp = None if path is None else path.with_name(path.name + ".tmp")
         self._fp: TextIO | None = None
-        self._writer: Any = None
+        self._writer: csv_safe.SafeWriter | None = None
 
     def write(self, rows: Sequence[RejectedRow]) -> None:
         if not rows or self._tmp is None:
             return
         if self._writer is None:
             self._fp = self._tmp.open("w", newline="", encoding="utf-8")
-            self._writer = csv.writer(self._fp)
+            self._writer = csv_safe.writer(self._fp)
             self._writer.writerow(self._header)
         self._writer.writerows([*row.fields, "; ".join(row.problems)] for row in rows)
 

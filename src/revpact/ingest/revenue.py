@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import IO, Final
 
 from revpact.domain.agreement.model import Agreement
+from revpact.domain.text_values import shown
 from revpact.ingest.deals import Problems, minor_units, parse_amount, read_table
 from revpact.ingest.leads.canonical import RejectedRow
 
@@ -72,14 +73,16 @@ def read_revenue(fp: IO[bytes] | IO[str], *, source: str, agreement: Agreement) 
             found.report(
                 i,
                 "month",
-                f'"{raw_month}" is not a month; write it as e.g. 2020-06'
+                f"{shown(raw_month)} is not a month; write it as e.g. 2020-06"
                 if raw_month.strip()
                 else "is empty; write the month as e.g. 2020-06",
             )
         else:
             line = first.setdefault(month, table.lines[i])
             if line != table.lines[i]:
-                found.report(i, "month", f'"{raw_month}" is on row {line} too; list a month once')
+                found.report(
+                    i, "month", f"{shown(raw_month)} is on row {line} too; list a month once"
+                )
         amount = parse_amount(raw_amount, places)
         if isinstance(amount, str):
             found.report(i, "amount", amount)

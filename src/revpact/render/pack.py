@@ -1,6 +1,6 @@
 """The meeting pack as a document: one self-contained HTML page, or the PDF WeasyPrint makes of it.
 
-:func:`render_pack` takes the pack's JSON twin (:func:`revpact.services.report.pack_to_json`:
+:func:`render_pack` takes the pack's JSON twin (:class:`revpact.services.public.packs.PackPublic`:
 exact Decimal strings and ISO 8601 times) — so the document shows exactly the figures the JSON
 has — and fills ``templates/pack.html.j2`` with it, written out in English or Polish: the
 texts from ``labels_pack/{en,pl}.yaml``, figures, dates and times through
@@ -244,7 +244,7 @@ def restatement_view(
     zone: str,
     lang: str,
 ) -> RestatementView:
-    """``item`` (:func:`revpact.services.month_states.restatement_to_json`) as text; ``closed``
+    """``item`` (:class:`revpact.services.public.months.RestatementPublic`) as text; ``closed``
     is its month's :func:`close_text`."""
     changes = tuple(
         (

@@ -5,12 +5,14 @@
 A request without a token, or with an unknown or revoked one, gets 401; a token whose role
 lacks the permission gets 403. Neither response carries any data.
 
-:func:`caller_of` is the one sign-in: the token from ``Authorization: Bearer`` — and, for the
-dashboard pages only (``cookie=True``), else from the ``revpact_token`` cookie a browser got
-at ``/login`` — looked up among the live tokens. The API accepts only the header.
-:func:`as_of_or_now` is the one reading of an ``as_of`` query parameter
-(:func:`revpact.domain.clock.moments.in_zone`: a naive moment is the calendar's wall-clock
-time), else the server's clock.
+:func:`caller_of` is the one sign-in: the token from ``Authorization: Bearer``, looked up
+among the live tokens — and, for the dashboard pages only (``cookie=True``), else the session
+whose id is in the ``revpact_session`` cookie a browser got at ``/login``
+(:mod:`revpact.services.sessions`: live while not signed out, not expired, not idle too long,
+and its token not revoked). The API accepts only the header.
+:func:`as_of_or_now` is the one reading of an ``as_of`` query parameter (:data:`AsOf`, only
+ISO 8601 moments: :func:`revpact.domain.clock.moments.read_moment`; without an offset, the
+calendar's wall-clock time), else the server's clock.
 """
 
 from __future__ import annotations
@@ -19,18 +21,24 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Final
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from revpact.domain.agreement.model import Agreement
-from revpact.domain.clock.moments import in_zone
+from revpact.domain.clock.moments import read_moment
 from revpact.domain.roles import GRANTS, Permission
+from revpact.domain.text_values import shown
+from revpact.errors import MomentError
+from revpact.server.errors import ProblemEntry, ProblemException
 from revpact.server.state import ServerState
+from revpact.services.sessions import session_caller
 from revpact.services.tokens import Principal, authenticate
 
 __all__ = [
-    "TOKEN_COOKIE",
+    "AS_OF_PATTERN",
+    "SESSION_COOKIE",
     "AgreementDep",
+    "AsOf",
     "StateDep",
     "allowed",
     "as_of_or_now",
@@ -38,8 +46,8 @@ __all__ = [
     "get_state",
 ]
 
-TOKEN_COOKIE: Final = "revpact_token"
-"""The HttpOnly cookie holding a browser's token after ``/login`` (the pages only)."""
+SESSION_COOKIE: Final = "revpact_session"
+"""The HttpOnly cookie holding a browser's session id after ``/login`` (the pages only)."""
 
 _bearer = HTTPBearer(auto_error=False, description="An API token: `revpact token create`.")
 
@@ -59,26 +67,80 @@ def _agreement(state: StateDep) -> Agreement:
 AgreementDep = Annotated[Agreement, Depends(_agreement)]
 
 
-def as_of_or_now(as_of: datetime | None, agreement: Agreement, now: datetime) -> datetime:
-    """``as_of`` made aware (a naive moment is the calendar's wall-clock time), else ``now``."""
-    return now if as_of is None else in_zone(as_of, agreement.calendar.timezone)
+_YEAR: Final = r"(?:19[7-9][0-9]|2[01][0-9][0-9])"
+_LEAP_YEAR: Final = (
+    r"(?:19(?:7[26]|8[048]|9[26])|20(?:[02468][048]|[13579][26])"
+    r"|21(?:0[48]|[2468][048]|[13579][26]))"
+)
+_DAY: Final = (
+    rf"(?:{_YEAR}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
+    rf"|(?:0[13578]|1[02])-31)|{_LEAP_YEAR}-02-29)"
+)
+AS_OF_PATTERN: Final = (
+    rf"^{_DAY}(?:T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{{1,6}})?)?"
+    r"(?:Z|[+ -](?:[01][0-9]|2[0-3]):?[0-5][0-9])?)?$"
+)
+"""The ``as_of`` values the schema allows: :data:`~revpact.domain.clock.moments.MOMENT_SHAPE`
+on real calendar days of the years 1970 to 2199."""
+
+AsOf = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Evaluate as of this ISO 8601 moment, 1970 to 2199: `2020-06-30`, "
+        "`2020-06-30T17:00`, `2020-06-30T17:00:00.5`, each optionally followed by `Z` or an "
+        "offset (`-04:00`; a `+` may arrive as a space). Without an offset it is the "
+        "calendar's wall-clock time. Default: now. Anything else is refused (422).",
+        json_schema_extra={"pattern": AS_OF_PATTERN},
+    ),
+]
+"""The ``as_of`` query parameter every route declares (read by :func:`as_of_or_now`)."""
 
 
-def _request_token(request: Request, *, cookie: bool) -> str | None:
+def as_of_or_now(as_of: str | None, agreement: Agreement, now: datetime) -> datetime:
+    """``as_of`` read by the one rule (:func:`revpact.domain.clock.moments.read_moment`: a
+    moment without an offset is the calendar's wall-clock time), else ``now``; 422 naming the
+    parameter and the value when it is not an ISO 8601 moment in revpact's range."""
+    if as_of is None:
+        return now
+    try:
+        return read_moment(as_of, agreement.calendar.timezone, field="as_of")
+    except MomentError as exc:
+        raise ProblemException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=str(exc),
+            errors=[
+                ProblemEntry(
+                    location="query",
+                    field="as_of",
+                    message=str(exc).removeprefix(f'as_of "{as_of}" '),
+                    value=shown(as_of),
+                )
+            ],
+        ) from None
+
+
+def _bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, credentials = header.partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():
         return credentials.strip()
-    if cookie:
-        return request.cookies.get(TOKEN_COOKIE) or None
     return None
 
 
 def caller_of(request: Request, state: ServerState, *, cookie: bool) -> Principal | None:
-    """Who is asking: the live token from ``Authorization: Bearer``, else (``cookie``) from
-    the :data:`TOKEN_COOKIE` cookie; None without one, or with an unknown or revoked one."""
-    token = _request_token(request, cookie=cookie)
-    return None if token is None else authenticate(state.engine, token)
+    """Who is asking: the live token from ``Authorization: Bearer``, else (``cookie``) the live
+    session in the :data:`SESSION_COOKIE` cookie; None without either, or with one that is
+    unknown, revoked or ended."""
+    token = _bearer_token(request)
+    if token is not None:
+        return authenticate(state.engine, token)
+    session_id = request.cookies.get(SESSION_COOKIE) if cookie else None
+    if not session_id:
+        return None
+    return session_caller(
+        state.engine, session_id, now=state.now(), idle=state.settings.dashboard.session_idle
+    )
 
 
 def _caller(

@@ -30,6 +30,13 @@ The settings file::
     password = "..."                         # REVPACT_SMTP_PASSWORD
     starttls = true                          # REVPACT_SMTP_STARTTLS
 
+    [dashboard]
+    cookie_secure = true                     # REVPACT_COOKIE_SECURE: Secure cookies also over
+                                             # plain HTTP (behind a proxy that ends TLS)
+    session_idle_minutes = 480               # REVPACT_SESSION_IDLE_MINUTES: unused that long, a
+                                             # dashboard session ends
+    session_max_hours = 168                  # REVPACT_SESSION_MAX_HOURS: however used, it ends then
+
 A relative path in the file is read relative to the file.
 """
 
@@ -39,6 +46,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -48,6 +56,7 @@ from revpact.errors import RevpactError
 __all__ = [
     "DEFAULT_SETTINGS_FILE",
     "AlertSettings",
+    "DashboardSettings",
     "Settings",
     "SmtpSettings",
     "WebhookSettings",
@@ -55,6 +64,7 @@ __all__ = [
 ]
 
 DEFAULT_SETTINGS_FILE: Final = "revpact.toml"
+_LONGEST_SESSION: Final = timedelta(days=90)  # a session setting longer than this is a typo
 _SECTIONS: Final = {
     "webhooks": {
         "secrets",
@@ -65,6 +75,7 @@ _SECTIONS: Final = {
     },
     "alerts": {"slack_webhook_url", "email_to", "email_from", "interval_seconds", "enabled"},
     "smtp": {"host", "port", "username", "password", "starttls"},
+    "dashboard": {"cookie_secure", "session_idle_minutes", "session_max_hours"},
 }
 
 
@@ -80,10 +91,25 @@ class WebhookSettings:
 
 
 @dataclass(frozen=True)
+class DashboardSettings:
+    """The dashboard's sign-in: cookies and how long a session lasts.
+
+    ``cookie_secure`` marks the session cookie ``Secure`` even when the request reached revpact
+    over plain HTTP — behind a proxy that ends TLS, where revpact cannot see the ``https``.
+    A session ends after ``session_idle`` without a request, and ``session_lifetime`` after it
+    began however much it is used."""
+
+    cookie_secure: bool = False
+    session_idle: timedelta = timedelta(hours=8)
+    session_lifetime: timedelta = timedelta(days=7)
+
+
+@dataclass(frozen=True)
 class Settings:
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    dashboard: DashboardSettings = field(default_factory=DashboardSettings)
     source: Path | None = None  # the settings file read, if any
 
 
@@ -96,7 +122,9 @@ def load_settings(
     raw: dict[str, Any] = {}
     if path is not None:
         raw = _read_file(path)
-    hooks, alerts, smtp = (dict(raw.get(s, {})) for s in ("webhooks", "alerts", "smtp"))
+    hooks, alerts, smtp, board = (
+        dict(raw.get(s, {})) for s in ("webhooks", "alerts", "smtp", "dashboard")
+    )
     base = path.parent if path is not None else Path.cwd()
     where = str(path) if path is not None else "settings"
 
@@ -129,6 +157,15 @@ def load_settings(
         if result <= 0:
             raise RevpactError(f"{var or key}: must be more than 0, not {value!r}")
         return result
+
+    def span(section: dict[str, Any], key: str, var: str, default: float, unit: int) -> timedelta:
+        """``number`` of ``unit`` seconds, at most :data:`_LONGEST_SESSION`."""
+        value = number(section, key, var, default)
+        if not value * unit <= _LONGEST_SESSION.total_seconds():
+            raise RevpactError(
+                f"{var} ({key}): at most {_LONGEST_SESSION.days} days, not {value!r}"
+            )
+        return timedelta(seconds=value * unit)
 
     def flag(section: dict[str, Any], key: str, var: str, default: bool) -> bool:
         if env.get(var):
@@ -168,6 +205,15 @@ def load_settings(
             username=text(smtp, "username", "REVPACT_SMTP_USERNAME"),
             password=text(smtp, "password", "REVPACT_SMTP_PASSWORD"),
             starttls=flag(smtp, "starttls", "REVPACT_SMTP_STARTTLS", False),
+        ),
+        dashboard=DashboardSettings(
+            cookie_secure=flag(board, "cookie_secure", "REVPACT_COOKIE_SECURE", False),
+            session_idle=span(
+                board, "session_idle_minutes", "REVPACT_SESSION_IDLE_MINUTES", 480, 60
+            ),
+            session_lifetime=span(
+                board, "session_max_hours", "REVPACT_SESSION_MAX_HOURS", 168, 3600
+            ),
         ),
         source=path,
     )

@@ -27,7 +27,8 @@ __all__ = ["ServerState"]
 class ServerState:
     """Shared by every request. The agreement is read again when its file changes on disk, so
     an amended agreement takes effect without a restart (a bad edit keeps the last good one
-    in force and is reported by ``revpact validate``)."""
+    in force and is reported by ``revpact validate``; it is not read again until the file
+    changes once more)."""
 
     engine: Engine
     agreement_path: Path
@@ -55,4 +56,5 @@ class ServerState:
                 except RevpactError:
                     if self._agreement is None:
                         raise
+                    self._stamp = stamp  # a bad edit is read once, not by every request
             return self._agreement

@@ -1,7 +1,8 @@
-"""Use cases the CLI (and later the API) share: import leads, keep deadlines current, read them.
+"""Use cases the CLI and the server share: import leads, keep deadlines current, read them.
 
 Each service takes an engine (from :func:`revpact.store.open_store`), the agreement and plain
-arguments, and returns frozen values with a ``*_to_json`` twin. Time is an argument (``as_of``)
+arguments, and returns frozen values; the shape each value is sent in is its pydantic model in
+:mod:`revpact.services.public` (``Model.of(value)``). Time is an argument (``as_of``)
 except for the moment an import is recorded, which defaults to now.
 
 Deadlines are computed once, at import, under the agreement's SLA and stored together with its
@@ -21,11 +22,9 @@ from revpact.services.accountability import (
     allocate_reward,
     complete_action,
     escalation_status,
-    escalation_to_json,
     file_swat_report,
     list_actions,
     reward_status,
-    reward_status_to_json,
     swat_status,
     sync_escalation,
 )
@@ -42,33 +41,36 @@ from revpact.services.follow_up import (
     find_lead,
     follow_up_summary,
     lead_queue,
-    lead_view_to_json,
     list_leads,
-    summary_to_json,
 )
 from revpact.services.importing import ImportReport, Progress, import_leads
+from revpact.services.public.accountability import EscalationPublic, RewardStatusPublic
+from revpact.services.public.leads import FollowUpSummaryPublic, LeadPublic
 from revpact.services.scoreboard import year_scoreboard
 
 __all__ = [
     "ActionItem",
     "DeliveryReport",
+    "EscalationPublic",
     "EscalationStatus",
     "FiledReport",
     "FollowUpSummary",
+    "FollowUpSummaryPublic",
     "ImportReport",
+    "LeadPublic",
     "LeadView",
     "MonthReward",
     "OwnerSummary",
     "Progress",
     "ReceiveReport",
     "RewardStatus",
+    "RewardStatusPublic",
     "WeekReport",
     "allocate_reward",
     "apply_pending",
     "complete_action",
     "deliver_alerts",
     "escalation_status",
-    "escalation_to_json",
     "file_swat_report",
     "find_lead",
     "follow_up_summary",
@@ -76,16 +78,13 @@ __all__ = [
     "import_leads",
     "import_revenue",
     "lead_queue",
-    "lead_view_to_json",
     "list_actions",
     "list_leads",
     "monthly_facts",
     "receive",
     "recompute_deadlines",
     "reward_status",
-    "reward_status_to_json",
     "scan_alerts",
-    "summary_to_json",
     "swat_status",
     "sync_escalation",
     "year_scoreboard",

@@ -13,12 +13,23 @@ from typing import Literal
 from revpact.domain.agreement.model import Agreement
 from revpact.ingest import agreement_file
 
-__all__ = ["company_a_template", "load_agreement", "parse_agreement", "validation_problems"]
+__all__ = [
+    "company_a_template",
+    "load_agreement",
+    "parse_agreement",
+    "read_agreement_text",
+    "validation_problems",
+]
 
 
 def load_agreement(path: str | Path) -> Agreement:
     """The agreement in the file at ``path`` (:class:`AgreementError` naming each problem)."""
     return agreement_file.load_agreement(path)
+
+
+def read_agreement_text(path: str | Path) -> str:
+    """The file's text, bounded in size and refused unless UTF-8 (naming the byte offset)."""
+    return agreement_file.read_agreement_text(path)
 
 
 def parse_agreement(text: str, source: str = "revpact.yaml") -> Agreement:

@@ -18,7 +18,6 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine
@@ -50,7 +49,6 @@ __all__ = [
     "AgreementStatus",
     "Published",
     "Signed",
-    "change_to_json",
     "changes_between",
     "governing_timeline",
     "publish",
@@ -58,7 +56,6 @@ __all__ = [
     "sign",
     "signatures_of",
     "status",
-    "status_to_json",
     "versions",
 ]
 
@@ -393,60 +390,3 @@ def status(engine: Engine, *, now: datetime) -> AgreementStatus:
 def signatures_of(engine: Engine, version: VersionRecord) -> list[SignatureRecord]:
     """The signatures given to ``version``, in the order they were given."""
     return [s for s in _load(engine)[1] if s.version_hash == version.hash]
-
-
-# --- JSON twins ---------------------------------------------------------------------------
-
-
-def change_to_json(change: Change) -> dict[str, Any]:
-    return {
-        "section": change.section,
-        "path": change.path,
-        "before": change.before,
-        "after": change.after,
-        "text": str(change),
-    }
-
-
-def status_to_json(state: AgreementStatus, zone: str) -> dict[str, Any]:
-    def version(v: VersionRecord | None) -> dict[str, Any] | None:
-        if v is None:
-            return None
-        return {
-            "number": v.number,
-            "hash": v.hash,
-            "published_at": from_us(v.published_us).isoformat(),
-            "published_by": v.published_by,
-        }
-
-    def at(us: int | None) -> str | None:
-        return None if us is None else from_us(us).isoformat()
-
-    return {
-        "in_force": version(state.in_force),
-        "latest": version(state.latest),
-        "pending": state.pending,
-        "versions": [
-            {
-                **(version(s.version) or {}),
-                "fully_signed_at": at(s.fully_signed_us),
-                "in_force_from": at(s.in_force_from_us),
-                "in_force_until": at(s.in_force_until_us),
-            }
-            for s in state.versions
-        ],
-        "signers": [
-            {
-                "name": s.signatory.name,
-                "email": s.signatory.email,
-                "team": s.signatory.team.value,
-                "role": s.signatory.role,
-                "required": s.required,
-                "signed_at": at(s.signed_us),
-                "via": s.via,
-            }
-            for s in state.signers
-        ],
-        "changes_to_sign": [change_to_json(c) for c in state.changes_since_in_force],
-        "time_zone": zone,
-    }

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from revpact.domain.clock.calendar import from_us, to_us
 from revpact.store.audit import AuditRow, audit_rows
 
-__all__ = ["AuditEntry", "audit_trail", "entry_to_json"]
+__all__ = ["AuditEntry", "audit_trail"]
 
 
 @dataclass(frozen=True)
@@ -75,18 +75,3 @@ def audit_trail(
             limit=limit,
         )
     return [_entry(row) for row in rows]
-
-
-def entry_to_json(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "number": entry.number,
-        "recorded_at": entry.recorded_at.isoformat(),
-        "actor": entry.actor,
-        "via": entry.via,
-        "action": entry.action,
-        "subject": entry.subject,
-        "claimed_at": None if entry.claimed_at is None else entry.claimed_at.isoformat(),
-        "delay_seconds": entry.delay_seconds,
-        "late": entry.late,
-        "detail": entry.detail,
-    }

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
+from revpact.domain.clock.moments import moment_problem
 from revpact.errors import InputError
 from revpact.ingest.timestamps import TimeWindow
 
@@ -19,5 +20,5 @@ def check_claimed(agreement: Agreement, moment: datetime, field: str) -> None:
     """Refuse ``moment`` (the value of ``field``) more than a year outside ``agreement``'s
     period with an :class:`InputError` naming the field, the value and the times allowed."""
     window = TimeWindow.of(agreement)
-    if not window.holds(to_us(moment)):
+    if moment_problem(moment) is not None or not window.holds(to_us(moment)):
         raise InputError(f"{field}: {window.problem(moment.isoformat())}; nothing was stored", ())

@@ -63,6 +63,9 @@ def recompute_deadlines(
 
 def _recompute(engine: Engine, timeline: AgreementTimeline) -> int:
     marker = timeline.fingerprint()
+    with engine.connect() as conn:  # a read first: it waits for no writer
+        if LeadRepository(conn).deadlines_fingerprint() == marker:
+            return 0
     with engine.begin() as conn:
         repo = LeadRepository(conn)
         if repo.deadlines_fingerprint() == marker:

@@ -45,7 +45,6 @@ from revpact.store.revision import bump_revision
 __all__ = [
     "DealMonth",
     "RevenueSource",
-    "deal_month_to_json",
     "import_deals",
     "import_revenue",
     "month_over",
@@ -92,28 +91,6 @@ class DealMonth:
     @property
     def leads(self) -> int:
         return sum(self.leads_by_type.values())
-
-
-def deal_month_to_json(month: DealMonth) -> dict[str, object]:
-    """A month as JSON-ready values; amounts and days as strings, so nothing turns float."""
-    median = month.median_cycle_seconds
-    median_days = month.median_cycle_days
-    return {
-        "month": f"{month.month:%Y-%m}",
-        "revenue": str(month.revenue),
-        "revenue_source": month.revenue_source.value,
-        "recognised": None if month.recognised is None else str(month.recognised),
-        "won_amount": str(month.won_amount),
-        "deals_won": month.deals_won,
-        "deals_lost": month.deals_lost,
-        "proposals_won": month.proposals_won,
-        "proposals_lost": month.proposals_lost,
-        "cycle_seconds_total": month.cycle_seconds_total,
-        "cycle_days_total": str(month.cycle_days_total),
-        "median_cycle_seconds": None if median is None else str(median),
-        "median_cycle_days": None if median_days is None else str(median_days),
-        "leads_by_type": dict(month.leads_by_type),
-    }
 
 
 # ---------------------------------------------------------------------------- imports

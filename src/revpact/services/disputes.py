@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -57,7 +56,6 @@ __all__ = [
     "Dispute",
     "NotADeciderError",
     "decide",
-    "dispute_to_json",
     "get_dispute",
     "list_disputes",
     "name_representative",
@@ -420,71 +418,3 @@ def decide(
             },
         )
         return _load(conn, dispute_id)
-
-
-def _iso(us: int | None) -> str | None:
-    return None if us is None else from_us(us).isoformat()
-
-
-def dispute_to_json(dispute: Dispute) -> dict[str, Any]:
-    """A dispute as JSON (times ISO 8601 in UTC), the same for the CLI and the API."""
-    box = dispute.terms.presentation_seconds
-    current = dispute.current
-    return {
-        "id": dispute.id,
-        "topic": dispute.topic,
-        "raised_by": dispute.raised_by,
-        "opened_at": _iso(dispute.opened_us),
-        "stage": dispute.stage.value,
-        "mode": dispute.terms.mode,
-        "deciders": list(dispute.terms.deciders),
-        "presentation_seconds": box,
-        "binding": dispute.terms.binding,
-        "version": dispute.version_hash,
-        "representatives": [
-            {"team": r.team.value, "member": r.member, "named_at": _iso(r.named_us)}
-            for r in dispute.representatives
-        ],
-        "presentations": [
-            {
-                "id": p.id,
-                "team": p.team.value,
-                "presenter": p.presenter,
-                "seconds": p.seconds,
-                "recorded_at": _iso(p.recorded_us),
-                "over_by_seconds": p.over_by(box),
-            }
-            for p in dispute.presentations
-        ],
-        "decisions": [
-            {
-                "id": d.id,
-                "number": d.number,
-                "decision": d.text,
-                "decided_by": d.decided_by,
-                "deciders": list(d.made_by),
-                "decided_at": _iso(d.decided_us),
-                "hearing": d.hearing_id,
-                "supersedes": d.supersedes,
-                "superseded_by": _superseded_by(dispute, d.id),
-                "current": current is not None and d.id == current.id,
-            }
-            for d in dispute.decisions
-        ],
-        "current_decision": None if current is None else current.id,
-        "hearings": [
-            {
-                "id": h.id,
-                "held_at": _iso(h.held_us),
-                "attendees": list(h.attendees),
-                "reason": h.reason,
-                "recorded_by": h.recorded_by,
-            }
-            for h in dispute.hearings
-        ],
-    }
-
-
-def _superseded_by(dispute: Dispute, decision_id: int) -> int | None:
-    later = dispute.superseded_by(decision_id)
-    return None if later is None else later.id

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -45,7 +44,6 @@ __all__ = [
     "FeedbackView",
     "add_feedback",
     "answer_feedback",
-    "feedback_to_json",
     "get_feedback",
     "list_feedback",
     "recipient_of",
@@ -280,28 +278,3 @@ def answer_feedback(
             detail={"due_at": from_us(item.due_us).isoformat()},
         )
     return _view(item, answer, answered_us)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
-
-
-def feedback_to_json(view: FeedbackView) -> dict[str, Any]:
-    """An item as JSON (times ISO 8601 in UTC), the same for the CLI and the API."""
-    return {
-        "id": view.id,
-        "from_team": view.from_team,
-        "to_team": view.to_team,
-        "topic": view.topic,
-        "text": view.text,
-        "raised_by": view.raised_by,
-        "raised_at": view.raised_at.isoformat(),
-        "event_at": view.event_at.isoformat(),
-        "due_at": view.due_at.isoformat(),
-        "clock": view.clock,
-        "version": view.version,
-        "answer": view.answer,
-        "answered_by": view.answered_by,
-        "answered_at": _iso(view.answered_at),
-        "state": view.state.value,
-    }

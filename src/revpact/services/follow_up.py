@@ -27,7 +27,7 @@ from revpact.domain.versions import AgreementTimeline
 from revpact.errors import RevpactError
 from revpact.services.agreement_versions import governing_timeline
 from revpact.services.deadlines import recompute_deadlines
-from revpact.services.late_entries import LateEntryView, late_entries, late_entry_to_json
+from revpact.services.late_entries import LateEntryView, late_entries
 from revpact.store.leads import LeadRepository, SlaArrays
 
 __all__ = [
@@ -38,9 +38,7 @@ __all__ = [
     "find_lead",
     "follow_up_summary",
     "lead_queue",
-    "lead_view_to_json",
     "list_leads",
-    "summary_to_json",
     "version_numbers",
 ]
 
@@ -339,55 +337,3 @@ def _nearest_rank(ordered: Int64Array, percent: int) -> int | None:
         return None
     rank = max(math.ceil(percent * ordered.size / 100), 1)
     return int(ordered[rank - 1])
-
-
-# ---------------------------------------------------------------------------- JSON twins
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
-
-
-def lead_view_to_json(view: LeadView) -> dict[str, object]:
-    return {
-        "lead_id": view.lead_id,
-        "lead_type": view.lead_type,
-        "stage": view.stage,
-        "owner": view.owner,
-        "status": view.status.value,
-        "created_at": _iso(view.created_at),
-        "notified_at": _iso(view.notified_at),
-        "first_touch_at": _iso(view.first_touch_at),
-        "due_at": _iso(view.due_at),
-        "response_business_seconds": view.response_business_seconds,
-        "business_seconds_left": view.business_seconds_left,
-        "agreement_version": view.agreement_version,
-        "late_entry": None if view.late_entry is None else late_entry_to_json(view.late_entry),
-    }
-
-
-def _counts_json(counts: Mapping[LeadStatus, int]) -> dict[str, int]:
-    return {status.value: counts.get(status, 0) for status in STATUS_CODES}
-
-
-def summary_to_json(summary: FollowUpSummary) -> dict[str, object]:
-    return {
-        "as_of": summary.as_of.isoformat(),
-        "leads": summary.leads,
-        "counts": _counts_json(summary.counts),
-        "compliance": summary.compliance,
-        "compliance_target": float(summary.compliance_target),
-        "median_response_business_seconds": summary.median_response_seconds,
-        "p90_response_business_seconds": summary.p90_response_seconds,
-        "owners": [
-            {
-                "owner": o.owner,
-                "leads": o.leads,
-                "counts": _counts_json(o.counts),
-                "compliance": o.compliance,
-                "median_response_business_seconds": o.median_response_seconds,
-                "p90_response_business_seconds": o.p90_response_seconds,
-            }
-            for o in summary.owners
-        ],
-    }

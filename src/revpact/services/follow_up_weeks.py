@@ -26,7 +26,7 @@ from revpact.services.deadlines import recompute_deadlines
 from revpact.services.follow_up import evaluate_leads  # the one evaluation the summary uses
 from revpact.store.leads import LeadRepository
 
-__all__ = ["WeekFollowUp", "week_to_json", "weekly_follow_up"]
+__all__ = ["WeekFollowUp", "weekly_follow_up"]
 
 _US_PER_HOUR = 3_600_000_000
 _US_PER_DAY = 86_400_000_000
@@ -108,15 +108,3 @@ def weekly_follow_up(
             )
         )
     return out
-
-
-def week_to_json(week: WeekFollowUp) -> dict[str, object]:
-    return {
-        "week": week.week,
-        "monday": week.monday.isoformat(),
-        "leads": week.leads,
-        "counts": {s.value: week.counts.get(s, 0) for s in STATUS_CODES},
-        "compliance": week.compliance,
-        "median_response_business_seconds": week.median_response_seconds,
-        "p90_response_business_seconds": week.p90_response_seconds,
-    }

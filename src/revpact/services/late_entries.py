@@ -11,7 +11,7 @@ a touch on their own lead. Each approval is written to the audit trail in its tr
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,7 +31,6 @@ __all__ = [
     "approve_touch",
     "check_approver",
     "late_entries",
-    "late_entry_to_json",
 ]
 
 
@@ -87,23 +86,6 @@ def _view(row: EntryTimes, late_after_s: int) -> LateEntryView:
 
 def _at(us: int | None) -> datetime | None:
     return None if us is None else from_us(us)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
-
-
-def late_entry_to_json(view: LateEntryView) -> Mapping[str, object]:
-    return {
-        "notification_recorded_at": _iso(view.notification_recorded_at),
-        "notified_by": view.notified_by,
-        "touch_claimed_at": _iso(view.touch_claimed_at),
-        "touch_recorded_at": _iso(view.touch_recorded_at),
-        "touch_by": view.touch_by,
-        "awaiting_approval": view.awaiting_approval,
-        "approved_at": _iso(view.approved_at),
-        "approved_by": view.approved_by,
-    }
 
 
 def check_approver(agreement: Agreement, email: str) -> str:

@@ -41,17 +41,13 @@ from revpact.domain.agreement.model import Agreement, Signatory
 from revpact.domain.agreement.types import Team
 from revpact.domain.clock.calendar import from_us, to_us
 from revpact.domain.scoreboard.facts import MonthFacts, months_between
-from revpact.domain.scoreboard.year import month_to_json
 from revpact.domain.versions import AgreementTimeline, version_hash
 from revpact.errors import RefusedError, RevpactError
 from revpact.services.agreement_versions import governing_timeline
 from revpact.services.deals import month_ranges
 from revpact.services.month_facts import live_month_facts
-from revpact.services.month_facts_json import (
-    canonical,
-    facts_hash,
-    facts_to_json,
-)
+from revpact.services.month_facts_json import canonical, facts_hash, facts_to_json
+from revpact.services.public.scoreboard import MonthScoreboard
 from revpact.services.scoreboard import year_scoreboard
 from revpact.store.audit import record_write
 from revpact.store.follow_up import unsettled
@@ -67,7 +63,6 @@ __all__ = [
     "close_month",
     "close_record",
     "may_close",
-    "month_close_to_json",
     "parse_month",
     "reopen_month",
 ]
@@ -235,7 +230,7 @@ def close_month(
     span = checked.timeline.at(datetime.combine(first, time(0), _zone(agreement)))
     version = span.hash or version_hash(span.agreement)
     digest = facts_hash(facts)
-    figures = month_to_json(score)
+    figures = MonthScoreboard.of(score).model_dump(mode="json")
     with engine.begin() as conn:
         repo = MonthCloseRepository(conn)
         _refuse_closed(repo.latest().get(key), key, agreement)  # a close that raced this one
@@ -353,22 +348,6 @@ def _refuse_waiting(
         f"{key} still has {count} lead{'s' * (count != 1)} waiting for a first touch (the last "
         f"falls due {_local(from_us(last), agreement)}); close it once every lead is decided"
     )
-
-
-# ---------------------------------------------------------------------------- JSON
-
-
-def month_close_to_json(record: MonthClose) -> dict[str, Any]:
-    return {
-        "month": f"{record.month:%Y-%m}",
-        "action": record.action.value,
-        "at": record.at.isoformat(),
-        "by": record.by,
-        "version": record.version_hash,
-        "facts_hash": record.facts_hash,
-        "reason": record.reason,
-        "figures": record.figures,
-    }
 
 
 def _zone(agreement: Agreement) -> ZoneInfo:

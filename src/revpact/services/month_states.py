@@ -22,12 +22,7 @@ from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import from_us, to_us
 from revpact.domain.scoreboard.facts import months_between
 from revpact.services.deals import month_over, month_ranges
-from revpact.services.month_close import (
-    MonthClose,
-    close_record,
-    month_close_to_json,
-    parse_month,
-)
+from revpact.services.month_close import MonthClose, close_record, parse_month
 from revpact.services.month_facts import frozen_facts, live_month_facts
 from revpact.services.month_facts_json import FigureChange, changed_figures
 from revpact.store.month_closes import (
@@ -47,8 +42,6 @@ __all__ = [
     "close_block",
     "close_blocks",
     "month_states",
-    "month_status_to_json",
-    "restatement_to_json",
     "restatements",
 ]
 
@@ -144,21 +137,7 @@ def month_states(engine: Engine, agreement: Agreement, *, as_of_us: int) -> list
     return found
 
 
-# ---------------------------------------------------------------------------- JSON
-
-
-def restatement_to_json(item: Restatement) -> dict[str, Any]:
-    return {
-        "month": f"{item.month:%Y-%m}",
-        "closed_by": item.closed.by,
-        "closed_at": item.closed.at.isoformat(),
-        "facts_hash": item.closed.facts_hash,
-        "changes": [{"figure": c.name, "old": c.old, "new": c.new} for c in item.changes],
-        "rows": [
-            {"table": r.table, "key": r.key, "recorded_at": from_us(r.recorded_us).isoformat()}
-            for r in item.rows
-        ],
-    }
+# ---------------------------------------------------------------------------- close blocks
 
 
 def close_block(status: MonthStatus) -> dict[str, Any]:
@@ -183,35 +162,9 @@ def close_blocks(
     engine: Engine, agreement: Agreement, *, as_of: datetime
 ) -> dict[str, dict[str, Any]]:
     """:func:`close_block` of every month of the period as of ``as_of``, keyed ``YYYY-MM`` (the
-    ``month`` of each month's scoreboard JSON): ``{**month, "close": blocks[month["month"]]}``."""
+    ``month`` of each month's scoreboard JSON), as
+    :class:`revpact.services.public.scoreboard_closes.ScoreboardPublic` reads them."""
     return {
         f"{s.month:%Y-%m}": close_block(s)
         for s in month_states(engine, agreement, as_of_us=to_us(as_of))
-    }
-
-
-def month_status_to_json(status: MonthStatus) -> dict[str, Any]:
-    last = status.last
-    return {
-        "month": f"{status.month:%Y-%m}",
-        "state": status.state.value,
-        "last": None
-        if last is None
-        else {k: v for k, v in month_close_to_json(last).items() if k != "figures"},
-        "restatement": None
-        if status.restatement is None
-        else restatement_to_json(status.restatement),
-    }
-
-
-def with_closes(
-    engine: Engine, agreement: Agreement, year: dict[str, Any], *, as_of: datetime
-) -> dict[str, Any]:
-    """``year`` (:func:`revpact.domain.scoreboard.year.year_to_json`) with each month's ``close``
-    block (:func:`close_block`) as of ``as_of``: the one shape of the scoreboard's JSON that
-    ``revpact status --json``, ``GET /scoreboard`` and the dashboard's twin all give."""
-    closes = close_blocks(engine, agreement, as_of=as_of)
-    return {
-        **year,
-        "months": [{**month, "close": closes.get(month["month"])} for month in year["months"]],
     }

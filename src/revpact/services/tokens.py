@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Engine
 
@@ -31,7 +31,6 @@ __all__ = [
     "hash_token",
     "list_tokens",
     "revoke_token",
-    "token_info_to_json",
 ]
 
 TOKEN_PREFIX = "rp_"
@@ -145,18 +144,6 @@ def authenticate(engine: Engine, token: str) -> Principal | None:
     if row is None or row.revoked_us is not None:
         return None
     return Principal(row.token_id, row.name, Role(row.role), row.member)
-
-
-def token_info_to_json(info: TokenInfo) -> dict[str, object]:
-    return {
-        "id": info.token_id,
-        "name": info.name,
-        "role": info.role.value,
-        "member": info.member,
-        "prefix": info.prefix,
-        "created_at": info.created_at.astimezone(UTC).isoformat(),
-        "revoked_at": None if info.revoked_at is None else info.revoked_at.isoformat(),
-    }
 
 
 def _info(row: TokenRow) -> TokenInfo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from revpact.store import sessions as _sessions  # noqa: F401  (declares dashboard_sessions)
 from revpact.store.db import (
     DEFAULT_DATABASE_URL,
     ENV_DATABASE_URL,

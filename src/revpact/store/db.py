@@ -5,8 +5,9 @@ applies any Alembic migration it lacks; when the schema is already at the newest
 check costs one small query and Alembic is not even imported.
 
 SQLite (the default, a ``revpact.db`` file in the working folder) is opened in WAL journal mode
-with foreign keys on, and SQLAlchemy — not the ``sqlite3`` module — emits ``BEGIN``, so DDL and
-reads take part in transactions like they do on PostgreSQL (``postgresql+psycopg://...``).
+with foreign keys on, and its writers wait their turn (:mod:`revpact.store.sqlite`: write
+transactions begin as writers, wait a bounded time for the lock, else raise
+:class:`~revpact.errors.BusyError`); PostgreSQL is ``postgresql+psycopg://...``.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from revpact.errors import StoreError
+from revpact.store.sqlite import WriteWait, install_sqlite
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -29,13 +31,14 @@ __all__ = [
     "open_store",
     "resolve_database_url",
     "schema_head",
+    "single_writer",
 ]
 
 ENV_DATABASE_URL = "REVPACT_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///revpact.db"
 _SCRIPT_LOCATION = "revpact.store:migrations"
 
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 """The newest revision in ``migrations/versions``; update it with every new migration."""
 
 
@@ -46,16 +49,17 @@ def resolve_database_url(explicit: str | None) -> str:
     return os.environ.get(ENV_DATABASE_URL) or DEFAULT_DATABASE_URL
 
 
-def open_store(url: str) -> Engine:
-    """An engine on ``url`` whose schema is created or migrated to the newest revision."""
+def open_store(url: str, *, wait: WriteWait | None = None) -> Engine:
+    """An engine on ``url`` whose schema is created or migrated to the newest revision;
+    on SQLite its writers wait for the lock as ``wait`` says (default
+    :data:`~revpact.store.sqlite.DEFAULT_WAIT`)."""
     try:
         parsed = make_url(url)
         engine = create_engine(parsed)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise StoreError(f'"{url}" is not a database URL this program can open: {exc}') from exc
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_on_connect)
-        event.listen(engine, "begin", _sqlite_on_begin)
+        install_sqlite(engine, wait)
     try:
         migrate(engine)
     except SQLAlchemyError as exc:
@@ -65,28 +69,18 @@ def open_store(url: str) -> Engine:
     return engine
 
 
-def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy emit BEGIN (see _sqlite_on_begin) instead of the sqlite3 module, which
-    # would skip it before DDL and SELECT.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    try:
-        # 16 KiB pages suit bulk loads and scans; this only takes effect on a new file.
-        cursor.execute("PRAGMA page_size=16384")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
-    finally:
-        cursor.close()
-
-
-def _sqlite_on_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+def single_writer(engine: Engine) -> bool:
+    """Whether ``engine``'s database lets one writer at a time (SQLite), so that a long
+    series of writes should leave others a turn between two transactions."""
+    return engine.dialect.name == "sqlite"
 
 
 def migrate(engine: Engine) -> None:
-    """Apply every migration the database lacks (a cheap no-op when it is up to date)."""
+    """Apply every migration the database lacks (a cheap no-op when it is up to date: a
+    read, which does not wait for a writer)."""
+    with engine.connect() as connection:
+        if _current_revision(connection) == schema_head():
+            return
     with engine.begin() as connection:
         if _current_revision(connection) == schema_head():
             return

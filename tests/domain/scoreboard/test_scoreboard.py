@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -19,18 +18,18 @@ from revpact.domain.scoreboard.year import (
     GoalStatus,
     IsoWeek,
     MonthFacts,
+    MonthScore,
     MonthState,
     RevenueSource,
     YearScoreboard,
     build_year,
     iso_weeks_of,
-    month_to_json,
     run_rate_of,
     trajectory_target,
     validate_split,
-    year_to_json,
 )
 from revpact.ingest.agreement_file import company_a_template, parse_agreement
+from revpact.services.public.scoreboard import MonthScoreboard
 
 D = Decimal
 RATE = D(1_250_000)
@@ -345,50 +344,9 @@ def test_facts_refuse_floats_and_bad_counts() -> None:
     assert CycleStats.of([D(30), D(40), D(47)]).median_days == 40
 
 
-# --- JSON twin ----------------------------------------------------------------------------------
-
-
-def _leaves(data: object) -> list[object]:
-    if isinstance(data, Mapping):
-        return [leaf for value in data.values() for leaf in _leaves(value)]
-    if isinstance(data, list):
-        return [leaf for value in data for leaf in _leaves(value)]
-    return [data]
-
-
-def test_month_to_json(company_a: Agreement) -> None:
-    board = year(company_a, [D("1000000.50")] * 6)
-    data = month_to_json(board.months[5])
-    assert data["month"] == "2020-06"
-    assert data["revenue"]["actual"] == "1000000.50"
-    assert data["revenue"]["target"] == "1250000"
-    assert data["revenue"]["met"] is False
-    assert data["revenue"]["ytd"] == "6000003.00"
-    assert data["revenue"]["ytd_target"] == "7500000.00"
-    assert data["goals"] == {
-        "goal1": {"met": False},
-        "goal2": {"met": None, "shortfall": "1249997.50", "surplus": "-249999.50"},
-        "goal3": {"met": None},
-    }
-    assert data["lead_value"]["by_type"]["referral"] == {
-        "count": 10,
-        "unit_value": "5000",
-        "value": "50000",
-    }
-    assert data["follow_up"] == {
-        "met": 20,
-        "breached": 0,
-        "open": 2,
-        "compliance": "1",
-        "target": "1",
-        "met_goal": True,
-    }
-    assert data["close_rate"]["actual"] == "0.6" and data["close_rate"]["target"] == "0.35"
-    assert data["sales_cycle_days"]["actual"] == "31" and data["sales_cycle_days"]["met"] is True
-    assert data["escalation"]["level"] == 90 and data["escalation"]["since"] == "2020-03"
-    assert data["reward"] == {"monthly_pool": "5000", "earned": False, "amount": "0"}
-    assert not any(isinstance(leaf, float) for leaf in _leaves(data))
-    json.dumps(year_to_json(board))
+def shown(score: MonthScore) -> dict[str, Any]:
+    """The month as revpact sends it."""
+    return MonthScoreboard.of(score).model_dump(mode="json")
 
 
 # --- revenue sources, months in progress and months awaiting close -------------------------------
@@ -405,7 +363,7 @@ def test_the_default_rule_takes_won_deals_and_says_so(company_a: Agreement) -> N
     jan, feb, mar = build_year(company_a, facts).months
     assert not jan.revenue.fallback and feb.revenue.fallback and not mar.revenue.fallback
     assert (jan.revenue.fallback_months, mar.revenue.fallback_months) == (0, 1)
-    revenue = month_to_json(feb)["revenue"]
+    revenue = shown(feb)["revenue"]
     assert (revenue["source"], revenue["fallback"]) == ("won_deals", True)
     # Under won_deals the won deals are the rule, not a fallback.
     chosen = build_year(_with_rule(company_a, RevenueSourceRule.WON_DEALS), facts).months[1]
@@ -467,7 +425,7 @@ def test_the_month_in_progress_is_pro_rated_and_counts_for_nothing(company_a: Ag
     assert march.revenue.ytd_target == cents(D(15_000_000) * (2 + share) / 12)
     # Goals 1-3 stand as after February: the running month decides none of them.
     assert march.goals == feb.goals
-    data = month_to_json(march)
+    data = shown(march)
     assert (data["state"], data["provisional"]) == ("in_progress", True)
     assert data["elapsed_share"] == str(share)
 
@@ -497,7 +455,7 @@ def test_only_decided_months_move_the_ladder_and_earn(company_a: Agreement) -> N
     every = build_year(company_a, missed)
     assert every.months[1].revenue.met is False and every.months[1].escalation.level == 60
     assert every.months[2].team_goals_met and every.months[2].reward.earned
-    assert month_to_json(feb)["state"] == "awaiting_close"
+    assert shown(feb)["state"] == "awaiting_close"
 
 
 def test_the_annual_reward_waits_for_every_month_to_count(company_a: Agreement) -> None:

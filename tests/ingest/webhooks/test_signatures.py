@@ -8,6 +8,8 @@ import hmac
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from revpact.ingest.webhooks.signatures import (
     SignatureFailure,
@@ -210,3 +212,48 @@ def test_hubspot_v3_survives_a_plus_turned_into_a_space() -> None:
             assert isinstance(hs(signature.replace("+", " "), str(ms)), Verified)
             return
     pytest.fail("the fixed inputs give no signature with a + in the range tried; widen it")
+
+
+@pytest.mark.parametrize("offset_ms", [-300_000, -1, 0, 1, 300_000])
+def test_hubspot_v3_passes_within_five_minutes_either_way(offset_ms: int) -> None:
+    stamp = HS_MS + offset_ms
+    assert isinstance(
+        hs(independent_v3("POST", HS_URL, HS_BODY, stamp, HS_SECRET), str(stamp)), Verified
+    )
+
+
+@pytest.mark.parametrize("offset_ms", [300_001, 3_600_000, 10 * 365 * 86_400_000])
+def test_hubspot_v3_from_the_future_is_refused(offset_ms: int) -> None:
+    stamp = HS_MS + offset_ms
+    failure = hs(independent_v3("POST", HS_URL, HS_BODY, stamp, HS_SECRET), str(stamp))
+    assert problem(failure) is SignatureProblem.OUTSIDE_TOLERANCE
+    assert isinstance(failure, SignatureFailure) and "in the future" in failure.reason
+
+
+@given(
+    offset_ms=st.one_of(
+        st.integers(min_value=-301_000, max_value=301_000),
+        st.integers(min_value=-10 * 365 * 86_400_000, max_value=10 * 365 * 86_400_000),
+    )
+)
+def test_hubspot_v3_window_is_symmetric(offset_ms: int) -> None:
+    stamp = HS_MS + offset_ms
+    result = hs(independent_v3("POST", HS_URL, HS_BODY, stamp, HS_SECRET), str(stamp))
+    if abs(offset_ms) <= 300_000:
+        assert isinstance(result, Verified)
+    else:
+        assert problem(result) is SignatureProblem.OUTSIDE_TOLERANCE
+
+
+@given(
+    offset_s=st.one_of(
+        st.integers(min_value=-310, max_value=310),
+        st.integers(min_value=-10 * 365 * 86_400, max_value=10 * 365 * 86_400),
+    )
+)
+def test_revpact_window_is_symmetric(offset_s: int) -> None:
+    result = verify_revpact(sign_revpact(BODY, SECRET, T + offset_s), BODY, [SECRET], now=NOW)
+    if abs(offset_s) <= 300:
+        assert isinstance(result, Verified)
+    else:
+        assert problem(result) is SignatureProblem.OUTSIDE_TOLERANCE

@@ -94,12 +94,12 @@ def test_leads_status_and_one_lead_agree_with_the_services(
         missing = client.get("/leads/NOPE", params={"as_of": AS_OF})
         bad_status = client.get("/leads", params={"status": "late"})
     expected = services.list_leads(engine, agreement, as_of=as_of)
-    assert listed == [services.lead_view_to_json(v) for v in expected]
+    assert listed == [services.LeadPublic.of(v).model_dump(mode="json") for v in expected]
     assert [x["lead_id"] for x in breached["leads"]] == ["Q5"]
     assert one["owner"] == "<b>eve</b>" and one["status"] == "excluded"
-    assert status == services.summary_to_json(
+    assert status == services.FollowUpSummaryPublic.of(
         services.follow_up_summary(engine, agreement, as_of=as_of)
-    )
+    ).model_dump(mode="json")
     assert status["counts"]["at_risk"] == 1 and status["counts"]["met"] == 1
     assert missing.status_code == 404 and "NOPE" in missing.json()["detail"]
     assert bad_status.status_code == 422

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from live_server import LiveServer
 
 PUBLIC = None
+PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}  # a refusal carries no data
 SIGNED = "signature"  # webhooks: authenticated by their signature, not a token
 
 EXPECTED: dict[tuple[str, str], Permission | str | None] = {
@@ -108,7 +109,9 @@ def test_without_a_token_every_protected_route_is_401_and_empty(live_server: Liv
                 response = _call(client, method, path)
                 assert response.status_code == 401, (method, path, response.text)
                 assert response.headers["www-authenticate"] == "Bearer"
-                assert set(response.json()) == {"detail"}
+                assert response.headers["content-type"] == "application/problem+json"
+                assert set(response.json()) == PROBLEM_KEYS
+                assert response.json()["status"] == 401
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -129,7 +132,8 @@ def test_each_role_gets_exactly_its_grants(
                 assert response.status_code not in {401, 403}, (role, method, path)
             else:
                 assert response.status_code == 403, (role, method, path, response.text)
-                assert set(response.json()) == {"detail"}
+                assert set(response.json()) == PROBLEM_KEYS
+                assert response.json()["status"] == 403
                 assert role.value in response.json()["detail"]
 
 

@@ -150,10 +150,15 @@ def test_a_bad_event_gets_422_naming_the_field_and_nothing_is_stored(
 ) -> None:
     response = post(live_server, [notified(), touched("t1"), notified("e3", lead_type="webinarr")])
     assert response.status_code == 422
-    problems = response.json()["problems"]
-    assert problems == [
-        'events[2].lead.lead_type: "webinarr" is not a lead type of the agreement '
-        "(referral, content, webinar, internet_sales_ready)"
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"] == [
+        {
+            "location": "body",
+            "field": "events[2].lead.lead_type",
+            "message": '"webinarr" is not a lead type of the agreement '
+            "(referral, content, webinar, internet_sales_ready)",
+            "value": None,
+        }
     ]
     assert stored(live_server) == 0
     assert post(live_server, {"id": 1}).status_code == 422
@@ -235,7 +240,7 @@ def test_hubspot_webhooks(live_server: LiveServer) -> None:
         unsigned = client.post("/webhooks/hubspot", content=json.dumps(events))
     assert unsigned.status_code == 401
     bad = hubspot_post(live_server, [{"eventId": "x"}])
-    assert bad.status_code == 422 and bad.json()["problems"][0].startswith("events[0].")
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"].startswith("events[0].")
 
 
 def test_the_audit_needs_the_read_audit_permission(

@@ -21,7 +21,7 @@ from revpact.domain.roles import Role
 from revpact.server.loopback import running
 from revpact.server.settings import AlertSettings, Settings
 from revpact.server.state import ServerState
-from revpact.server.web.site import TOKEN_COOKIE
+from revpact.server.web.site import SESSION_COOKIE
 from revpact.services.tokens import create_token
 from revpact.store import open_store
 
@@ -64,6 +64,6 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
 def browser(chromium: WebDriver, site: Site) -> WebDriver:
     """The session's Chromium, signed in as a viewer, in English unless a test asks otherwise."""
     chromium.get(f"{site.url}/login?lang=en")
-    if chromium.get_cookie(TOKEN_COOKIE) is None:
+    if chromium.get_cookie(SESSION_COOKIE) is None:
         sign_in(chromium, site, site.viewer)
     return chromium

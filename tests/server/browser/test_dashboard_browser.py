@@ -1,4 +1,5 @@
-"""The dashboard in a real browser: signing in, every page in both languages, the scoreboard's
+"""The dashboard in a real browser: signing in and out (a server-side session), every page in
+both languages with its charts drawn and no Content-Security-Policy violation, the scoreboard's
 figures against its JSON twin, the queue's live countdown, switching language, and a lead whose
 id is a script shown as text. Each page is photographed to ``build/screenshots/<page>-<lang>.png``.
 """
@@ -16,7 +17,7 @@ from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver import Chrome as WebDriver
 from selenium.webdriver.common.by import By
 
-from revpact.server.web.site import NAV_ORDER, PAGES, TOKEN_COOKIE
+from revpact.server.web.site import NAV_ORDER, PAGES, SESSION_COOKIE
 from revpact.server.web.texts import page_labels
 
 PAGE_PATHS = {
@@ -65,8 +66,27 @@ def _severe_console_messages(driver: WebDriver) -> list[str]:
     return [
         entry["message"]
         for entry in driver.get_log("browser")
-        if entry["level"] == "SEVERE" and "favicon.ico" not in entry["message"]
+        if entry["level"] == "SEVERE" or "Content Security Policy" in entry["message"]
     ]
+
+
+def _csp_violations(driver: WebDriver) -> list[str]:
+    """What the page's Content-Security-Policy refused (recorded by :func:`_watch_csp`)."""
+    found: list[str] = driver.execute_script("return window.revpactCspViolations || [];")
+    return found
+
+
+def _watch_csp(driver: WebDriver) -> None:
+    """From the next page on, record every CSP violation in ``window.revpactCspViolations``."""
+    driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {
+            "source": "window.revpactCspViolations = [];"
+            "document.addEventListener('securitypolicyviolation', function (e) {"
+            "  window.revpactCspViolations.push(e.violatedDirective + ' ' + e.blockedURI);"
+            "});"
+        },
+    )
 
 
 def test_signing_in_through_the_form_goes_where_the_browser_was_going(
@@ -82,9 +102,10 @@ def test_signing_in_through_the_form_goes_where_the_browser_was_going(
     assert path_of(chromium) == "/dashboard/queue"
     who = chromium.find_element(By.CSS_SELECTOR, "header .who").text
     assert "board (viewer)" in who
-    cookie = chromium.get_cookie(TOKEN_COOKIE)
-    assert cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
-    assert chromium.execute_script("return document.cookie").find(TOKEN_COOKIE) == -1
+    cookie = chromium.get_cookie(SESSION_COOKIE)
+    assert cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert site.viewer not in cookie["value"] and site.viewer[3:] not in cookie["value"]
+    assert chromium.execute_script("return document.cookie").find(SESSION_COOKIE) == -1
 
 
 def test_a_wrong_token_shows_the_login_error(chromium: WebDriver, site: Site) -> None:
@@ -94,7 +115,7 @@ def test_a_wrong_token_shows_the_login_error(chromium: WebDriver, site: Site) ->
     error = wait(chromium).until(lambda d: d.find_element(By.ID, "login-error"))
     assert error.text == page_labels("en").text("login.invalid")
     assert path_of(chromium) == "/login"
-    assert chromium.get_cookie(TOKEN_COOKIE) is None
+    assert chromium.get_cookie(SESSION_COOKIE) is None
     assert chromium.find_element(By.ID, "token").get_attribute("value") == ""
 
 
@@ -116,9 +137,42 @@ def test_signing_out_ends_the_session(browser: WebDriver, site: Site) -> None:
     browser.get(f"{site.url}/dashboard/agreement?lang=en")
     browser.find_element(By.CSS_SELECTOR, "header form[action='/logout'] button").click()
     wait(browser).until(lambda d: path_of(d) == "/login")
-    assert browser.get_cookie(TOKEN_COOKIE) is None
+    assert browser.get_cookie(SESSION_COOKIE) is None
     browser.get(f"{site.url}/dashboard/agreement")
     assert path_of(browser) == "/login"
+
+
+def test_a_cookie_kept_from_before_signing_out_no_longer_works(
+    browser: WebDriver, site: Site
+) -> None:
+    browser.get(f"{site.url}/dashboard/agreement?lang=en")
+    kept = browser.get_cookie(SESSION_COOKIE)
+    assert kept is not None
+    browser.find_element(By.CSS_SELECTOR, "header form[action='/logout'] button").click()
+    wait(browser).until(lambda d: path_of(d) == "/login")
+    browser.add_cookie({"name": SESSION_COOKIE, "value": kept["value"], "path": "/"})
+    browser.get(f"{site.url}/dashboard/agreement")
+    assert path_of(browser) == "/login"
+    with site.client() as client:
+        client.headers.pop("Authorization")
+        client.cookies.set(SESSION_COOKIE, kept["value"])
+        assert client.get("/dashboard/agreement.json").status_code == 401
+
+
+def test_the_login_and_error_pages_break_no_policy(chromium: WebDriver, site: Site) -> None:
+    _watch_csp(chromium)
+    chromium.get(f"{site.url}/login?lang=en")
+    chromium.delete_all_cookies()
+    chromium.get_log("browser")
+    chromium.get(f"{site.url}/login?lang=en")
+    assert _csp_violations(chromium) == []
+    sign_in(chromium, site, site.marketing, next_="/dashboard/audit")
+    assert path_of(chromium) == "/dashboard/audit"
+    assert chromium.find_element(By.ID, "error").text
+    assert _csp_violations(chromium) == []
+    messages = _severe_console_messages(chromium)
+    assert [m for m in messages if "status of 403" not in m or "/dashboard/audit" not in m] == []
+    chromium.delete_all_cookies()
 
 
 @pytest.mark.parametrize("lang", ["en", "pl"])
@@ -127,6 +181,7 @@ def test_each_page_opens_in_each_language(
     browser: WebDriver, site: Site, name: str, lang: str
 ) -> None:
     path = PAGE_PATHS[name]
+    _watch_csp(browser)
     browser.get_log("browser")  # forget earlier pages' messages
     browser.get(f"{site.url}{path}?lang={lang}")
     assert path_of(browser) == path
@@ -145,6 +200,7 @@ def test_each_page_opens_in_each_language(
     wait(browser).until(lambda d: d.execute_script(CHARTS_DRAWN))
     _no_alert(browser)
     assert _severe_console_messages(browser) == []
+    assert _csp_violations(browser) == []
     _check_figures(browser, site, path, lang)
     shot = screenshot(browser, f"{name}-{lang}")
     assert shot.stat().st_size > 10_000

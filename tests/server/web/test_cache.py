@@ -20,13 +20,13 @@ from sqlalchemy import Engine
 from revpact import services
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
-from revpact.domain.scoreboard.year import year_to_json
 from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.ingest.webhooks.events import parse_events
 from revpact.services import agreement_versions
 from revpact.services.cache import cache_stats, clear_cache, deal_facts, follow_up_facts
 from revpact.services.deals import month_ranges, monthly_facts
 from revpact.services.month_close import close_month
+from revpact.services.public.scoreboard import YearScoreboardPublic
 from revpact.store.follow_up import FollowUpRepository
 from revpact.store.revision import store_revision
 
@@ -67,13 +67,18 @@ def random_leads(count: int, seed: int) -> str:
 def uncached(engine: Engine, agreement: Agreement, as_of: datetime) -> dict[str, Any]:
     clear_cache(engine)
     try:
-        return year_to_json(services.year_scoreboard(engine, agreement, as_of=as_of))
+        return _year(engine, agreement, as_of)
     finally:
         clear_cache(engine)
 
 
 def cached(engine: Engine, agreement: Agreement, as_of: datetime) -> dict[str, Any]:
-    return year_to_json(services.year_scoreboard(engine, agreement, as_of=as_of))
+    return _year(engine, agreement, as_of)
+
+
+def _year(engine: Engine, agreement: Agreement, as_of: datetime) -> dict[str, Any]:
+    board = services.year_scoreboard(engine, agreement, as_of=as_of)
+    return YearScoreboardPublic.of(board).model_dump(mode="json")
 
 
 def revision(engine: Engine) -> int:

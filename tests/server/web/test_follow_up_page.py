@@ -18,7 +18,8 @@ from revpact import services
 from revpact.domain.roles import Role
 from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.ingest.leads.canonical import CANONICAL_COLUMNS
-from revpact.services.follow_up_weeks import week_to_json, weekly_follow_up
+from revpact.services.follow_up_weeks import weekly_follow_up
+from revpact.services.public.leads import WeekFollowUpPublic
 
 if TYPE_CHECKING:
     from live_server import LiveServer
@@ -60,11 +61,16 @@ def test_the_twin_has_owners_weeks_and_late_leads(
         body = client.get("/dashboard/follow-up.json", params={"as_of": AS_OF}).json()
     agreement = parse_agreement(company_a_template("en"))
     at = datetime.fromisoformat(AS_OF)
-    summary = services.summary_to_json(services.follow_up_summary(engine, agreement, as_of=at))
+    summary = services.FollowUpSummaryPublic.of(
+        services.follow_up_summary(engine, agreement, as_of=at)
+    ).model_dump(mode="json")
     assert {k: v for k, v in body["summary"].items()} == summary
     assert [o["owner"] for o in body["owners"]] == [EVIL_OWNER, "ana", "ben"]
     assert body["figures"]["fig-compliance"]["value"] == summary["compliance"] == 0.5
-    weeks = [week_to_json(w) for w in weekly_follow_up(engine, agreement, as_of=at)]
+    weeks = [
+        WeekFollowUpPublic.of(w).model_dump(mode="json")
+        for w in weekly_follow_up(engine, agreement, as_of=at)
+    ]
     assert [{k: v for k, v in w.items() if k != "display"} for w in body["weeks"]] == weeks
     # W09: Q6 met, L7 breached; W10: Q4 met, Q5 breached, Q1 (Friday) at risk
     assert [(w["week"], w["counts"]["met"], w["counts"]["breached"]) for w in weeks] == [

@@ -3,8 +3,9 @@
 Without a token a browser is sent to ``/login`` and a JSON caller gets 401, neither with any
 data; a role gets a page exactly when :data:`revpact.domain.roles.GRANTS` allows it. The
 expected permission of each page is written here, apart from the code, and a page missing from
-this table fails the test. Signing in redirects only to paths on this site, the token's cookie
-is HttpOnly and SameSite=Strict, and no page loads anything from another site.
+this table fails the test. Signing in redirects only to paths on this site, the session's
+cookie is HttpOnly and SameSite=Lax and holds no token, and no page loads anything from another
+site. (Sessions, CSRF and the security headers in depth: ``test_site.py``.)
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 
 from revpact.domain.roles import GRANTS, Permission, Role
 from revpact.server.state import ServerState
-from revpact.server.web.site import PAGES, TOKEN_COOKIE
+from revpact.server.web.site import PAGES, SESSION_COOKIE
 from revpact.services.clock import FixedClock
 
 if TYPE_CHECKING:
@@ -52,6 +53,20 @@ def _client(server: LiveServer, token: str | None = None) -> httpx.Client:
     client: httpx.Client = server.client(token)
     client.follow_redirects = False
     return client
+
+
+def _sign_in(client: httpx.Client, token: str, next_: str) -> httpx.Response:
+    """Post the login form as a browser would: open it, then send it with its CSRF token."""
+    form = client.get("/login", params={"next": next_}).text
+    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', form)
+    assert found is not None, form
+    return client.post("/login", data={"token": token, "next": next_, "csrf": found.group(1)})
+
+
+def _logout_csrf(client: httpx.Client, path: str = "/dashboard/queue") -> str:
+    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', client.get(path).text)
+    assert found is not None
+    return found.group(1)
 
 
 def test_every_page_is_in_the_matrix() -> None:
@@ -138,7 +153,7 @@ def test_plotly_is_served_by_revpact(live_server: LiveServer) -> None:
     assert "plotly.js" in response.text[:2000]
 
 
-def test_signing_in_sets_an_httponly_strict_cookie_and_goes_to_next(
+def test_signing_in_sets_an_httponly_lax_session_cookie_and_goes_to_next(
     live_server: LiveServer, role_tokens: dict[Role, str]
 ) -> None:
     token = role_tokens[Role.VIEWER]
@@ -146,36 +161,41 @@ def test_signing_in_sets_an_httponly_strict_cookie_and_goes_to_next(
         form = client.get("/login", params={"next": "/dashboard/queue"})
         assert form.status_code == 200
         assert 'value="/dashboard/queue"' in form.text
-        signed = client.post("/login", data={"token": token, "next": "/dashboard/queue"})
+        signed = _sign_in(client, token, "/dashboard/queue")
         assert signed.status_code == 303
         assert signed.headers["location"] == "/dashboard/queue"
-        cookie = signed.headers["set-cookie"]
+        cookie = next(
+            c for c in signed.headers.get_list("set-cookie") if c.startswith(SESSION_COOKIE)
+        )
         attributes = {part.strip().lower() for part in cookie.split(";")}
-        assert cookie.startswith(f"{TOKEN_COOKIE}={token}")
+        assert token not in cookie and token[3:] not in cookie
         assert "httponly" in attributes
-        assert "samesite=strict" in attributes
+        assert "samesite=lax" in attributes
         assert "path=/" in attributes
         assert client.get("/dashboard/queue").status_code == 200
         assert client.get("/dashboard/queue.json").status_code == 200
 
-        out = client.post("/logout")
+        out = client.post("/logout", data={"csrf": _logout_csrf(client)})
         assert out.status_code == 303
         assert out.headers["location"] == "/login"
         cleared = out.headers["set-cookie"]
-        assert cleared.startswith(f'{TOKEN_COOKIE}=""') or cleared.startswith(f"{TOKEN_COOKIE}=;")
+        assert cleared.startswith(f'{SESSION_COOKIE}=""') or cleared.startswith(
+            f"{SESSION_COOKIE}=;"
+        )
         assert "max-age=0" in cleared.lower()
-        assert TOKEN_COOKIE not in client.cookies
+        assert SESSION_COOKIE not in client.cookies
         assert client.get("/dashboard/queue").status_code == 303
         assert client.get("/dashboard/queue.json").status_code == 401
 
 
-def test_a_wrong_token_is_refused_without_a_cookie(live_server: LiveServer) -> None:
+def test_a_wrong_token_is_refused_without_a_session(live_server: LiveServer) -> None:
     with _client(live_server) as client:
-        refused = client.post("/login", data={"token": "rp_wrong", "next": "/dashboard"})
+        refused = _sign_in(client, "rp_wrong", "/dashboard")
         assert refused.status_code == 401
         assert 'id="login-error"' in refused.text
-        assert "set-cookie" not in refused.headers
-        assert client.post("/login", data={"token": "", "next": "/"}).status_code == 401
+        assert SESSION_COOKIE not in refused.headers.get("set-cookie", "")
+        assert SESSION_COOKIE not in client.cookies
+        assert _sign_in(client, "", "/").status_code == 401
 
 
 @pytest.mark.parametrize(
@@ -199,7 +219,7 @@ def test_signing_in_goes_only_to_a_path_on_this_site(
     live_server: LiveServer, role_tokens: dict[Role, str], next_: str
 ) -> None:
     with _client(live_server) as client:
-        signed = client.post("/login", data={"token": role_tokens[Role.VIEWER], "next": next_})
+        signed = _sign_in(client, role_tokens[Role.VIEWER], next_)
         assert signed.status_code == 303
         location = signed.headers["location"]
         # What a browser would make of it: tabs and newlines dropped, backslashes as slashes.

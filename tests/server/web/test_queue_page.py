@@ -92,7 +92,11 @@ def test_the_page_in_both_languages(
     assert _rows(html) == ["A8", "A7", "&lt;script&gt;alert(1)&lt;/script&gt;", "A9"]
     assert '<tr class="lead at-risk" data-lead-id="A8" data-status="at_risk">' in html
     assert '<span class="left" data-seconds="600">0:10:00</span>' in html
-    assert 'credentials: "same-origin"' in html and "queue.json" in html
+    assert '<div id="queue-live" data-url="/dashboard/queue.json">' in html
+    assert '<script src="/static/queue.js"></script>' in html
+    with at_monday.client() as client:
+        script = client.get("/static/queue.js").text
+    assert 'credentials: "same-origin"' in script and "live.dataset.url" in script
 
 
 def test_hostile_lead_ids_and_owners_stay_text(

@@ -17,10 +17,10 @@ from sqlalchemy import Engine
 
 from revpact import services
 from revpact.domain.roles import Role
-from revpact.domain.scoreboard.year import year_to_json
 from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.services.month_close import close_month
-from revpact.services.month_states import with_closes
+from revpact.services.month_states import close_blocks
+from revpact.services.public.scoreboard_closes import ScoreboardPublic
 
 if TYPE_CHECKING:
     from live_server import LiveServer
@@ -119,8 +119,8 @@ def expected_year(engine: Engine, as_of: str) -> dict[str, Any]:
     agreement = parse_agreement(company_a_template("en"))
     moment = datetime.fromisoformat(as_of)
     board = services.year_scoreboard(engine, agreement, as_of=moment)
-    year = with_closes(engine, agreement, year_to_json(board), as_of=moment)
-    return dict(json.loads(json.dumps(year)))
+    year = ScoreboardPublic.of(board, close_blocks(engine, agreement, as_of=moment))
+    return dict(json.loads(json.dumps(year.model_dump(mode="json"))))
 
 
 @pytest.mark.usefixtures("loaded")

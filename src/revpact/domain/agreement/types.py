@@ -27,6 +27,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from revpact.domain.clock.durations import format_duration, parse_duration
 
 __all__ = [
+    "MAX_DURATION",
     "WEEKDAYS",
     "Count",
     "Duration",
@@ -217,11 +218,23 @@ Count = Annotated[int, PlainValidator(_count)]
 # --- time -------------------------------------------------------------------------------------
 
 
+MAX_DURATION = 366 * 24 * 3600
+"""The longest duration an agreement may set: 8784h (366 days). Longer ones are typing
+mistakes, and would overflow the calendar arithmetic they feed."""
+
+
 def _duration(value: Any) -> int:
     try:
-        return parse_duration(value)
+        seconds = parse_duration(value)
     except ValueError as exc:
         raise problem("duration", str(exc)) from None
+    if seconds > MAX_DURATION:
+        _fail(
+            "duration",
+            f"{describe(value)} is longer than {format_duration(MAX_DURATION)} (366 days), the "
+            "longest duration an agreement may set",
+        )
+    return seconds
 
 
 Duration = Annotated[
@@ -229,7 +242,8 @@ Duration = Annotated[
     PlainValidator(_duration),
     PlainSerializer(format_duration, return_type=str, when_used="json"),
 ]
-"""Seconds, written ``45s``, ``30m``, ``1h`` or ``1h30m`` (a bare number is seconds)."""
+"""Seconds, written ``45s``, ``30m``, ``1h`` or ``1h30m`` (a bare number is seconds), at most
+``MAX_DURATION``."""
 
 
 def _month(value: Any) -> date:

@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import numpy.typing as npt
 
+from revpact.domain.clock.moments import RANGE_PROBLEM, us_in_range
 from revpact.errors import CalendarError
 
 __all__ = ["BusinessCalendar", "Span", "from_us", "to_us"]
@@ -70,7 +71,10 @@ def to_us(moment: datetime) -> int:
     """Exact integer epoch microseconds of an aware datetime."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise CalendarError(f"{moment.isoformat()} has no UTC offset; pass an aware datetime")
-    return (moment - _EPOCH) // timedelta(microseconds=1)
+    try:
+        return (moment - _EPOCH) // timedelta(microseconds=1)
+    except OverflowError:  # year 1 east of UTC
+        raise CalendarError(f"{moment.isoformat()} {RANGE_PROBLEM}") from None
 
 
 def from_us(us: int) -> datetime:
@@ -235,7 +239,11 @@ def _checked_week(weekly: Sequence[Sequence[Span]]) -> tuple[tuple[Span, ...], .
 
 def _blocks(first_us: int, last_us: int) -> tuple[int, int]:
     """The blocks of local dates a table needs to answer about instants in the range (with a
-    margin of dates on both sides)."""
+    margin of dates on both sides); :class:`CalendarError` for an instant outside revpact's
+    range (:mod:`revpact.domain.clock.moments`), where local dates would overflow."""
+    for t in (first_us, last_us):
+        if not us_in_range(t):
+            raise CalendarError(f"{t} µs after 1970-01-01 UTC {RANGE_PROBLEM}")
     first_day = first_us // _DAY_US - _MARGIN_BEFORE_DAYS
     last_day = last_us // _DAY_US + _MARGIN_AFTER_DAYS
     return first_day // _BLOCK_DAYS, last_day // _BLOCK_DAYS

@@ -1,7 +1,9 @@
-"""The month's goals, declared once: each goal's key, label, owning team, unit and how it is
-read from a month's score — looped over by every place that lists the goals.
+"""The month's goals, declared once: each goal's key, label, owning team, unit, how it is read
+from a month's score and how its figures are shown — looped over by the scoreboard, the trend,
+the agenda, the packs, the pages and the CLI.
 
-Adding a goal is adding a :class:`Goal` here; nothing else re-spells the list.
+Adding a goal is adding a :class:`Goal` here (and its figures to :class:`MonthScore`); nothing
+else re-spells the list.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ verdict)."""
 
 
 class GoalUnit(StrEnum):
+    """What a goal's figure counts, and so how it is formatted."""
+
     MONEY = "money"
     RATIO = "ratio"
     DAYS = "days"
@@ -30,52 +34,156 @@ class GoalUnit(StrEnum):
 class Goal:
     """One monthly goal of the agreement."""
 
-    key: str  # stable: JSON keys and label keys use it
+    key: str  # stable: label keys, chart ids and the packs' goal keys use it
     label: str  # the English label where no translated one is at hand
+    short: str  # the English row label of the text tables
+    column: str  # the English head of a narrow column
     team: str  # company, marketing or sales
     unit: GoalUnit
     read: Callable[[MonthScore], Figures]
+    section: str  # the goal's object in a month's JSON
+    reached: str  # the field of that object that holds what was reached
+    trend: str  # the goal's name in the month-on-month trend
+    month_fields: tuple[tuple[str, str], ...]  # the section's figures and their formats
+    year_fields: tuple[tuple[str, str], ...]  # the same for the year's totals
+    lower_is_better: bool = False  # only the sales cycle: fewer days is better
 
     def figures(self, score: MonthScore) -> Figures:
         """This goal's figures in ``score``."""
         return self.read(score)
 
+    def better(self, delta: Decimal) -> bool | None:
+        """Whether a change of ``delta`` is an improvement (None for no change)."""
+        if delta == 0:
+            return None
+        return (delta < 0) if self.lower_is_better else (delta > 0)
+
+
+_VERDICT = "verdict"
+_NUMBER = "number"
 
 MONTHLY_GOALS: tuple[Goal, ...] = (
     Goal(
-        "revenue",
-        "Revenue against the trajectory",
-        "company",
-        GoalUnit.MONEY,
-        lambda s: (s.revenue.actual, s.revenue.target, s.revenue.met),
+        key="revenue",
+        label="Revenue against the trajectory",
+        short="revenue",
+        column="revenue",
+        team="company",
+        unit=GoalUnit.MONEY,
+        read=lambda s: (s.revenue.actual, s.revenue.target, s.revenue.met),
+        section="revenue",
+        reached="actual",
+        trend="revenue",
+        month_fields=(
+            ("actual", "money"),
+            ("target", "money"),
+            ("met", _VERDICT),
+            ("ytd", "money"),
+            ("ytd_target", "money"),
+            ("gap_to_ytd_target", "money"),
+            ("required_per_remaining_month", "money"),
+            ("projected_year_end", "money"),
+        ),
+        year_fields=(
+            ("actual", "money"),
+            ("target", "money"),
+            ("met", _VERDICT),
+            ("annual_target", "money"),
+        ),
     ),
     Goal(
-        "lead_value",
-        "Lead value",
-        "marketing",
-        GoalUnit.MONEY,
-        lambda s: (s.lead_value.actual, s.lead_value.target, s.lead_value.met),
+        key="lead_value",
+        label="Lead value",
+        short="lead value",
+        column="leads",
+        team="marketing",
+        unit=GoalUnit.MONEY,
+        read=lambda s: (s.lead_value.actual, s.lead_value.target, s.lead_value.met),
+        section="lead_value",
+        reached="actual",
+        trend="lead_value",
+        month_fields=(
+            ("actual", "money"),
+            ("target", "money"),
+            ("met", _VERDICT),
+            ("gap", "money"),
+        ),
+        year_fields=(("actual", "money"), ("target", "money"), ("met", _VERDICT)),
     ),
     Goal(
-        "follow_up",
-        "Follow-up compliance",
-        "sales",
-        GoalUnit.RATIO,
-        lambda s: (s.follow_up.compliance, s.follow_up.target, s.follow_up.met_goal),
+        key="follow_up",
+        label="Follow-up compliance",
+        short="follow-up compliance",
+        column="follow-up",
+        team="sales",
+        unit=GoalUnit.RATIO,
+        read=lambda s: (s.follow_up.compliance, s.follow_up.target, s.follow_up.met_goal),
+        section="follow_up",
+        reached="compliance",
+        trend="follow_up_compliance",
+        month_fields=(
+            ("met", _NUMBER),
+            ("breached", _NUMBER),
+            ("open", _NUMBER),
+            ("compliance", "percent"),
+            ("target", "percent"),
+            ("met_goal", _VERDICT),
+        ),
+        year_fields=(
+            ("met", _NUMBER),
+            ("breached", _NUMBER),
+            ("open", _NUMBER),
+            ("compliance", "percent"),
+            ("target", "percent"),
+            ("met_goal", _VERDICT),
+        ),
     ),
     Goal(
-        "close_rate",
-        "Close rate",
-        "sales",
-        GoalUnit.RATIO,
-        lambda s: (s.close_rate.actual, s.close_rate.target, s.close_rate.met),
+        key="close_rate",
+        label="Close rate",
+        short="close rate",
+        column="close",
+        team="sales",
+        unit=GoalUnit.RATIO,
+        read=lambda s: (s.close_rate.actual, s.close_rate.target, s.close_rate.met),
+        section="close_rate",
+        reached="actual",
+        trend="close_rate",
+        month_fields=(
+            ("won", _NUMBER),
+            ("lost", _NUMBER),
+            ("actual", "percent"),
+            ("target", "percent"),
+            ("met", _VERDICT),
+        ),
+        year_fields=(
+            ("won", _NUMBER),
+            ("lost", _NUMBER),
+            ("actual", "percent"),
+            ("target", "percent"),
+            ("met", _VERDICT),
+        ),
     ),
     Goal(
-        "sales_cycle",
-        "Sales cycle (days)",
-        "sales",
-        GoalUnit.DAYS,
-        lambda s: (s.sales_cycle.actual, s.sales_cycle.target, s.sales_cycle.met),
+        key="sales_cycle",
+        label="Sales cycle (days)",
+        short="sales cycle (mean)",
+        column="cycle",
+        team="sales",
+        unit=GoalUnit.DAYS,
+        read=lambda s: (s.sales_cycle.actual, s.sales_cycle.target, s.sales_cycle.met),
+        section="sales_cycle_days",
+        reached="actual",
+        trend="sales_cycle_days",
+        month_fields=(
+            ("deals", _NUMBER),
+            ("actual", "days"),
+            ("median", "days"),
+            ("target", "days"),
+            ("met", _VERDICT),
+        ),
+        year_fields=(("deals", _NUMBER), ("actual", "days"), ("target", "days"), ("met", _VERDICT)),
+        lower_is_better=True,
     ),
 )
 """Every monthly goal, in the order the scoreboard, the agenda and the packs show them."""

@@ -2,15 +2,13 @@
 
 :func:`build_year` takes the agreement and one :class:`MonthFacts` per month so far — the
 period's months in order, from its first month, with no gap (a quiet month is a MonthFacts of
-zeros) — and returns a :class:`YearScoreboard`. :func:`month_to_json` gives each month's JSON
-twin, with money and ratios as strings of the exact Decimal (``"1250000"``, ``"0.35"``), so no
-reader turns them into floats on the way.
+zeros) — and returns a :class:`YearScoreboard`.
 
 Each month is measured under the agreement version in force on its first day (``governing``);
 a month not ended yet is *in progress* (month to date, pro-rated targets, no verdict), and only
 *decided* months move the escalation ladder and earn rewards (see :func:`build_year`). A month's
 revenue says where it came from and whether a fallback stood in (``revenue.source`` and
-``revenue.fallback`` in the JSON; ``fallback_months`` counts the months so far that used one,
+``revenue.fallback``; ``fallback_months`` counts the months so far that used one,
 so every year-to-date figure and Goals 1-3 can say so too).
 
 The rules live in small modules: revenue and company goals (:mod:`.scoreboard_revenue`), the
@@ -26,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Final, assert_never
+from typing import Final, assert_never
 
 from revpact.domain.agreement.accountability import SharedGoal
 from revpact.domain.agreement.goals import RevenueSourceRule
@@ -99,11 +97,9 @@ __all__ = [
     "build_year",
     "gap_mix",
     "iso_weeks_of",
-    "month_to_json",
     "run_rate_of",
     "trajectory_target",
     "validate_split",
-    "year_to_json",
 ]
 
 
@@ -406,125 +402,3 @@ def build_year(
             financial_goals=financial,
         ),
     )
-
-
-# --- JSON twins ---------------------------------------------------------------------------------
-
-
-def _s(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def month_to_json(score: MonthScore) -> dict[str, Any]:
-    """The month as JSON-ready data: money and ratios as exact Decimal strings, null if unknown."""
-    revenue, lead, follow = score.revenue, score.lead_value, score.follow_up
-    close, cycle, ladder = score.close_rate, score.sales_cycle, score.escalation
-    version = score.version
-    return {
-        "month": f"{score.month:%Y-%m}",
-        "agreement_version": (
-            None if version is None else {"number": version.number, "hash": version.hash}
-        ),
-        "state": score.state.value,
-        "provisional": score.provisional,
-        "elapsed_share": _s(revenue.share) if score.state is MonthState.IN_PROGRESS else None,
-        "revenue": {
-            "actual": _s(revenue.actual),
-            "target": _s(revenue.target),
-            "met": revenue.met,
-            "source": revenue.source.value,
-            "fallback": revenue.fallback,
-            "months_unknown": revenue.months_unknown,
-            "fallback_months": revenue.fallback_months,
-            "ytd": _s(revenue.ytd),
-            "ytd_target": _s(revenue.ytd_target),
-            "gap_to_ytd_target": _s(revenue.gap_to_ytd_target),
-            "required_per_remaining_month": _s(revenue.required_per_remaining_month),
-            "projected_year_end": _s(revenue.projected_year_end),
-        },
-        "goals": {
-            "goal1": {"met": score.goals.goal1.met},
-            "goal2": {
-                "met": score.goals.goal2.met,
-                "shortfall": _s(score.goals.shortfall),
-                "surplus": _s(score.goals.surplus),
-            },
-            "goal3": {"met": score.goals.goal3.met},
-        },
-        "lead_value": {
-            "actual": _s(lead.actual),
-            "target": _s(lead.target),
-            "met": lead.met,
-            "gap": _s(lead.gap),
-            "by_type": {
-                item.lead_type: {
-                    "count": item.count,
-                    "unit_value": _s(item.unit_value),
-                    "value": _s(item.value),
-                }
-                for item in lead.by_type
-            },
-            "mix_to_close_gap": dict(lead.mix_to_close_gap),
-        },
-        "follow_up": {
-            "met": follow.met,
-            "breached": follow.breached,
-            "open": follow.open,
-            "compliance": _s(follow.compliance),
-            "target": _s(follow.target),
-            "met_goal": follow.met_goal,
-        },
-        "close_rate": {
-            "won": close.won,
-            "lost": close.lost,
-            "actual": _s(close.actual),
-            "target": _s(close.target),
-            "met": close.met,
-        },
-        "sales_cycle_days": {
-            "deals": cycle.deals,
-            "actual": _s(cycle.actual),
-            "median": _s(cycle.median),
-            "target": _s(cycle.target),
-            "met": cycle.met,
-        },
-        "shared_goals": {
-            # no verdict while the month does not count (in progress, awaiting its close)
-            "met": score.shared_goals.met if score.state is MonthState.DECIDED else None,
-            "goals": {goal.value: status.value for goal, status in score.shared_goals.statuses},
-        },
-        "team_goals_met": score.team_goals_met,
-        "escalation": {
-            "level": ladder.level,
-            "months_missed": ladder.months_missed,
-            "since": f"{ladder.since:%Y-%m}" if ladder.since else None,
-            "entered": ladder.entered,
-            "actions": [
-                {"text": a.text, "owner": a.owner.value, "due": a.due.isoformat()}
-                for a in ladder.actions
-            ],
-            "swat_reports_weekly": ladder.swat_reports_weekly,
-            "swat_reports_to": ladder.swat_reports_to.value if ladder.swat_reports_to else None,
-            "swat_report_weeks": [str(week) for week in ladder.swat_report_weeks],
-        },
-        "reward": {
-            "monthly_pool": _s(score.reward.pool),
-            "earned": score.reward.earned,
-            "amount": _s(score.reward.amount),
-        },
-    }
-
-
-def year_to_json(board: YearScoreboard) -> dict[str, Any]:
-    """The whole scoreboard as JSON-ready data."""
-    reward = board.annual_reward
-    return {
-        "months": [month_to_json(score) for score in board.months],
-        "complete": board.complete,
-        "annual_reward": {
-            "text": reward.text,
-            "earned": reward.earned,
-            "team_goals": reward.team_goals,
-            "financial_goals": reward.financial_goals,
-        },
-    }

@@ -38,7 +38,9 @@ import numpy.typing as npt
 
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.agreement.sales import FollowUpSpec
+from revpact.domain.text_values import shown as _show
 from revpact.errors import InputError
+from revpact.ingest.cells import CsvRows, bad_text
 from revpact.ingest.timestamps import TimeWindow, parse_instants
 
 __all__ = [
@@ -346,7 +348,7 @@ class LeadReader:
         rows: list[list[str]] = []
         numbers: list[int] = []
         rejected: list[RejectedRow] = []
-        reader = csv.reader(io.StringIO(block))
+        reader = CsvRows(io.StringIO(block), self.source, first - 1)
         start = first
         for row in reader:
             line, start = start, first + reader.line_num
@@ -384,6 +386,8 @@ class LeadReader:
             for i in (i for i, v in enumerate(ids) if not v):
                 report(i, "lead_id", "is empty; every lead needs an id")
         self._check_unique(ids, lines, report)
+        for i, column, detail in bad_text(cols, ("lead_id",), ("lead_type", "stage", "owner")):
+            report(i, column, detail)
 
         # The columns of few distinct values, factorised together: every check below is
         # asked once per distinct combination, not once per row.
@@ -507,11 +511,6 @@ def _take(leads: LeadColumns, keep: BoolArray) -> LeadColumns:
         first_touch_us=leads.first_touch_us[keep],
         applies=leads.applies[keep],
     )
-
-
-def _show(value: str) -> str:
-    shown = value if len(value) <= 60 else value[:57] + "..."
-    return json.dumps(shown, ensure_ascii=False)
 
 
 def _size(fp: IO[bytes] | IO[str]) -> int | None:

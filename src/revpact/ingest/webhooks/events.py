@@ -26,7 +26,9 @@ only ``deal_id`` is required: the fields given change, the others stay.
 :func:`parse_events` checks a whole body against the agreement and raises
 :class:`EventsError` listing every problem, each naming the event, the field path and the
 value (``events[2].lead.lead_type: "webinarr" is not a lead type of the agreement (content,
-...)``); a body with any problem yields nothing.
+...)``); a body with any problem yields nothing. Before any event is validated,
+:func:`load_json_body` refuses an array of more than :data:`MAX_EVENTS` items or with items
+that are not objects, so a body of a million numbers is refused as fast as it is read.
 """
 
 from __future__ import annotations
@@ -46,20 +48,30 @@ from pydantic import (
     PlainValidator,
     StringConstraints,
     TypeAdapter,
-    ValidationError,
 )
 from pydantic_core import PydanticCustomError
 
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import from_us, to_us
-from revpact.errors import InputError
+from revpact.domain.text_values import shown as _show
 from revpact.ingest.deals import AMOUNT_SCALE, Outcome, minor_units, parse_amount
 from revpact.ingest.timestamps import TimeWindow
+from revpact.ingest.webhooks.body import (
+    MAX_EVENTS,
+    EventsError,
+    EventType,
+    format_errors,
+    kind_of,
+    load_json_body,
+    validate_in_slices,
+)
+from revpact.ingest.webhooks.event_values import check_event_values
 
 __all__ = [
     "DEAL_FIELDS",
     "EARLIEST_LEAD_FIELDS",
     "LEAD_FIELDS",
+    "MAX_EVENTS",
     "Channel",
     "Event",
     "EventIn",
@@ -73,11 +85,11 @@ __all__ = [
     "format_errors",
     "load_json_body",
     "parse_events",
+    "validate_in_slices",
 ]
 
 _EXAMPLE_TIME: Final = "2020-03-02T10:15:00-05:00"
 _MAX_ID: Final = 256
-
 LEAD_FIELDS: Final = (
     "lead_type",
     "stage",
@@ -99,13 +111,6 @@ DEAL_FIELDS: Final = (
     "amount_e4",
     "owner",
 )
-
-
-class EventType(StrEnum):
-    LEAD_NOTIFIED = "lead.notified"
-    LEAD_TOUCHED = "lead.touched"
-    LEAD_UPDATED = "lead.updated"
-    DEAL_UPDATED = "deal.updated"
 
 
 class Channel(StrEnum):
@@ -135,10 +140,6 @@ class Event:
     automated: bool = False
     ignored: str | None = None
     received: Any = None
-
-
-class EventsError(InputError):
-    """A webhook body that cannot be used; ``problems`` name the event, field and value."""
 
 
 # ---------------------------------------------------------------------------- wire models
@@ -250,16 +251,6 @@ _EVENTS: Final[TypeAdapter[list[EventIn]]] = TypeAdapter(list[EventIn])
 # ---------------------------------------------------------------------------- parsing
 
 
-def load_json_body(body: bytes) -> tuple[Any, bool]:
-    """The JSON of ``body`` and whether it was a single object (not an array)."""
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8 text"
-        raise EventsError("the body is not JSON", [f"body: {detail}"]) from None
-    return data, isinstance(data, dict)
-
-
 def parse_events(body: bytes, agreement: Agreement) -> tuple[Event, ...]:
     """The events of a ``POST /webhooks/events`` body; :class:`EventsError` if any is bad."""
     data, single = load_json_body(body)
@@ -268,16 +259,13 @@ def parse_events(body: bytes, agreement: Agreement) -> tuple[Event, ...]:
     if not isinstance(items, list):
         raise EventsError(
             "the body is not an event",
-            [f"body: must be an event object or an array of them, not {_kind(data)}"],
+            [f"body: must be an event object or an array of them, not {kind_of(data)}"],
         )
     if not items:
         raise EventsError("the body holds no event", ["events: the array is empty"])
-    try:
-        wired = _EVENTS.validate_python(items)
-    except ValidationError as exc:
-        raise EventsError(
-            "the events are not valid; nothing was stored", format_errors(exc, prefix, single)
-        ) from None
+    wired = validate_in_slices(
+        _EVENTS, items, prefix, single, "the events are not valid; nothing was stored"
+    )
     problems: list[str] = []
     events: list[Event] = []
     window = TimeWindow.of(agreement)
@@ -285,6 +273,7 @@ def parse_events(body: bytes, agreement: Agreement) -> tuple[Event, ...]:
         where = prefix if single else f"{prefix}[{i}]"
         events.append(_event(wire, items[i], where, agreement, problems))
         check_event_times(events[-1], where, window, problems)
+        check_event_values(events[-1], where, problems)
     seen: dict[str, int] = {}
     for i, parsed in enumerate(events):
         first = seen.setdefault(parsed.key, i)
@@ -498,60 +487,3 @@ def event_from_payload(
         ignored=understood.get("ignored"),
         received=data.get("received"),
     )
-
-
-# ---------------------------------------------------------------------------- errors
-
-
-def format_errors(exc: ValidationError, prefix: str, single: bool) -> list[str]:
-    """pydantic's errors as ``events[i].field.path: what is wrong (got value)``."""
-    found: list[str] = []
-    for error in exc.errors(include_url=False):
-        loc = list(error["loc"])
-        path = prefix
-        if loc and isinstance(loc[0], int):
-            index = loc.pop(0)
-            if not single:
-                path += f"[{index}]"
-        if loc and isinstance(loc[0], str) and "." in loc[0]:
-            loc.pop(0)  # the discriminator's value (e.g. "lead.touched"), not a field
-        for part in loc:
-            path += f"[{part}]" if isinstance(part, int) else f".{part}"
-        if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
-            path += ".type"
-        found.append(f"{path}: {_message(error)}")
-        if len(found) >= 50:
-            found.append(f"and {len(exc.errors()) - 50} more")
-            break
-    return found
-
-
-def _message(error: Any) -> str:
-    kind, value = error["type"], error.get("input")
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return f"is not a field here (value {_show(value)}); remove it"
-    if kind in ("union_tag_invalid", "union_tag_not_found"):
-        known = ", ".join(t.value for t in EventType)
-        got = "" if kind == "union_tag_not_found" else f"{_show(_tag(value))} "
-        return f"{got}is not an event type; write one of {known}".replace("  ", " ")
-    message = str(error["msg"])
-    if kind in ("instant", "amount"):
-        return f"{_show(value)} {message}"
-    return f"{message} (got {_show(value)})"
-
-
-def _tag(value: Any) -> Any:
-    return value.get("type") if isinstance(value, dict) else value
-
-
-def _kind(value: Any) -> str:
-    return {dict: "an object", list: "an array", str: "text", bool: "true/false"}.get(
-        type(value), "a number" if isinstance(value, int | float) else "null"
-    )
-
-
-def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."

@@ -24,20 +24,21 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter
 
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
 from revpact.ingest.deals import Outcome, minor_units, parse_amount
 from revpact.ingest.timestamps import TimeWindow
+from revpact.ingest.webhooks.event_values import check_event_values, lone_surrogates
 from revpact.ingest.webhooks.events import (
     Event,
     EventsError,
     EventType,
     amount_e4,
     check_event_times,
-    format_errors,
     load_json_body,
+    validate_in_slices,
 )
 from revpact.ingest.webhooks.hubspot_mapping import ANY_VALUE, HubSpotMapping
 
@@ -86,19 +87,17 @@ def parse_hubspot_events(
 ) -> tuple[Event, ...]:
     """The events of a ``POST /webhooks/hubspot`` body."""
     data, _ = load_json_body(body)
+    if surrogates := lone_surrogates(body, data, "events", False):
+        raise EventsError("the HubSpot events are not valid; nothing was stored", surrogates)
     if not isinstance(data, list):
         raise EventsError(
             "the body is not HubSpot's webhook format", ["body: must be an array of events"]
         )
     if not data:
         raise EventsError("the body holds no event", ["events: the array is empty"])
-    try:
-        wired = _EVENTS.validate_python(data)
-    except ValidationError as exc:
-        raise EventsError(
-            "the HubSpot events are not valid; nothing was stored",
-            format_errors(exc, "events", False),
-        ) from None
+    wired = validate_in_slices(
+        _EVENTS, data, "events", False, "the HubSpot events are not valid; nothing was stored"
+    )
     events: dict[str, Event] = {}
     window = TimeWindow.of(agreement)
     problems: list[str] = []
@@ -106,6 +105,7 @@ def parse_hubspot_events(
         key = hubspot_key(event)
         # HubSpot may batch the same change twice; one copy is enough.
         parsed = events.setdefault(key, _event(key, event, raw, mapping, agreement))
+        check_event_values(parsed, f"events[{i}]", problems, source_field="propertyValue")
         if parsed.ignored is None:
             check_event_times(parsed, f"events[{i}]", window, problems, occurred_name="occurredAt")
     if problems:

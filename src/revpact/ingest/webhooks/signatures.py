@@ -15,7 +15,10 @@ HubSpot's v3 (``X-HubSpot-Signature-v3``) is the base64 HMAC-SHA256, keyed with 
 client secret, of ``method + uri + body + timestamp``, where ``timestamp`` is the
 ``X-HubSpot-Request-Timestamp`` header (Unix milliseconds) and ``uri`` the full URL HubSpot
 requested (scheme, host, path and query) with the characters of :data:`HUBSPOT_DECODED`
-percent-decoded. A timestamp older than five minutes is refused.
+percent-decoded. A timestamp older than five minutes is refused (HubSpot's rule), and so is
+one more than five minutes in the future: the same window both ways, as for revpact's own
+header, so a clock skew of a few minutes passes but a request signed ahead of time cannot be
+held back and replayed later.
 
 Comparisons are constant-time (:func:`hmac.compare_digest`). A failure carries a reason fit
 for a 401 response: it never quotes a secret or the expected signature.
@@ -219,7 +222,10 @@ def verify_hubspot_v3(
     now: datetime,
     max_age_ms: int = HUBSPOT_MAX_AGE_MS,
 ) -> Verified | SignatureFailure:
-    """Check HubSpot's v3 signature of a request to ``url`` (the full URL HubSpot called)."""
+    """Check HubSpot's v3 signature of a request to ``url`` (the full URL HubSpot called).
+
+    The timestamp must lie within ``max_age_ms`` of ``now`` in either direction.
+    """
     if not client_secret:
         return SignatureFailure(
             SignatureProblem.NOT_CONFIGURED,
@@ -245,11 +251,12 @@ def verify_hubspot_v3(
             SignatureProblem.MALFORMED, "the X-HubSpot-Signature-v3 header is too long"
         )
     age_ms = now.timestamp() * 1000 - int(stamp)
-    if age_ms > max_age_ms:
+    if abs(age_ms) > max_age_ms:
+        side = "old" if age_ms > 0 else "in the future"
         return SignatureFailure(
             SignatureProblem.OUTSIDE_TOLERANCE,
-            f"the request timestamp {stamp} is {int(age_ms) // 1000} s old; HubSpot's "
-            f"signatures are accepted for {max_age_ms // 1000} s",
+            f"the request timestamp {stamp} is {int(abs(age_ms)) // 1000} s {side}; HubSpot's "
+            f"signatures are accepted within {max_age_ms // 1000} s of the server's clock",
         )
     expected = sign_hubspot_v3(method, url, body, int(stamp), client_secret)
     # A "+" turned into a space on the way (a known proxy mishap) is put back.

@@ -6,17 +6,24 @@ A member signs only as themself: the signature is given for the member the token
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from revpact.domain.clock.calendar import from_us
 from revpact.domain.roles import Permission
-from revpact.domain.versions import VersionRecord
+from revpact.server.api.responses import SIGNED_IN, WRITE, problems
 from revpact.server.deps import AgreementDep, StateDep, allowed
 from revpact.services import agreement_versions as av
 from revpact.services.agreement_source import parse_agreement
+from revpact.services.public.agreement import (
+    AgreementStatusPublic,
+    DiffPublic,
+    PublishedPublic,
+    SignedPublic,
+    VersionDetailPublic,
+    VersionListPublic,
+)
 from revpact.services.tokens import Principal
 
 __all__ = ["router"]
@@ -45,71 +52,63 @@ class SignBody(BaseModel):
     )
 
 
-def _version_json(version: VersionRecord, *, source: bool = False) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "number": version.number,
-        "hash": version.hash,
-        "published_at": from_us(version.published_us).isoformat(),
-        "published_by": version.published_by,
-    }
-    if source:
-        body["title"] = version.agreement.title
-        body["company"] = version.agreement.company
-        body["language"] = version.agreement.language
-    return body
-
-
-@router.get("", summary="The version in force, the latest version and who has signed it.")
-def agreement_status(state: StateDep, file: AgreementDep, _caller: Reader) -> dict[str, Any]:
+@router.get(
+    "",
+    summary="The version in force, the latest version and who has signed it.",
+    responses=problems(401, 403),
+)
+def agreement_status(state: StateDep, file: AgreementDep, _caller: Reader) -> AgreementStatusPublic:
     current = av.status(state.engine, now=state.now())
     zone = (current.latest.agreement if current.latest else file).calendar.timezone
-    return av.status_to_json(current, zone)
+    return AgreementStatusPublic.of(current, zone)
 
 
-@router.get("/versions", summary="Every published version, oldest first.")
-def list_versions(state: StateDep, _caller: Reader) -> dict[str, Any]:
-    return {"versions": [_version_json(v) for v in av.versions(state.engine)]}
+@router.get(
+    "/versions", summary="Every published version, oldest first.", responses=problems(401, 403)
+)
+def list_versions(state: StateDep, _caller: Reader) -> VersionListPublic:
+    return VersionListPublic.of(av.versions(state.engine))
 
 
-@router.get("/versions/{ref}", summary="One version (v2, 2, latest or a hash prefix).")
-def one_version(ref: str, state: StateDep, _caller: Reader) -> dict[str, Any]:
+@router.get(
+    "/versions/{ref}",
+    summary="One version (v2, 2, latest or a hash prefix).",
+    responses=problems(*SIGNED_IN, notes={404: "No such version."}),
+)
+def one_version(ref: str, state: StateDep, _caller: Reader) -> VersionDetailPublic:
     version = av.resolve_version(av.versions(state.engine), ref)
-    signed = av.signatures_of(state.engine, version)
-    return {
-        **_version_json(version, source=True),
-        "signatures": [
-            {"email": s.email, "name": s.name, "signed_at": from_us(s.signed_us).isoformat()}
-            for s in signed
-        ],
-    }
+    return VersionDetailPublic.of(version, av.signatures_of(state.engine, version))
 
 
-@router.get("/diff", summary="What changed between two versions, section by section.")
+@router.get(
+    "/diff",
+    summary="What changed between two versions, section by section.",
+    responses=problems(*SIGNED_IN, notes={404: "No such version."}),
+)
 def version_diff(
     state: StateDep,
     _caller: Reader,
     old: Annotated[str, Query(alias="from", max_length=80)],
     new: Annotated[str, Query(alias="to", max_length=80)],
-) -> dict[str, Any]:
+) -> DiffPublic:
     before, after, changes = av.changes_between(state.engine, old, new)
-    return {
-        "from": _version_json(before),
-        "to": _version_json(after),
-        "changes": [av.change_to_json(c) for c in changes],
-    }
+    return DiffPublic.of(before, after, changes)
 
 
 @router.post(
     "/versions",
     status_code=status.HTTP_201_CREATED,
     summary="Publish an agreement file as a new version (200 when it is the latest already).",
+    responses=problems(
+        *WRITE, 409, notes={422: "The agreement does not validate: `errors` lists each problem."}
+    ),
 )
 def publish(
     body: PublishBody,
     response: Response,
     state: StateDep,
     caller: Annotated[Principal, Depends(allowed(Permission.PUBLISH_AGREEMENT))],
-) -> dict[str, Any]:
+) -> PublishedPublic:
     now = state.now()
     agreement = parse_agreement(body.source, "source")
     result = av.publish(
@@ -123,23 +122,26 @@ def publish(
     )
     if not result.created:
         response.status_code = status.HTTP_200_OK
-    return {
-        **_version_json(result.version),
-        "created": result.created,
-        "changes": [av.change_to_json(c) for c in result.changes],
-    }
+    return PublishedPublic.of(result)
 
 
 @router.post(
     "/signatures",
     status_code=status.HTTP_201_CREATED,
     summary="Sign the latest version as the member the token acts for.",
+    responses=problems(
+        *WRITE,
+        notes={
+            404: "No such version.",
+            409: "Not the latest version, already signed, or the member is not a signatory.",
+        },
+    ),
 )
 def sign(
     body: SignBody,
     state: StateDep,
     caller: Annotated[Principal, Depends(allowed(Permission.SIGN_AGREEMENT))],
-) -> dict[str, Any]:
+) -> SignedPublic:
     if caller.member is None:
         raise HTTPException(
             status.HTTP_403_FORBIDDEN,
@@ -155,10 +157,4 @@ def sign(
         now=now,
         via=f"token:{caller.token_id}",
     )
-    return {
-        "version": _version_json(signed.version),
-        "email": signed.signatory.email,
-        "name": signed.signatory.name,
-        "signed_at": from_us(signed.signed_us).isoformat(),
-        "in_force": signed.in_force,
-    }
+    return SignedPublic.of(signed)

@@ -14,22 +14,20 @@ Reads take ``as_of``: a dispute as it stood then.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from revpact.domain.agreement.model import Side
-from revpact.domain.disputes import MAX_PRESENTATION_MINUTES, DisputeStage
+from revpact.domain.disputes import MAX_PRESENTATION_MINUTES
 from revpact.domain.feedback import MAX_TEXT
 from revpact.domain.roles import Permission
-from revpact.server.api.feedback import ERRORS, Instant, RecordId, caller_side
-from revpact.server.deps import AgreementDep, StateDep, allowed, as_of_or_now
+from revpact.server.api.feedback import ERRORS, RecordId, caller_side
+from revpact.server.api.responses import SIGNED_IN, problems
+from revpact.server.deps import AgreementDep, AsOf, StateDep, allowed, as_of_or_now
 from revpact.services.disputes import (
-    Dispute,
     decide,
-    dispute_to_json,
     get_dispute,
     list_disputes,
     name_representative,
@@ -37,6 +35,7 @@ from revpact.services.disputes import (
     record_presentation,
     rehear,
 )
+from revpact.services.public.disputes import DisputeListPublic, DisputePublic
 from revpact.services.tokens import Principal
 
 __all__ = ["router"]
@@ -48,10 +47,6 @@ Opener = Annotated[Principal, Depends(allowed(Permission.OPEN_DISPUTES))]
 Decider = Annotated[Principal, Depends(allowed(Permission.DECIDE_DISPUTES))]
 LongText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
 Email = Annotated[str, Field(min_length=3, max_length=320)]
-AsOf = Annotated[
-    datetime | None,
-    Query(description="As of this ISO 8601 moment (no offset: the calendar's zone). Default: now."),
-]
 _TEAM = "The team: the token's own; an executive or admin token must say it."
 
 
@@ -110,80 +105,22 @@ class HearingIn(BaseModel):
     reason: LongText
 
 
-class RepresentativeOut(BaseModel):
-    team: Side
-    member: str
-    named_at: Instant
-
-
-class PresentationOut(BaseModel):
-    id: int
-    team: Side
-    presenter: str
-    seconds: int
-    recorded_at: Instant
-    over_by_seconds: int = Field(description="How far past the time-box (0: within it).")
-
-
-class DecisionOut(BaseModel):
-    id: int
-    number: int
-    decision: str
-    decided_by: str = Field(description="Who entered it.")
-    deciders: list[str] = Field(description="Everyone who made it.")
-    decided_at: Instant
-    hearing: int | None = Field(description="The new hearing it followed (null: the first).")
-    supersedes: int | None
-    superseded_by: int | None
-    current: bool
-
-
-class HearingOut(BaseModel):
-    id: int
-    held_at: Instant
-    attendees: list[str]
-    reason: str
-    recorded_by: str | None
-
-
-class DisputeOut(BaseModel):
-    id: int
-    topic: str
-    raised_by: str
-    opened_at: Instant
-    stage: DisputeStage
-    mode: str
-    deciders: list[str] = Field(description="Who may decide: fixed when it was opened.")
-    presentation_seconds: int
-    binding: bool
-    version: str | None
-    representatives: list[RepresentativeOut]
-    presentations: list[PresentationOut]
-    decisions: list[DecisionOut] = Field(description="The chain, oldest first.")
-    current_decision: int | None
-    hearings: list[HearingOut] = Field(description="New hearings, oldest first.")
-
-
-class DisputeList(BaseModel):
-    disputes: list[DisputeOut]
-
-
-def _out(dispute: Dispute) -> DisputeOut:
-    return DisputeOut.model_validate(dispute_to_json(dispute))
-
-
-@router.get("/disputes", summary="Every dispute, oldest first, with its stage and decisions.")
+@router.get(
+    "/disputes",
+    summary="Every dispute, oldest first, with its stage and decisions.",
+    responses=problems(*SIGNED_IN),
+)
 def disputes_list(
     state: StateDep, agreement: AgreementDep, _caller: Reader, as_of: AsOf = None
-) -> DisputeList:
+) -> DisputeListPublic:
     at = as_of_or_now(as_of, agreement, state.now())
-    return DisputeList(disputes=[_out(d) for d in list_disputes(state.engine, as_of=at)])
+    return DisputeListPublic.of(list_disputes(state.engine, as_of=at))
 
 
 @router.get(
     "/disputes/{dispute_id}",
     summary="One dispute: terms, hearing and the chain of decisions.",
-    responses=ERRORS,
+    responses=problems(*SIGNED_IN, 404),
 )
 def disputes_one(
     dispute_id: RecordId,
@@ -191,9 +128,9 @@ def disputes_one(
     agreement: AgreementDep,
     _caller: Reader,
     as_of: AsOf = None,
-) -> DisputeOut:
+) -> DisputePublic:
     at = as_of_or_now(as_of, agreement, state.now())
-    return _out(get_dispute(state.engine, dispute_id, as_of=at))
+    return DisputePublic.of(get_dispute(state.engine, dispute_id, as_of=at))
 
 
 @router.post(
@@ -204,7 +141,7 @@ def disputes_one(
 )
 def disputes_open(
     body: DisputeIn, state: StateDep, agreement: AgreementDep, caller: Opener
-) -> DisputeOut:
+) -> DisputePublic:
     raised_by = caller.member or body.raised_by
     if caller.member and body.raised_by and body.raised_by.strip() != caller.member:
         raise HTTPException(
@@ -227,7 +164,7 @@ def disputes_open(
         via=f"token:{caller.token_id}",
         now=now,
     )
-    return _out(dispute)
+    return DisputePublic.of(dispute)
 
 
 @router.post(
@@ -242,7 +179,7 @@ def disputes_represent(
     state: StateDep,
     agreement: AgreementDep,
     caller: Opener,
-) -> DisputeOut:
+) -> DisputePublic:
     team = caller_side(caller, body.team, "team", "names a representative")
     dispute = name_representative(
         state.engine,
@@ -254,7 +191,7 @@ def disputes_represent(
         via=f"token:{caller.token_id}",
         now=state.now(),
     )
-    return _out(dispute)
+    return DisputePublic.of(dispute)
 
 
 @router.post(
@@ -265,7 +202,7 @@ def disputes_represent(
 )
 def disputes_present(
     dispute_id: RecordId, body: PresentationIn, state: StateDep, caller: Opener
-) -> DisputeOut:
+) -> DisputePublic:
     team = caller_side(caller, body.team, "team", "records a presentation")
     now = state.now()
     dispute = record_presentation(
@@ -277,7 +214,7 @@ def disputes_present(
         via=f"token:{caller.token_id}",
         now=now,
     )
-    return _out(dispute)
+    return DisputePublic.of(dispute)
 
 
 @router.post(
@@ -288,7 +225,7 @@ def disputes_present(
 )
 def disputes_rehear(
     dispute_id: RecordId, body: HearingIn, state: StateDep, caller: Decider
-) -> DisputeOut:
+) -> DisputePublic:
     now = state.now()
     dispute = rehear(
         state.engine,
@@ -300,7 +237,7 @@ def disputes_rehear(
         via=f"token:{caller.token_id}",
         now=now,
     )
-    return _out(dispute)
+    return DisputePublic.of(dispute)
 
 
 @router.post(
@@ -315,7 +252,7 @@ def disputes_decide(
     state: StateDep,
     agreement: AgreementDep,
     caller: Decider,
-) -> DisputeOut:
+) -> DisputePublic:
     # A token acting for nobody names no decider: refused (403) whoever the body lists.
     member = caller.member
     deciders = (
@@ -335,4 +272,4 @@ def disputes_decide(
         via=f"token:{caller.token_id}",
         now=now,
     )
-    return _out(dispute)
+    return DisputePublic.of(dispute)

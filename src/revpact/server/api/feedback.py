@@ -13,44 +13,37 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field
 
 from revpact.domain.agreement.model import FeedbackTopic, Side
 from revpact.domain.clock.moments import in_zone
 from revpact.domain.feedback import MAX_TEXT
 from revpact.domain.roles import Permission, Role
-from revpact.server.deps import AgreementDep, StateDep, allowed, as_of_or_now
+from revpact.server.api.responses import SIGNED_IN, WRITE, problems
+from revpact.server.deps import AgreementDep, AsOf, StateDep, allowed, as_of_or_now
 from revpact.services.feedback import (
     FeedbackState,
     add_feedback,
     answer_feedback,
-    feedback_to_json,
     get_feedback,
     list_feedback,
     recipient_of,
 )
+from revpact.services.public.feedback import FeedbackListPublic, FeedbackPublic
 from revpact.services.tokens import Principal
 
-__all__ = ["ERRORS", "Instant", "RecordId", "caller_side", "router"]
+__all__ = ["ERRORS", "RecordId", "caller_side", "router"]
 
 router = APIRouter(tags=["feedback"])
 
 Reader = Annotated[Principal, Depends(allowed(Permission.READ))]
 Giver = Annotated[Principal, Depends(allowed(Permission.GIVE_FEEDBACK))]
 RecordId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The record's id.")]
-AsOf = Annotated[
-    datetime | None,
-    Query(description="As of this ISO 8601 moment (no offset: the calendar's zone). Default: now."),
-]
 FeedbackText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
-Instant = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str)]
-"""A moment in a response: ISO 8601 with its offset (``+00:00``), as every route writes it."""
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such record."},
-    409: {"description": "The agreement's rules refuse it; `detail` says which and why."},
-    422: {"description": "The request is not valid; `detail` names the field and the value."},
-}
+ERRORS: dict[int | str, dict[str, Any]] = problems(*WRITE, 404, 409)
+"""What a write about a feedback item or a dispute can answer besides its success."""
+_READ_ONE: dict[int | str, dict[str, Any]] = problems(*SIGNED_IN, 404)
 _SIDE = {Role.MARKETING: Side.MARKETING, Role.SALES: Side.SALES}
 
 
@@ -106,33 +99,11 @@ class AnswerIn(BaseModel):
     )
 
 
-class FeedbackOut(BaseModel):
-    id: int
-    from_team: Side
-    to_team: Side
-    topic: FeedbackTopic
-    text: str
-    raised_by: str | None
-    raised_at: Instant
-    event_at: Instant = Field(description="When what it is about happened; due counts from it.")
-    due_at: Instant
-    clock: str = Field(description="wall or business: how the window was counted.")
-    version: str | None = Field(
-        description="The hash of the agreement version in force when it was raised (null: "
-        "none was; the agreement file governed)."
-    )
-    answer: str | None
-    answered_by: str | None
-    answered_at: Instant | None
-    state: FeedbackState
-
-
-class FeedbackList(BaseModel):
-    as_of: Instant
-    feedback: list[FeedbackOut]
-
-
-@router.get("/feedback", summary="Feedback raised by as_of, oldest first, with its state.")
+@router.get(
+    "/feedback",
+    summary="Feedback raised by as_of, oldest first, with its state.",
+    responses=problems(*SIGNED_IN),
+)
 def feedback_list(
     state: StateDep,
     agreement: AgreementDep,
@@ -142,25 +113,25 @@ def feedback_list(
         list[FeedbackState] | None,
         Query(alias="state", description="Only items in these states (repeatable)."),
     ] = None,
-) -> FeedbackList:
+) -> FeedbackListPublic:
     at = as_of_or_now(as_of, agreement, state.now())
     views = list_feedback(state.engine, as_of=at, states=states or None)
-    return FeedbackList.model_validate(
-        {"as_of": at, "feedback": [feedback_to_json(v) for v in views]}
-    )
+    return FeedbackListPublic.of(at, views)
 
 
-@router.get("/feedback/{feedback_id}", summary="One feedback item as of as_of.", responses=ERRORS)
+@router.get(
+    "/feedback/{feedback_id}", summary="One feedback item as of as_of.", responses=_READ_ONE
+)
 def feedback_one(
     feedback_id: RecordId,
     state: StateDep,
     agreement: AgreementDep,
     _caller: Reader,
     as_of: AsOf = None,
-) -> FeedbackOut:
+) -> FeedbackPublic:
     at = as_of_or_now(as_of, agreement, state.now())
     view = get_feedback(state.engine, feedback_id, as_of=at)
-    return FeedbackOut.model_validate(feedback_to_json(view))
+    return FeedbackPublic.of(view)
 
 
 @router.post(
@@ -171,7 +142,7 @@ def feedback_one(
 )
 def feedback_raise(
     body: FeedbackIn, state: StateDep, agreement: AgreementDep, caller: Giver
-) -> FeedbackOut:
+) -> FeedbackPublic:
     source = caller_side(caller, body.from_team, "from_team", "raises feedback")
     target = body.to_team or (Side.SALES if source is Side.MARKETING else Side.MARKETING)
     now, zone = state.now(), agreement.calendar.timezone
@@ -184,11 +155,11 @@ def feedback_raise(
         text=body.text,
         by=caller.member,
         at=now,
-        event_at=None if body.event_at is None else in_zone(body.event_at, zone),
+        event_at=None if body.event_at is None else in_zone(body.event_at, zone, field=None),
         via=f"token:{caller.token_id}",
         now=now,
     )
-    return FeedbackOut.model_validate(feedback_to_json(view))
+    return FeedbackPublic.of(view)
 
 
 @router.post(
@@ -199,7 +170,7 @@ def feedback_raise(
 )
 def feedback_answer(
     feedback_id: RecordId, body: AnswerIn, state: StateDep, caller: Giver
-) -> FeedbackOut:
+) -> FeedbackPublic:
     team = caller_side(caller, body.team, "team", "answers feedback")
     recipient = recipient_of(state.engine, feedback_id)
     if recipient != team.value:
@@ -218,4 +189,4 @@ def feedback_answer(
         via=f"token:{caller.token_id}",
         now=now,
     )
-    return FeedbackOut.model_validate(feedback_to_json(view))
+    return FeedbackPublic.of(view)

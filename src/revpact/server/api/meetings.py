@@ -15,8 +15,15 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from revpact.domain.roles import Permission
-from revpact.server.deps import AgreementDep, StateDep, allowed, as_of_or_now
+from revpact.server.api.responses import SIGNED_IN, WRITE, problems
+from revpact.server.deps import AgreementDep, AsOf, StateDep, allowed, as_of_or_now
 from revpact.services import meetings as service
+from revpact.services.public.meetings import (
+    AgendaPublic,
+    MeetingRecordsPublic,
+    MeetingsPublic,
+    RecordedMeetingPublic,
+)
 from revpact.services.tokens import Principal
 
 __all__ = ["router"]
@@ -25,22 +32,13 @@ router = APIRouter(tags=["meetings"])
 
 Reader = Annotated[Principal, Depends(allowed(Permission.READ))]
 Recorder = Annotated[Principal, Depends(allowed(Permission.RECORD_MEETINGS))]
-AsOf = Annotated[
-    datetime | None,
-    Query(
-        description="Evaluate as of this ISO 8601 moment (no offset: the calendar's zone). "
-        "Default: now."
-    ),
-]
 Kind = Annotated[
     str | None,
     Query(max_length=100, description="weekly, monthly or a meeting id (default: every meeting)."),
 ]
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such meeting, record or next occurrence."},
-    409: {"description": "The agreement's rules refuse it."},
-    422: {"description": "The request is not valid; `detail` says why."},
-}
+_ERRORS: dict[int | str, dict[str, Any]] = problems(
+    *WRITE, 409, notes={404: "No such meeting, record or next occurrence."}
+)
 _YEARS = range(1900, 9000)
 
 
@@ -67,14 +65,11 @@ def meetings(
     count: Annotated[
         int, Query(ge=1, le=500, description="Upcoming occurrences per meeting.")
     ] = 10,
-) -> dict[str, Any]:
+) -> MeetingsPublic:
     at = _in_range(as_of_or_now(as_of, agreement, state.now()), "as_of")
     found = service.schedule(state.engine, agreement, as_of=at, kind=kind, count=count)
     report = service.compliance_report(state.engine, agreement, as_of=at, kind=kind)
-    return {
-        **service.schedule_to_json(found),
-        "compliance": service.compliance_to_json(report)["meetings"],
-    }
+    return MeetingsPublic.of(found, report)
 
 
 @router.get(
@@ -115,13 +110,17 @@ def agenda(
         str, Query(min_length=1, max_length=100, description="weekly, monthly or a meeting id.")
     ],
     as_of: AsOf = None,
-) -> dict[str, Any]:
+) -> AgendaPublic:
     at = _in_range(as_of_or_now(as_of, agreement, state.now()), "as_of")
     found = service.next_agenda(state.engine, agreement, kind=kind, as_of=at)
-    return service.agenda_to_json(found)
+    return AgendaPublic.of(found)
 
 
-@router.get("/meetings/records", summary="The meetings held, as recorded, oldest first.")
+@router.get(
+    "/meetings/records",
+    summary="The meetings held, as recorded, oldest first.",
+    responses=problems(*SIGNED_IN),
+)
 def records(
     state: StateDep,
     _caller: Reader,
@@ -129,9 +128,9 @@ def records(
     include_superseded: Annotated[
         bool, Query(alias="all", description="Include records a correction superseded.")
     ] = False,
-) -> dict[str, Any]:
+) -> MeetingRecordsPublic:
     found = service.list_records(state.engine, kind=kind, current_only=not include_superseded)
-    return {"records": [service.record_to_json(r) for r in found]}
+    return MeetingRecordsPublic.of(found)
 
 
 class MeetingHeld(BaseModel):
@@ -171,7 +170,7 @@ def record(
     state: StateDep,
     agreement: AgreementDep,
     caller: Recorder,
-) -> dict[str, Any]:
+) -> RecordedMeetingPublic:
     held_at = _in_range(body.held_at, "held_at")
     saved = service.record_meeting(
         state.engine,
@@ -186,4 +185,4 @@ def record(
         now=state.now(),
         via=f"token:{caller.token_id}",
     )
-    return {**service.record_to_json(saved), "not_counted": list(saved.not_counted)}
+    return RecordedMeetingPublic.of(saved)

@@ -15,16 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from revpact.domain.clock.calendar import to_us
 from revpact.domain.roles import Permission
-from revpact.server.api.reads import AsOf
-from revpact.server.deps import AgreementDep, StateDep, allowed, as_of_or_now
-from revpact.services.month_close import (
-    MonthClose,
-    close_month,
-    may_close,
-    month_close_to_json,
-    reopen_month,
-)
-from revpact.services.month_states import month_states, month_status_to_json
+from revpact.server.api.responses import SIGNED_IN, WRITE, problems
+from revpact.server.deps import AgreementDep, AsOf, StateDep, allowed, as_of_or_now
+from revpact.services.month_close import close_month, may_close, reopen_month
+from revpact.services.month_states import month_states
+from revpact.services.public.months import MonthClosePublic, MonthStatesPublic
 from revpact.services.tokens import Principal
 
 __all__ = ["router"]
@@ -32,12 +27,22 @@ __all__ = ["router"]
 router = APIRouter(tags=["months"])
 
 Reader = Annotated[Principal, Depends(allowed(Permission.READ))]
-Month = Annotated[str, Path(max_length=7, description="The month, YYYY-MM (e.g. 2020-09).")]
-_ANSWERS: dict[int | str, dict[str, Any]] = {
-    403: {"description": "The token's role, or its member, may not close months."},
-    409: {"description": "Refused by the rules of month close; `detail` says why and what to do."},
-    422: {"description": "Not a month (YYYY-MM), or no reason given."},
-}
+Month = Annotated[
+    str,
+    Path(
+        max_length=7,
+        description="The month, YYYY-MM (e.g. 2020-09).",
+        json_schema_extra={"pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"},
+    ),
+]
+_ANSWERS: dict[int | str, dict[str, Any]] = problems(
+    *WRITE,
+    notes={
+        403: "The token's role, or its member, may not close months.",
+        409: "Refused by the rules of month close; `detail` says why and what to do.",
+        422: "Not a month (YYYY-MM), or no reason given.",
+    },
+)
 
 
 def _closer(
@@ -61,45 +66,35 @@ class ReopenIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000, description="Why the month is reopened.")
 
 
-class MonthCloseOut(BaseModel):
-    """A close or reopen as recorded."""
-
-    month: str
-    action: str
-    at: str
-    by: str
-    version: str | None = Field(description="The agreement version the month is measured under.")
-    facts_hash: str | None = Field(description="SHA-256 of the canonical JSON of its facts.")
-    reason: str | None
-    figures: dict[str, Any] | None = Field(description="The month's scoreboard when closed.")
-
-
-def _out(record: MonthClose) -> MonthCloseOut:
-    return MonthCloseOut.model_validate(month_close_to_json(record))
-
-
 def _check_member(state: StateDep, agreement: AgreementDep, caller: Principal) -> None:
     problem = may_close(state.engine, agreement, caller.member, at=state.now())
     if problem is not None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=problem)
 
 
-@router.get("/months", summary="Every month of the period: its close state and restatements.")
+@router.get(
+    "/months",
+    summary="Every month of the period: its close state and restatements.",
+    response_model=MonthStatesPublic,
+    responses=problems(*SIGNED_IN),
+)
 def months(
     state: StateDep, agreement: AgreementDep, _caller: Reader, as_of: AsOf = None
-) -> dict[str, Any]:
+) -> MonthStatesPublic:
     at = as_of_or_now(as_of, agreement, state.now())
-    found = month_states(state.engine, agreement, as_of_us=to_us(at))
-    return {"as_of": at.isoformat(), "months": [month_status_to_json(s) for s in found]}
+    return MonthStatesPublic.of(at, month_states(state.engine, agreement, as_of_us=to_us(at)))
 
 
 @router.post(
     "/months/{month}/close",
     status_code=status.HTTP_201_CREATED,
     summary="Close an ended month as the token's member: its figures are frozen.",
+    response_model=MonthClosePublic,
     responses=_ANSWERS,
 )
-def close(month: Month, state: StateDep, agreement: AgreementDep, caller: Closer) -> MonthCloseOut:
+def close(
+    month: Month, state: StateDep, agreement: AgreementDep, caller: Closer
+) -> MonthClosePublic:
     _check_member(state, agreement, caller)
     closed = close_month(
         state.engine,
@@ -109,18 +104,19 @@ def close(month: Month, state: StateDep, agreement: AgreementDep, caller: Closer
         now=state.now(),
         via=f"token:{caller.token_id}",
     )
-    return _out(closed)
+    return MonthClosePublic.of(closed)
 
 
 @router.post(
     "/months/{month}/reopen",
     status_code=status.HTTP_201_CREATED,
     summary="Reopen a closed month as the token's member, saying why.",
+    response_model=MonthClosePublic,
     responses=_ANSWERS,
 )
 def reopen(
     month: Month, body: ReopenIn, state: StateDep, agreement: AgreementDep, caller: Closer
-) -> MonthCloseOut:
+) -> MonthClosePublic:
     _check_member(state, agreement, caller)
     opened = reopen_month(
         state.engine,
@@ -131,4 +127,4 @@ def reopen(
         now=state.now(),
         via=f"token:{caller.token_id}",
     )
-    return _out(opened)
+    return MonthClosePublic.of(opened)

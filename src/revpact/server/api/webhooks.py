@@ -14,23 +14,18 @@ transaction committed, so an acknowledged event is durable.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, NoReturn
 
 from fastapi import APIRouter, Depends, Header, Query, Request, status
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from revpact.domain.roles import Permission
+from revpact.server.api.responses import SIGNED_IN, problems
 from revpact.server.deps import StateDep, allowed
+from revpact.server.errors import ProblemEntry, ProblemException
 from revpact.services import webhook_intake as intake
-from revpact.services.events import (
-    EventStatus,
-    ReceiveReport,
-    event_row_to_json,
-    list_events,
-    report_to_json,
-)
+from revpact.services.events import EventStatus, ReceiveReport, list_events
+from revpact.services.public.events import EventsPublic, ReceiveReportPublic
 from revpact.services.tokens import Principal
 from revpact.services.webhook_intake import REVPACT_HEADER, IntakeRefusal, RefusedStep
 
@@ -41,60 +36,17 @@ router = APIRouter(tags=["webhooks"])
 MAX_BODY_BYTES: Final = 10 << 20
 
 
-class ReceiveReportOut(BaseModel):
-    """What became of the request's events (received = duplicates + applied + pending +
-    ignored)."""
-
-    received: int
-    duplicates: int
-    applied: int
-    pending: int
-    ignored: int
-
-
-class Problem(BaseModel):
-    """Why the request was refused: ``detail``, and for a bad body every ``problems`` line
-    (``events[2].lead.lead_type: "webinarr" is not a lead type ...``)."""
-
-    detail: str
-    problems: list[str] = []
-
-
-class EventOut(BaseModel):
-    event_id: int
-    source: str
-    source_key: str
-    type: str
-    lead_id: str | None
-    deal_id: str | None
-    occurred_us: int
-    received_us: int
-    applied_us: int | None
-    status: EventStatus
-    outcome: str | None
-    payload: dict[str, Any]
-
-
-class EventsOut(BaseModel):
-    events: list[EventOut]
-
-
-_REFUSED: Final[dict[int | str, dict[str, Any]]] = {
-    status.HTTP_401_UNAUTHORIZED: {
-        "model": Problem,
-        "description": "The signature is missing, malformed, outside the time window or wrong "
-        "(or no secret is configured); nothing was stored.",
-    },
-    status.HTTP_413_CONTENT_TOO_LARGE: {
-        "model": Problem,
-        "description": "The body is larger than 10 MiB.",
-    },
-    status.HTTP_422_UNPROCESSABLE_CONTENT: {
-        "model": Problem,
-        "description": "The body is not valid; each problem names the event, field and value. "
-        "Nothing was stored.",
-    },
-}
+_REFUSED: Final[dict[int | str, dict[str, Any]]] = problems(
+    notes={
+        status.HTTP_401_UNAUTHORIZED: "The signature is missing, malformed, outside the time "
+        "window or wrong (or no secret is configured); nothing was stored.",
+        status.HTTP_413_CONTENT_TOO_LARGE: "The body is larger than 10 MiB.",
+        status.HTTP_422_UNPROCESSABLE_CONTENT: "The body is not valid; `errors` names each "
+        "event's field and value. Nothing was stored.",
+        status.HTTP_503_SERVICE_UNAVAILABLE: "The database stayed busy with another writer "
+        "(see Retry-After); retry the request: events already stored count as duplicates.",
+    }
+)
 
 
 def _inline(schema: dict[str, Any]) -> dict[str, Any]:
@@ -135,10 +87,24 @@ _HUBSPOT_BODY: Final = _body(
 )
 
 
-def _problem(code: int, detail: str, problems: list[str] | None = None) -> JSONResponse:
+def _problem(code: int, detail: str, found: list[str] | None = None) -> NoReturn:
+    """Refuse the request with ``code``: each problem of a bad body names the event's field
+    (``events[2].lead.lead_type: "webinarr" is not a lead type ...``); a mapping file's
+    problems are the server's, not the request's."""
     headers = {"WWW-Authenticate": "Signature"} if code == status.HTTP_401_UNAUTHORIZED else None
-    body = Problem(detail=detail, problems=problems or [])
-    return JSONResponse(body.model_dump(), status_code=code, headers=headers)
+    in_body = code == status.HTTP_422_UNPROCESSABLE_CONTENT
+    entries = []
+    for problem in found or []:
+        field, _, message = problem.partition(": ") if in_body else ("", "", problem)
+        entries.append(
+            ProblemEntry(
+                location="body" if in_body else None,
+                field=field or None,
+                message=message or problem,
+                value=None,
+            )
+        )
+    raise ProblemException(code, detail, entries, headers=headers)
 
 
 _REFUSAL_STATUS: Final[dict[RefusedStep, int]] = {
@@ -151,26 +117,26 @@ _REFUSAL_STATUS: Final[dict[RefusedStep, int]] = {
 def _answer(outcome: ReceiveReport | IntakeRefusal) -> Any:
     """The report, else the refusal as its problem response."""
     if isinstance(outcome, IntakeRefusal):
-        return _problem(_REFUSAL_STATUS[outcome.step], outcome.detail, outcome.problems)
-    return report_to_json(outcome)
+        _problem(_REFUSAL_STATUS[outcome.step], outcome.detail, outcome.problems)
+    return ReceiveReportPublic.of(outcome)
 
 
-async def _read(request: Request) -> bytes | JSONResponse:
+async def _read(request: Request) -> bytes:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        return _problem(status.HTTP_413_CONTENT_TOO_LARGE, "the body is over 10 MiB")
+        _problem(status.HTTP_413_CONTENT_TOO_LARGE, "the body is over 10 MiB")
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_BODY_BYTES:
-            return _problem(status.HTTP_413_CONTENT_TOO_LARGE, "the body is over 10 MiB")
+            _problem(status.HTTP_413_CONTENT_TOO_LARGE, "the body is over 10 MiB")
     return body
 
 
 @router.post(
     "/webhooks/events",
     summary="Receive revpact events (signed with Revpact-Signature; no API token).",
-    response_model=ReceiveReportOut,
+    response_model=ReceiveReportPublic,
     responses=_REFUSED,
     openapi_extra=_EVENTS_BODY,
 )
@@ -187,8 +153,6 @@ async def receive_events(
     ] = None,
 ) -> Any:
     body = await _read(request)
-    if isinstance(body, JSONResponse):
-        return body
     hooks = state.settings.webhooks
     outcome = await run_in_threadpool(
         intake.receive_revpact,
@@ -206,13 +170,15 @@ async def receive_events(
 @router.post(
     "/webhooks/hubspot",
     summary="Receive HubSpot webhook events (signed with X-HubSpot-Signature-v3).",
-    response_model=ReceiveReportOut,
+    response_model=ReceiveReportPublic,
     responses={
         **_REFUSED,
-        status.HTTP_503_SERVICE_UNAVAILABLE: {
-            "model": Problem,
-            "description": "The HubSpot mapping file configured is not valid.",
-        },
+        **problems(
+            notes={
+                status.HTTP_503_SERVICE_UNAVAILABLE: "The HubSpot mapping file configured is "
+                "not valid, or the database stayed busy with another writer (see Retry-After)."
+            }
+        ),
     },
     openapi_extra=_HUBSPOT_BODY,
 )
@@ -232,8 +198,6 @@ async def receive_hubspot(
     ] = None,
 ) -> Any:
     body = await _read(request)
-    if isinstance(body, JSONResponse):
-        return body
     hooks = state.settings.webhooks
     outcome = await run_in_threadpool(
         intake.receive_hubspot,
@@ -255,7 +219,8 @@ async def receive_hubspot(
     "/events",
     tags=["audit"],
     summary="Received webhook events, newest first (read_audit permission).",
-    response_model=EventsOut,
+    response_model=EventsPublic,
+    responses=problems(*SIGNED_IN),
 )
 def events_audit(
     state: StateDep,
@@ -265,9 +230,8 @@ def events_audit(
         Query(alias="status", description="Only pending, applied or ignored events."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="At most this many events.")] = 100,
-) -> dict[str, Any]:
-    rows = list_events(state.engine, status=event_status, limit=limit)
-    return {"events": [event_row_to_json(row) for row in rows]}
+) -> EventsPublic:
+    return EventsPublic.of(list_events(state.engine, status=event_status, limit=limit))
 
 
 def _requested_url(request: Request, public_url: str | None) -> str:

@@ -34,9 +34,13 @@ from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import from_us, to_us
 from revpact.domain.roles import GRANTS, Permission, Role
 from revpact.errors import RevpactError
+from revpact.server.api.responses import WRITE, problems
 from revpact.server.deps import AgreementDep, StateDep, allowed
-from revpact.services.events import ReceiveReport, report_to_json
+from revpact.server.safe_types import IdText, NameText, ValueText
+from revpact.services.events import ReceiveReport
 from revpact.services.late_entries import approve_touch
+from revpact.services.public.events import LeadRecordedPublic
+from revpact.services.public.leads import LeadApprovedPublic
 from revpact.services.tokens import Principal
 from revpact.services.webhook_intake import LeadRow, record_event, stored_lead
 
@@ -44,7 +48,7 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["leads"])
 
-Text = Annotated[str, Field(min_length=1, max_length=200)]
+Text = NameText
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -54,10 +58,13 @@ IdempotencyKey = Annotated[
 ]
 FUTURE_SKEW: Final = timedelta(minutes=5)
 """How far in the future a claimed time may be (clocks of phones and laptops drift)."""
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such lead."},
-    422: {"description": "The record is not valid; `detail` names each field and value."},
-}
+_ERRORS: dict[int | str, dict[str, Any]] = problems(
+    *WRITE,
+    notes={
+        404: "No such lead.",
+        409: "The lead was handed over already, and this would change what its clock depends on.",
+    },
+)
 
 
 class LeadHandOver(BaseModel):
@@ -65,14 +72,14 @@ class LeadHandOver(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    lead_id: Text
+    lead_id: IdText
     lead_type: Text
     stage: Text = "late"
     requested_follow_up: bool = True
     owner: Text | None = None
     created_at: AwareDatetime | None = None
     notified_at: AwareDatetime | None = None
-    attributes: dict[Text, Annotated[str, Field(max_length=2000)]] = Field(default_factory=dict)
+    attributes: dict[Text, ValueText] = Field(default_factory=dict)
 
 
 class Touch(BaseModel):
@@ -88,6 +95,7 @@ class Touch(BaseModel):
     "/leads",
     status_code=status.HTTP_201_CREATED,
     summary="Marketing hands a lead over to sales: the follow-up clock starts.",
+    response_model=LeadRecordedPublic,
     responses=_ERRORS,
 )
 def hand_over(
@@ -96,7 +104,7 @@ def hand_over(
     agreement: AgreementDep,
     caller: Annotated[Principal, Depends(allowed(Permission.HAND_OVER_LEADS))],
     idempotency_key: IdempotencyKey = None,
-) -> dict[str, Any]:
+) -> LeadRecordedPublic:
     now = state.now()
     notified = body.notified_at or now
     _not_future(now, notified_at=notified, created_at=body.created_at)
@@ -162,6 +170,7 @@ def _refuse_rewriting_hand_over(stored: LeadRow, body: LeadHandOver, notified: d
     "/leads/{lead_id}/touches",
     status_code=status.HTTP_201_CREATED,
     summary="Sales records a first touch of a lead: the follow-up clock stops.",
+    response_model=LeadRecordedPublic,
     responses={**_ERRORS, 403: {"description": "The lead belongs to another member."}},
 )
 def touch(
@@ -171,7 +180,7 @@ def touch(
     agreement: AgreementDep,
     caller: Annotated[Principal, Depends(allowed(Permission.RECORD_TOUCHES))],
     idempotency_key: IdempotencyKey = None,
-) -> dict[str, Any]:
+) -> LeadRecordedPublic:
     now = state.now()
     stored = stored_lead(state.engine, lead_id)
     if stored is None:
@@ -201,6 +210,7 @@ def touch(
 @router.post(
     "/leads/{lead_id}/touch/approve",
     summary="A leader approves a late-entered first touch: it counts at the moment it claims.",
+    response_model=LeadApprovedPublic,
     responses={
         **_ERRORS,
         403: {"description": "The token acts for nobody (an approval names who approves)."},
@@ -212,7 +222,7 @@ def approve(
     state: StateDep,
     agreement: AgreementDep,
     caller: Annotated[Principal, Depends(allowed(Permission.APPROVE_CORRECTIONS))],
-) -> dict[str, Any]:
+) -> LeadApprovedPublic:
     if not caller.member:
         raise HTTPException(
             status.HTTP_403_FORBIDDEN,
@@ -222,7 +232,7 @@ def approve(
     now = state.now()
     approve_touch(state.engine, lead_id, by=caller.member, via="api", now=now)
     view = services.find_lead(state.engine, agreement, lead_id, as_of=now)
-    return {"approved_by": caller.member, "lead": services.lead_view_to_json(view)}
+    return LeadApprovedPublic.of(caller.member, view)
 
 
 def _not_future(now: datetime, **claimed: datetime | None) -> None:
@@ -236,7 +246,7 @@ def _not_future(now: datetime, **claimed: datetime | None) -> None:
             )
 
 
-def _answer(report: ReceiveReport, view: services.LeadView) -> dict[str, Any]:
+def _answer(report: ReceiveReport, view: services.LeadView) -> LeadRecordedPublic:
     """The counts, the late entries, warnings and the lead as it now stands."""
     warnings = []
     if (
@@ -251,20 +261,7 @@ def _answer(report: ReceiveReport, view: services.LeadView) -> dict[str, Any]:
         and view.late_entry.touch_claimed_at < view.notified_at
     ):
         warnings.append("the first touch is before the lead's notification")
-    return {
-        **report_to_json(report),
-        "late_entries": [
-            {
-                "kind": entry.kind,
-                "claimed_us": entry.claimed_us,
-                "recorded_us": entry.recorded_us,
-                "awaiting_approval": entry.awaiting_approval,
-            }
-            for entry in report.late_entries
-        ],
-        "warnings": warnings,
-        "lead": services.lead_view_to_json(view),
-    }
+    return LeadRecordedPublic.of(report, warnings, view)
 
 
 def _key(caller: Principal, idempotency_key: str | None, what: str, body: str) -> str:

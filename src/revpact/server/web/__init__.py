@@ -2,7 +2,8 @@
 
 Every page has a JSON twin (the same URL with ``.json``, or ``Accept: application/json``),
 speaks English and Polish (``?lang=pl`` switches and is remembered), and is behind the API's
-tokens and roles: a browser signs in once with its token (kept in an HttpOnly cookie). Charts
+tokens and roles: a browser signs in once with its token and then holds only a server-side
+session's id (:mod:`revpact.server.web.site`). Charts
 come from plotly, whose JavaScript revpact serves itself: no page loads anything from the web.
 Each page lives in its own module and registers itself with :func:`revpact.server.web.site.page`
 when imported here; :data:`revpact.server.web.site.NAV_ORDER` orders the navigation.

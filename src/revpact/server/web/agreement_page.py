@@ -21,7 +21,8 @@ from revpact.domain.clock.calendar import from_us
 from revpact.domain.versions import Change, VersionRecord, diff, version_hash
 from revpact.render import formatting, render_agreement
 from revpact.server.web.site import Page, PageRequest, page
-from revpact.services.agreement_versions import change_to_json, status, status_to_json
+from revpact.services.agreement_versions import status
+from revpact.services.public.agreement import AgreementStatusPublic, ChangePublic
 from revpact.services.signature_pages import signature_page
 
 __all__ = ["agreement", "document_body"]
@@ -45,7 +46,7 @@ def _version(record: VersionRecord | None) -> dict[str, Any] | None:
 
 
 def _change_rows(changes: list[Change]) -> list[dict[str, Any]]:
-    return [change_to_json(c) for c in changes]
+    return [ChangePublic.of(c).model_dump(mode="json") for c in changes]
 
 
 @page("agreement")
@@ -63,7 +64,7 @@ def agreement(req: PageRequest) -> Page:
         draft = diff(state.latest.agreement, req.agreement)
     source = "file" if shown is None else ("in_force" if shown is state.in_force else "latest")
     data: dict[str, Any] = {
-        **status_to_json(state, zone),
+        **AgreementStatusPublic.of(state, zone).model_dump(mode="json"),
         "shown": {"source": source, "version": _version(shown)},
         "unpublished_changes": _change_rows(draft),
     }

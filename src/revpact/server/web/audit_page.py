@@ -16,7 +16,8 @@ from revpact.domain.clock.moments import read_moment
 from revpact.domain.roles import Permission
 from revpact.errors import MomentError
 from revpact.server.web.site import Page, PageRequest, page
-from revpact.services.audit import audit_trail, entry_to_json
+from revpact.services.audit import audit_trail
+from revpact.services.public.audit import AuditEntryPublic
 
 __all__ = ["audit"]
 
@@ -49,7 +50,7 @@ def audit(req: PageRequest) -> Page:
         "action": action,
         "total": len(entries),
         "late": sum(1 for e in entries if e.late),
-        "entries": [entry_to_json(e) for e in shown],
+        "entries": [AuditEntryPublic.of(e).model_dump(mode="json") for e in shown],
     }
     if invalid is not None:
         data["invalid_since"] = invalid

@@ -23,9 +23,10 @@ from revpact.domain.clock.sla import LeadStatus
 from revpact.render import formatting
 from revpact.server.web.page_parts import AsOfError, Charts, Figures, error_page, strict_moment
 from revpact.server.web.site import Page, PageRequest, page
-from revpact.services import follow_up_summary, lead_view_to_json, list_leads, summary_to_json
+from revpact.services import follow_up_summary, list_leads
 from revpact.services.follow_up import LeadView
-from revpact.services.follow_up_weeks import week_to_json, weekly_follow_up
+from revpact.services.follow_up_weeks import weekly_follow_up
+from revpact.services.public.leads import FollowUpSummaryPublic, LeadPublic, WeekFollowUpPublic
 
 __all__ = ["BREACHED_SHOWN", "follow_up"]
 
@@ -69,12 +70,17 @@ def follow_up(req: PageRequest) -> Page:
         )
     engine, agreement = req.state.engine, req.agreement
     zone = agreement.calendar.timezone
-    summary = summary_to_json(follow_up_summary(engine, agreement, as_of=as_of))
-    weeks = [week_to_json(w) for w in weekly_follow_up(engine, agreement, as_of=as_of)]
+    summary = FollowUpSummaryPublic.of(
+        follow_up_summary(engine, agreement, as_of=as_of)
+    ).model_dump(mode="json")
+    weeks = [
+        WeekFollowUpPublic.of(w).model_dump(mode="json")
+        for w in weekly_follow_up(engine, agreement, as_of=as_of)
+    ]
     breached = list_leads(engine, agreement, as_of=as_of, status=LeadStatus.BREACHED)
     figures = Figures(texts, req.lang, agreement.currency)
     figures.add("fig-leads", summary["leads"], "number")
-    for status, count in summary["counts"].items():  # type: ignore[attr-defined]
+    for status, count in summary["counts"].items():
         figures.add(f"fig-count-{status.replace('_', '-')}", count, "number")
     figures.add("fig-compliance", summary["compliance"], "percent")
     figures.add("fig-compliance-target", summary["compliance_target"], "percent")
@@ -82,7 +88,7 @@ def follow_up(req: PageRequest) -> Page:
     figures.add("fig-p90", summary["p90_response_business_seconds"], "duration")
     figures.add("fig-breached-total", len(breached), "number")
     owners = []
-    for row in summary["owners"]:  # type: ignore[attr-defined]
+    for row in summary["owners"]:
         shown = dict(row)
         shown["display"] = {
             "owner": row["owner"] if row["owner"] is not None else texts.text("follow_up.nobody"),
@@ -98,7 +104,7 @@ def follow_up(req: PageRequest) -> Page:
         span = formatting.format_duration(seconds, req.lang)
         late.append(
             {
-                **lead_view_to_json(view),
+                **LeadPublic.of(view).model_dump(mode="json"),
                 "late_seconds": seconds,
                 "touched": touched,
                 "display": {

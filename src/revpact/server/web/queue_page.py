@@ -25,9 +25,10 @@ from revpact.domain.versions import AgreementTimeline
 from revpact.render import formatting
 from revpact.server.web.moment_param import requested_moment
 from revpact.server.web.site import Page, PageRequest, page
-from revpact.services import lead_queue, lead_view_to_json
+from revpact.services import lead_queue
 from revpact.services.agreement_versions import governing_timeline
 from revpact.services.follow_up import LeadView
+from revpact.services.public.leads import LeadPublic
 
 __all__ = ["POLL_SECONDS", "business_run_end", "countdown", "queue"]
 
@@ -88,7 +89,7 @@ def _lead(view: LeadView, windows: _Windows, zone: str, req: PageRequest) -> dic
     start, until = windows.of(view)
     texts = req.labels
     return {
-        **lead_view_to_json(view),
+        **LeadPublic.of(view).model_dump(mode="json"),
         "at_risk": view.status is LeadStatus.AT_RISK,
         "ticks_from": start.isoformat(),
         "ticks_until": until.isoformat(),

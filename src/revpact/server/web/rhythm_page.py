@@ -20,8 +20,11 @@ from revpact.render import formatting
 from revpact.server.web.moment_param import requested_moment
 from revpact.server.web.site import Page, PageRequest, page
 from revpact.services import meetings
-from revpact.services.disputes import dispute_to_json, list_disputes
-from revpact.services.feedback import feedback_to_json, list_feedback
+from revpact.services.disputes import list_disputes
+from revpact.services.feedback import list_feedback
+from revpact.services.public.disputes import DisputePublic
+from revpact.services.public.feedback import FeedbackPublic
+from revpact.services.public.meetings import AgendaPublic, ComplianceReportPublic
 
 __all__ = ["rhythm"]
 
@@ -53,20 +56,21 @@ def rhythm(req: PageRequest) -> Page:
     agenda: dict[str, object] | None = None
     agenda_note: str | None = None
     try:
-        agenda = meetings.agenda_to_json(
-            meetings.next_agenda(engine, agreement, kind="weekly", as_of=as_of)
-        )
+        found = meetings.next_agenda(engine, agreement, kind="weekly", as_of=as_of)
+        agenda = AgendaPublic.of(found).model_dump(mode="json")
     except RevpactError as exc:
         agenda_note = str(exc)
-    disputes = [dispute_to_json(d) for d in list_disputes(engine, as_of=as_of)]
+    disputes = [
+        DisputePublic.of(d).model_dump(mode="json") for d in list_disputes(engine, as_of=as_of)
+    ]
     data: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "server_time": req.now.isoformat(),
-        "feedback": [feedback_to_json(v) for v in feedback],
+        "feedback": [FeedbackPublic.of(v).model_dump(mode="json") for v in feedback],
         "feedback_counts": {
             state.value: sum(1 for v in feedback if v.state is state) for state in WAITING
         },
-        "meetings": meetings.compliance_to_json(report),
+        "meetings": ComplianceReportPublic.of(report).model_dump(mode="json"),
         "weekly_agenda": agenda,
         "weekly_agenda_note": agenda_note,
         "disputes": disputes,

@@ -7,7 +7,7 @@ trajectories — each with actual, target and met/missed, and a chart of the mon
 the escalation level with its open actions, and the reward state.
 
 The data are the services' own: :func:`revpact.services.year_scoreboard` (its twin
-``year_to_json`` is ``data["year"]``, the same as ``revpact status --json`` and
+``YearScoreboardPublic`` is ``data["year"]``, the same as ``revpact status --json`` and
 ``GET /scoreboard``), :func:`~revpact.services.escalation_status` and
 :func:`~revpact.services.reward_status`. Every figure the page prints is in ``data["figures"]``
 (see :mod:`revpact.server.web.page_parts`). The year's figures are sums of the months' (ratios are
@@ -19,7 +19,7 @@ shown: who closed it, when, under which agreement version and with which facts' 
 awaiting close, or in progress (a line for the month shown, a mark per month in the months'
 table); then the restatements closed months wait for — each figure old → new and the rows
 recorded after the close, applied only by reopening and closing the month again
-(``data["restatements"]``, :func:`revpact.services.month_states.restatement_to_json`).
+(``data["restatements"]``, :class:`revpact.services.public.months.RestatementPublic`).
 ``?as_of=`` shows a past moment; a value that is not a moment, or one before the agreement's
 period, answers 422.
 """
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
@@ -37,7 +37,7 @@ import plotly.graph_objects as go
 
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
-from revpact.domain.scoreboard.year import year_to_json
+from revpact.domain.scoreboard.goals import MONTHLY_GOALS, Goal
 from revpact.errors import RevpactError
 from revpact.render import formatting
 from revpact.render.pack import close_text, restatement_view
@@ -45,18 +45,20 @@ from revpact.render.texts import Labels
 from revpact.server.web.page_parts import AsOfError, Charts, Figures, error_page, strict_moment
 from revpact.server.web.site import Page, PageRequest, page
 from revpact.services import (
+    EscalationPublic,
+    RewardStatusPublic,
     escalation_status,
-    escalation_to_json,
     reward_status,
-    reward_status_to_json,
     year_scoreboard,
 )
 from revpact.services.agreement_versions import versions
-from revpact.services.month_states import close_block, month_states, restatement_to_json
+from revpact.services.month_states import close_block, month_states
+from revpact.services.public.months import RestatementPublic
+from revpact.services.public.scoreboard import YearScoreboardPublic
 
 __all__ = ["CHARTS", "scoreboard", "year_totals"]
 
-CHARTS: Final = ("revenue", "lead_value", "follow_up", "close_rate", "sales_cycle")
+CHARTS: Final = tuple(goal.key for goal in MONTHLY_GOALS)
 """The charts of the page, in order."""
 
 _DAYS: Final = Decimal("0.0001")
@@ -75,7 +77,7 @@ def _ratio(part: int, whole: int) -> Decimal | None:
 
 
 def year_totals(months: Sequence[Mapping[str, Any]], annual_target: Decimal) -> dict[str, Any]:
-    """The year so far from the months of ``year_to_json``: sums, and ratios of the sums.
+    """The year so far from the months of ``YearScoreboardPublic``: sums, and ratios of the sums.
 
     "Met" is decided exactly (by cross-multiplication), as the months' are.
     """
@@ -145,64 +147,36 @@ def year_totals(months: Sequence[Mapping[str, Any]], annual_target: Decimal) -> 
 
 # --- figures --------------------------------------------------------------------------------
 
-_MONTH_FIGURES: Final = (
-    ("revenue", "actual", "money"),
-    ("revenue", "target", "money"),
-    ("revenue", "met", "verdict"),
-    ("revenue", "ytd", "money"),
-    ("revenue", "ytd_target", "money"),
-    ("revenue", "gap_to_ytd_target", "money"),
-    ("revenue", "required_per_remaining_month", "money"),
-    ("revenue", "projected_year_end", "money"),
-    ("lead_value", "actual", "money"),
-    ("lead_value", "target", "money"),
-    ("lead_value", "met", "verdict"),
-    ("lead_value", "gap", "money"),
-    ("follow_up", "met", "number"),
-    ("follow_up", "breached", "number"),
-    ("follow_up", "open", "number"),
-    ("follow_up", "compliance", "percent"),
-    ("follow_up", "target", "percent"),
-    ("follow_up", "met_goal", "verdict"),
-    ("close_rate", "won", "number"),
-    ("close_rate", "lost", "number"),
-    ("close_rate", "actual", "percent"),
-    ("close_rate", "target", "percent"),
-    ("close_rate", "met", "verdict"),
-    ("sales_cycle_days", "deals", "number"),
-    ("sales_cycle_days", "actual", "days"),
-    ("sales_cycle_days", "median", "days"),
-    ("sales_cycle_days", "target", "days"),
-    ("sales_cycle_days", "met", "verdict"),
-    ("reward", "monthly_pool", "money"),
-    ("reward", "earned", "verdict"),
-    ("reward", "amount", "money"),
-)
+_REWARD_FIGURES: Final = (("monthly_pool", "money"), ("earned", "verdict"), ("amount", "money"))
+"""The month's reward figures, shown after the goals'."""
 
-_YEAR_FIGURES: Final = (
-    ("revenue", "actual", "money"),
-    ("revenue", "target", "money"),
-    ("revenue", "met", "verdict"),
-    ("revenue", "annual_target", "money"),
-    ("lead_value", "actual", "money"),
-    ("lead_value", "target", "money"),
-    ("lead_value", "met", "verdict"),
-    ("follow_up", "met", "number"),
-    ("follow_up", "breached", "number"),
-    ("follow_up", "open", "number"),
-    ("follow_up", "compliance", "percent"),
-    ("follow_up", "target", "percent"),
-    ("follow_up", "met_goal", "verdict"),
-    ("close_rate", "won", "number"),
-    ("close_rate", "lost", "number"),
-    ("close_rate", "actual", "percent"),
-    ("close_rate", "target", "percent"),
-    ("close_rate", "met", "verdict"),
-    ("sales_cycle_days", "deals", "number"),
-    ("sales_cycle_days", "actual", "days"),
-    ("sales_cycle_days", "target", "days"),
-    ("sales_cycle_days", "met", "verdict"),
+
+def _month_figures() -> Iterator[tuple[str, str, str]]:
+    """Each month figure of the page: the goals' (as :data:`MONTHLY_GOALS` declares them), then
+    the reward's."""
+    for goal in MONTHLY_GOALS:
+        for name, kind in goal.month_fields:
+            yield goal.section, name, kind
+    for name, kind in _REWARD_FIGURES:
+        yield "reward", name, kind
+
+
+def _verdict_of(fields: tuple[tuple[str, str], ...]) -> str:
+    return next(name for name, kind in fields if kind == "verdict")
+
+
+_GOAL_ROWS: Final = tuple(
+    {
+        "key": goal.key,
+        "section": goal.section,
+        "slug": goal.section.replace("_", "-"),
+        "reached": goal.reached.replace("_", "-"),
+        "verdict": _verdict_of(goal.month_fields).replace("_", "-"),
+        "year_verdict": _verdict_of(goal.year_fields).replace("_", "-"),
+    }
+    for goal in MONTHLY_GOALS
 )
+"""The goals table's rows: a goal's label key, its figures' ids and its verdict field."""
 
 
 def _fid(*parts: str) -> str:
@@ -221,7 +195,7 @@ def _figures(
     """Every figure of the page; a verdict of a month in progress reads ``running``, of a month
     awaiting its close ``to_close`` (no verdict before the close)."""
     if month is not None:
-        for group, name, kind in _MONTH_FIGURES:
+        for group, name, kind in _month_figures():
             fid = _fid("month", group, name)
             figures.add(fid, month[group][name], kind)
             if kind == "verdict":  # the reward too: a month not counted earns nothing yet
@@ -229,8 +203,8 @@ def _figures(
                     figures.items[fid]["text"] = running
                 elif month["state"] == "awaiting_close":
                     figures.items[fid]["text"] = to_close
-        for goal in ("goal1", "goal2", "goal3"):
-            figures.add(_fid("month", goal, "met"), month["goals"][goal]["met"], "verdict")
+        for numbered in ("goal1", "goal2", "goal3"):
+            figures.add(_fid("month", numbered, "met"), month["goals"][numbered]["met"], "verdict")
         figures.add(
             _fid("month", "goal2", "shortfall"), month["goals"]["goal2"]["shortfall"], "money"
         )
@@ -241,8 +215,9 @@ def _figures(
             figures.add(_fid("month", "lead-type", kind, "value"), item["value"], "money")
         for kind, extra in month["lead_value"]["mix_to_close_gap"].items():
             figures.add(_fid("month", "lead-type", kind, "mix"), extra, "number")
-    for group, name, kind in _YEAR_FIGURES if totals else ():
-        figures.add(_fid("year", group, name), totals[group][name], kind)
+    for goal in MONTHLY_GOALS if totals else ():
+        for name, kind in goal.year_fields:
+            figures.add(_fid("year", goal.section, name), totals[goal.section][name], kind)
     annual = year["annual_reward"]
     for name in ("earned", "team_goals", "financial_goals"):
         figures.add(_fid("year", "annual-reward", name), annual[name], "verdict")
@@ -342,24 +317,17 @@ def _charts(
         figure.update_layout(title=t("lead_value"), barmode="stack")
         return figure
 
-    def series(group: str, name: str) -> Callable[[], go.Figure]:
+    def series(goal: Goal) -> Callable[[], go.Figure]:
         return _actual_target(
-            t(name),
+            t(goal.key),
             keys,
-            [m[group]["compliance" if group == "follow_up" else "actual"] for m in months],
-            [m[group]["target"] for m in months],
+            [m[goal.section][goal.reached] for m in months],
+            [m[goal.section]["target"] for m in months],
             t,
         )
 
-    return Charts(
-        {
-            "revenue": revenue,
-            "lead_value": lead_value,
-            "follow_up": series("follow_up", "follow_up"),
-            "close_rate": series("close_rate", "close_rate"),
-            "sales_cycle": series("sales_cycle_days", "sales_cycle"),
-        }
-    )
+    drawn: dict[str, Callable[[], go.Figure]] = {"revenue": revenue, "lead_value": lead_value}
+    return Charts({g.key: drawn.get(g.key) or series(g) for g in MONTHLY_GOALS})
 
 
 # --- the page -------------------------------------------------------------------------------
@@ -379,9 +347,10 @@ def _closes(
     req: PageRequest, agreement: Agreement, year: dict[str, Any], as_of: datetime
 ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
     """The year with each month's ``close`` block (the shape of
-    :func:`revpact.services.month_states.with_closes`, read once with the restatements), the
-    pending restatements' JSON, and their text: each month's close line and state mark, and
-    each restatement written out (:mod:`revpact.render.pack` words them for the packs too)."""
+    :class:`revpact.services.public.scoreboard_closes.ScoreboardPublic`, read once with the
+    restatements), the pending restatements' JSON, and their text: each month's close line and
+    state mark, and each restatement written out (:mod:`revpact.render.pack` words them for the
+    packs too)."""
     engine = req.state.engine
     states = {f"{s.month:%Y-%m}": s for s in month_states(engine, agreement, as_of_us=to_us(as_of))}
     months = [
@@ -389,7 +358,9 @@ def _closes(
         for m in year["months"]
     ]
     pending = [
-        restatement_to_json(s.restatement) for s in states.values() if s.restatement is not None
+        RestatementPublic.of(s.restatement).model_dump(mode="json")
+        for s in states.values()
+        if s.restatement is not None
     ]
     numbers = {v.hash: v.number for v in versions(engine)}
     words = req.labels["scoreboard"]
@@ -452,15 +423,18 @@ def scoreboard(req: PageRequest) -> Page:
         board = year_scoreboard(engine, agreement, as_of=as_of)
     except RevpactError as exc:
         return error_page(req, "scoreboard.bad_as_of_title", str(exc))
-    year, pending, closes = _closes(req, agreement, year_to_json(board), as_of)
+    scored = YearScoreboardPublic.of(board).model_dump(mode="json")
+    year, pending, closes = _closes(req, agreement, scored, as_of)
     status = escalation_status(engine, agreement, as_of=as_of)
-    escalation: dict[str, Any] = dict(escalation_to_json(status))
+    escalation: dict[str, Any] = EscalationPublic.of(status).model_dump(mode="json")
     escalation["open_actions"] = [
         action
         for action, item in zip(escalation["actions"], status.actions, strict=True)
         if not item.done
     ]
-    reward = reward_status_to_json(reward_status(engine, agreement, as_of=as_of))
+    reward = RewardStatusPublic.of(reward_status(engine, agreement, as_of=as_of)).model_dump(
+        mode="json"
+    )
     months: list[dict[str, Any]] = year["months"]
     month = months[-1] if months else None
     totals = year_totals(months, agreement.company_goals.annual_revenue_target)
@@ -513,5 +487,9 @@ def scoreboard(req: PageRequest) -> Page:
         title=texts.text("scoreboard.title"),
         template="scoreboard.html.j2",
         data=data,
-        context={"charts": True, "plots": _charts(req, months, board.period_months)},
+        context={
+            "charts": True,
+            "plots": _charts(req, months, board.period_months),
+            "goals": _GOAL_ROWS,
+        },
     )

@@ -8,10 +8,21 @@ valid token is sent to ``/login``; a JSON caller gets 401, a role without the pe
 neither with any data.
 
 The caller is found by the API's own sign-in (:func:`revpact.server.deps.caller_of`): the token
-from ``Authorization: Bearer`` or, for pages, from the ``revpact_token`` cookie that
-``POST /login`` sets (HttpOnly, SameSite=Strict, Secure over HTTPS). The language is ``?lang=``
-(remembered in a cookie), else the cookie, else the browser's ``Accept-Language``, else the
-agreement's own.
+from ``Authorization: Bearer`` or, for pages, the server-side session whose id is in the
+``revpact_session`` cookie. ``POST /login`` opens the session with an API token
+(:mod:`revpact.services.sessions`) and sets the cookie — HttpOnly, SameSite=Lax, Path=/,
+Secure over HTTPS or when the settings say so (``REVPACT_COOKIE_SECURE``: behind a proxy that
+ends TLS); the browser never keeps the token. ``POST /logout`` ends the session on the
+server, so a copy of the cookie stops working too. Both forms, like every form, carry a CSRF
+token and must come from this site (:mod:`revpact.server.web.csrf`); a post that fails either
+check gets 403 and the error page.
+
+Every answer carries a strict Content-Security-Policy (:mod:`revpact.server.web.assets`): no
+inline script or style, no ``eval``. The pages' scripts and styles are files in ``static/``;
+charts are drawn by ``static/charts.js`` from the figure's JSON.
+
+The language is ``?lang=`` (remembered in a cookie), else the cookie, else the browser's
+``Accept-Language``, else the agreement's own.
 """
 
 from __future__ import annotations
@@ -21,7 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from urllib.parse import parse_qs, quote
 
 import jinja2
@@ -33,15 +44,28 @@ from revpact.domain.agreement.model import Agreement
 from revpact.domain.roles import GRANTS, Permission
 from revpact.render import formatting
 from revpact.render.texts import Labels
-from revpact.server.deps import TOKEN_COOKIE, caller_of
+from revpact.server.deps import SESSION_COOKIE, caller_of
 from revpact.server.state import ServerState
+from revpact.server.web.assets import CONTENT_SECURITY_POLICY, plotly_style_ids, security_headers
+from revpact.server.web.assets import router as assets_router
+from revpact.server.web.csrf import (
+    FIELD,
+    LOGIN_COOKIE,
+    from_this_site,
+    login_nonce,
+    login_token,
+    matches,
+    session_token,
+)
 from revpact.server.web.texts import LANGUAGES, page_labels
-from revpact.services.tokens import Principal, authenticate
+from revpact.services.sessions import end_session, form_key, open_session
+from revpact.services.tokens import Principal
 
 __all__ = [
+    "CONTENT_SECURITY_POLICY",
     "NAV_ORDER",
     "PAGES",
-    "TOKEN_COOKIE",
+    "SESSION_COOKIE",
     "Page",
     "PageRequest",
     "page",
@@ -50,9 +74,11 @@ __all__ = [
 ]
 
 router = APIRouter(include_in_schema=False)
+router.include_router(assets_router)
 
 LANG_COOKIE = "revpact_lang"
 _TEMPLATES = Path(__file__).parent / "templates"
+_LONGEST_FORM: Final = 16_384  # bytes; the login and logout forms are far smaller
 
 
 @dataclass(frozen=True)
@@ -123,6 +149,7 @@ def templates() -> jinja2.Environment:
     env.filters["month"] = lambda v, lang: formatting.format_month(v, lang)
     env.filters["moment"] = lambda v, zone, lang: formatting.format_moment(v, zone, lang)
     env.filters["duration"] = lambda v, lang: formatting.format_duration(int(v), lang)
+    env.globals["plotly_style_ids"] = plotly_style_ids
     return env
 
 
@@ -161,7 +188,9 @@ def _local_path(value: str | None) -> str:
 def _html(
     request: Request, template: str, lang: str, code: int = 200, **context: Any
 ) -> HTMLResponse:
+    """``template`` rendered; ``csrf`` (the forms' token) defaults to the session's own."""
     env = templates()
+    context.setdefault("csrf", _session_csrf(request))
     body = env.get_template(template).render(
         lang=lang,
         t=page_labels(lang),
@@ -172,15 +201,13 @@ def _html(
     return HTMLResponse(body, status_code=code)
 
 
-def _security_headers(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
-        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
-    return response
+def _session_csrf(request: Request) -> str:
+    """The CSRF token for the forms shown to the session in the cookie ("" without one)."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
+        return ""
+    state: ServerState = request.app.state.revpact
+    return session_token(form_key(state.engine), session_id)
 
 
 # --- pages ----------------------------------------------------------------------------------------
@@ -196,7 +223,7 @@ def page(name: str, *, permission: Permission = Permission.READ) -> Callable[[Bu
         def handle(request: Request) -> Response:
             # A plain function: FastAPI runs it in its thread pool, so building a page (which
             # reads the store) never holds up the server's event loop.
-            return _security_headers(_serve(request, builder, permission))
+            return security_headers(_serve(request, builder, permission))
 
         for route in (path, f"{path}.json"):
             router.add_api_route(route, handle, methods=["GET"], name=f"page:{route}")
@@ -269,7 +296,7 @@ def _remember(response: Response, lang: str, chosen: bool) -> Response:
     return response
 
 
-# --- signing in and out, the root, static files ---------------------------------------------
+# --- signing in and out, the root -------------------------------------------------------
 
 
 @router.get("/")
@@ -281,69 +308,146 @@ def root() -> RedirectResponse:
 def login_form(request: Request) -> Response:
     state: ServerState = request.app.state.revpact
     lang, chosen = _language(request, state.agreement())
+    nonce = login_nonce(request.cookies.get(LOGIN_COOKIE))
+    page = _login_page(request, state, lang, nonce, next_=request.query_params.get("next"))
+    return _remember(page, lang, chosen)
+
+
+def _login_page(
+    request: Request,
+    state: ServerState,
+    lang: str,
+    nonce: str,
+    *,
+    next_: str | None,
+    error: str | None = None,
+    code: int = 200,
+) -> Response:
+    """The login form, its CSRF token signed for ``nonce`` (kept in the login cookie)."""
     page = _html(
         request,
         "login.html.j2",
         lang,
-        next=_local_path(request.query_params.get("next")),
-        error=None,
+        code,
+        next=_local_path(next_),
+        error=error,
         caller=None,
+        csrf=login_token(form_key(state.engine), nonce),
     )
-    return _security_headers(_remember(page, lang, chosen))
+    page.set_cookie(
+        LOGIN_COOKIE,
+        nonce,
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request, state),
+        path="/login",
+    )
+    return security_headers(page)
+
+
+def _secure(request: Request, state: ServerState) -> bool:
+    """Whether cookies get ``Secure``: over HTTPS, or always when the settings say so."""
+    return request.url.scheme == "https" or state.settings.dashboard.cookie_secure
+
+
+async def _form(request: Request) -> dict[str, str] | None:
+    """A posted form's fields (the first of each); None when the body is too large."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > _LONGEST_FORM:
+            return None
+    parsed = parse_qs(body.decode("utf-8", "replace"))
+    return {name: values[0] for name, values in parsed.items()}
+
+
+def _refused(request: Request, lang: str, code: int = status.HTTP_403_FORBIDDEN) -> Response:
+    """The error page for a form that did not come from this site's own page."""
+    texts = page_labels(lang)
+    return security_headers(
+        _html(
+            request,
+            "error.html.j2",
+            lang,
+            code,
+            title=texts.text("errors.forbidden_title"),
+            message=texts.text("errors.csrf"),
+            caller=None,
+            csrf="",
+        )
+    )
+
+
+def _from_this_site(request: Request, state: ServerState) -> bool:
+    return from_this_site(request, [state.settings.webhooks.public_url])
 
 
 @router.post("/login")
 async def login(request: Request) -> Response:
     state: ServerState = request.app.state.revpact
-    form = parse_qs((await request.body()).decode("utf-8", "replace"))
-    asked = (form.get("lang") or [""])[0]
+    form = await _form(request)
+    asked = (form or {}).get("lang", "")
     lang = asked if asked in LANGUAGES else _language(request, state.agreement())[0]
-    token = (form.get("token") or [""])[0].strip()
-    target = _local_path((form.get("next") or [""])[0])
-    known = bool(token) and await run_in_threadpool(authenticate, state.engine, token) is not None
-    if not known:
-        return _security_headers(
-            _html(
-                request,
-                "login.html.j2",
-                lang,
-                401,
-                next=target,
-                error=page_labels(lang).text("login.invalid"),
-                caller=None,
+    if form is None:
+        return _refused(request, lang, status.HTTP_413_CONTENT_TOO_LARGE)
+    nonce = request.cookies.get(LOGIN_COOKIE)
+    key = await run_in_threadpool(form_key, state.engine)
+    if (
+        not _from_this_site(request, state)
+        or nonce is None
+        or not matches(login_token(key, nonce), form.get(FIELD))
+    ):
+        return _refused(request, lang)
+    token = form.get("token", "").strip()
+    target = _local_path(form.get("next"))
+    settings = state.settings.dashboard
+    opened = None
+    if token:
+        opened = await run_in_threadpool(
+            lambda: open_session(
+                state.engine, token, now=state.now(), lifetime=settings.session_lifetime
             )
         )
+    if opened is None:
+        error = page_labels(lang).text("login.invalid")
+        return await run_in_threadpool(
+            lambda: _login_page(request, state, lang, nonce, next_=target, error=error, code=401)
+        )
+    previous = request.cookies.get(SESSION_COOKIE)
+    if previous:
+        await run_in_threadpool(lambda: end_session(state.engine, previous, now=state.now()))
     response = RedirectResponse(target, status.HTTP_303_SEE_OTHER)
     response.set_cookie(
-        TOKEN_COOKIE,
-        token,
+        SESSION_COOKIE,
+        opened.session_id,
+        max_age=int(settings.session_lifetime.total_seconds()),
         httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
+        samesite="lax",
+        secure=_secure(request, state),
         path="/",
     )
-    return response
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
+    return security_headers(response)
 
 
 @router.post("/logout")
-def logout() -> Response:
+async def logout(request: Request) -> Response:
+    """End the session on the server (a copied cookie stops working) and forget the cookie."""
+    state: ServerState = request.app.state.revpact
+    lang = _language(request, state.agreement())[0]
+    form = await _form(request)
+    if form is None:
+        return _refused(request, lang, status.HTTP_413_CONTENT_TOO_LARGE)
+    if not _from_this_site(request, state):
+        return _refused(request, lang)
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        expected = session_token(await run_in_threadpool(form_key, state.engine), session_id)
+        if not matches(expected, form.get(FIELD)):
+            return _refused(request, lang)
+        await run_in_threadpool(lambda: end_session(state.engine, session_id, now=state.now()))
     response = RedirectResponse("/login", status.HTTP_303_SEE_OTHER)
-    response.delete_cookie(TOKEN_COOKIE, path="/")
-    return response
-
-
-@functools.cache
-def _plotly_js() -> str:
-    from plotly.offline import get_plotlyjs
-
-    return str(get_plotlyjs())
-
-
-@router.get("/static/plotly.min.js")
-def plotly_js() -> Response:
-    """plotly's own JavaScript, served by revpact (no CDN)."""
-    return Response(
-        _plotly_js(),
-        media_type="application/javascript",
-        headers={"Cache-Control": "public, max-age=86400"},
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", secure=_secure(request, state), httponly=True, samesite="lax"
     )
+    return security_headers(response)

@@ -23,13 +23,12 @@ audit trail, in the same transaction (``escalation.action_done``, ``swat.report`
 
 The package holds one module per part: :mod:`.model` (the values and the month and week
 parsers), :mod:`.timing` (which months are over; when a write is recorded), :mod:`.escalation`
-(action items and SWAT reports), :mod:`.rewards` (the reward splits) and :mod:`.as_json` (the
-JSON twins); this module re-exports their public names.
+(action items and SWAT reports) and :mod:`.rewards` (the reward splits); this module re-exports
+their public names. Their JSON is :mod:`revpact.services.public.accountability`'s.
 """
 
 from __future__ import annotations
 
-from revpact.services.accountability.as_json import escalation_to_json, reward_status_to_json
 from revpact.services.accountability.escalation import (
     complete_action,
     escalation_status,
@@ -63,13 +62,11 @@ __all__ = [
     "complete_action",
     "correct_reward",
     "escalation_status",
-    "escalation_to_json",
     "file_swat_report",
     "list_actions",
     "parse_month",
     "parse_week",
     "reward_status",
-    "reward_status_to_json",
     "swat_status",
     "sync_escalation",
 ]

@@ -35,12 +35,12 @@ The package holds one module per part: :mod:`.model` (the outcomes, statuses and
 a request), :mod:`.receiving` (the per-request write path: :func:`receive`,
 :func:`apply_pending` and their audit rows), :mod:`.applier` (applying one event to its lead or
 deal), :mod:`.lead_values` (a lead as the applier changes it), :mod:`.log` (reading the event
-log) and :mod:`.as_json` (the JSON twins); this module re-exports their public names.
+log); this module re-exports their public names. Their public shapes are in
+:mod:`revpact.services.public.events`.
 """
 
 from __future__ import annotations
 
-from revpact.services.events.as_json import event_row_to_json, report_to_json
 from revpact.services.events.log import list_events
 from revpact.services.events.model import EventStatus, LateEntry, Outcome, ReceiveReport
 from revpact.services.events.receiving import apply_pending, receive
@@ -51,8 +51,6 @@ __all__ = [
     "Outcome",
     "ReceiveReport",
     "apply_pending",
-    "event_row_to_json",
     "list_events",
     "receive",
-    "report_to_json",
 ]

@@ -18,7 +18,8 @@ records, and gathers the data an agenda shows from the other services.
 
 The package holds one module per question: :mod:`.timetable` (the schedule), :mod:`.records`,
 :mod:`.compliance`, :mod:`.figures` (the goals and follow-up a meeting reviews),
-:mod:`.agenda` and :mod:`.as_json` (the JSON twins); this module re-exports their public names.
+:mod:`.agenda`; this module re-exports their public names. Their public shapes are in
+:mod:`revpact.services.public.meetings`.
 """
 
 from __future__ import annotations
@@ -29,12 +30,6 @@ from revpact.services.meetings.agenda import (
     PlanSlot,
     WeeklyReview,
     next_agenda,
-)
-from revpact.services.meetings.as_json import (
-    agenda_to_json,
-    compliance_to_json,
-    record_to_json,
-    schedule_to_json,
 )
 from revpact.services.meetings.compliance import ComplianceReport, compliance_report
 from revpact.services.meetings.figures import (
@@ -60,15 +55,11 @@ __all__ = [
     "Scorecard",
     "WeekFollowUp",
     "WeeklyReview",
-    "agenda_to_json",
     "compliance_report",
-    "compliance_to_json",
     "list_records",
     "next_agenda",
     "period_follow_up",
     "record_meeting",
-    "record_to_json",
     "schedule",
     "schedule_ics",
-    "schedule_to_json",
 ]

@@ -18,7 +18,7 @@ from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.sla import STATUS_CODES, LeadStatus
 from revpact.domain.meetings import local_day
 from revpact.domain.scoreboard.facts import month_end
-from revpact.domain.scoreboard.year import MonthScore
+from revpact.domain.scoreboard.goals import MONTHLY_GOALS
 from revpact.services.follow_up import list_leads
 from revpact.services.scoreboard import year_scoreboard
 
@@ -27,7 +27,6 @@ __all__ = [
     "OwnerBreaches",
     "Scorecard",
     "WeekFollowUp",
-    "goal_figures",
     "month_of",
     "month_scorecard",
     "period_follow_up",
@@ -65,30 +64,6 @@ class Scorecard:
     goals: tuple[GoalLine, ...]
 
 
-_GOALS: tuple[tuple[str, str, str, str], ...] = (
-    ("revenue", "Revenue against the trajectory", "company", "money"),
-    ("lead_value", "Lead value", "marketing", "money"),
-    ("follow_up", "Follow-up compliance", "sales", "ratio"),
-    ("close_rate", "Close rate", "sales", "ratio"),
-    ("sales_cycle", "Sales cycle (days)", "sales", "days"),
-)
-"""The goals a meeting reviews: key, label, the team that owns it, and its unit."""
-
-
-def goal_figures(score: MonthScore, key: str) -> tuple[Decimal | None, Decimal, bool | None]:
-    """The goal ``key`` of a month's score: what was reached, the target, and whether it was met
-    (the agenda's scorecard and the meeting packs read goals the same way)."""
-    if key == "revenue":
-        return score.revenue.actual, score.revenue.target, score.revenue.met
-    if key == "lead_value":
-        return score.lead_value.actual, score.lead_value.target, score.lead_value.met
-    if key == "follow_up":
-        return score.follow_up.compliance, score.follow_up.target, score.follow_up.met_goal
-    if key == "close_rate":
-        return score.close_rate.actual, score.close_rate.target, score.close_rate.met
-    return score.sales_cycle.actual, score.sales_cycle.target, score.sales_cycle.met
-
-
 def month_of(moment: datetime, zone: ZoneInfo) -> date:
     """The first day of the local month ``moment`` falls in."""
     return local_day(moment, zone.key).replace(day=1)
@@ -112,8 +87,7 @@ def month_scorecard(
     if score is None:
         return None
     goals = tuple(
-        GoalLine(key, label, team, unit, *goal_figures(score, key))
-        for key, label, team, unit in _GOALS
+        GoalLine(g.key, g.label, g.team, g.unit.value, *g.figures(score)) for g in MONTHLY_GOALS
     )
     return Scorecard(month, at, as_of >= end, goals)
 

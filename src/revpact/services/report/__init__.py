@@ -26,18 +26,17 @@ Everything is as of the period's last moment, or ``now`` while the period is sti
 except the month's close, which is read as of ``now`` (when the pack is made): a month closed
 since shows as closed, and a monthly pack shows a closed month's results as its close froze
 them, with the restatement that data recorded later would make.
-:func:`pack_to_json` is the JSON twin (exact Decimal strings, ISO 8601 times); the documents
-(:mod:`revpact.render.pack`) are rendered from it.
+:class:`revpact.services.public.packs.PackPublic` is its public shape (exact Decimal strings,
+ISO 8601 times); the documents (:mod:`revpact.render.pack`) are rendered from its JSON.
 
-The package holds the value (:mod:`.model`), the periods (:mod:`.periods`), the building
-(:mod:`.packs`) and the JSON twin (:mod:`.pack_json`); this module re-exports their public names.
+The package holds the value (:mod:`.model`), the periods (:mod:`.periods`) and the building
+(:mod:`.packs`); this module re-exports their public names.
 """
 
 from __future__ import annotations
 
 from revpact.services.meetings import OwnerBreaches
 from revpact.services.report.model import (
-    GOALS,
     AgendaPart,
     ClosePart,
     EscalationPart,
@@ -50,7 +49,6 @@ from revpact.services.report.model import (
     Period,
     ResultsPart,
 )
-from revpact.services.report.pack_json import pack_to_json
 from revpact.services.report.packs import monthly_pack, weekly_pack
 from revpact.services.report.periods import (
     default_month,
@@ -60,7 +58,6 @@ from revpact.services.report.periods import (
 )
 
 __all__ = [
-    "GOALS",
     "AgendaPart",
     "ClosePart",
     "EscalationPart",
@@ -76,7 +73,6 @@ __all__ = [
     "default_month",
     "default_week",
     "monthly_pack",
-    "pack_to_json",
     "parse_pack_month",
     "parse_pack_week",
     "weekly_pack",

@@ -18,7 +18,6 @@ from revpact.services.meetings import WeekFollowUp
 from revpact.services.month_states import MonthStatus
 
 __all__ = [
-    "GOALS",
     "AgendaPart",
     "ClosePart",
     "EscalationPart",
@@ -31,16 +30,6 @@ __all__ = [
     "Period",
     "ResultsPart",
 ]
-
-
-GOALS: tuple[tuple[str, str], ...] = (
-    ("revenue", "money"),
-    ("lead_value", "money"),
-    ("follow_up", "ratio"),
-    ("close_rate", "ratio"),
-    ("sales_cycle", "days"),
-)
-"""The goals a pack reviews, in order: key and unit (money, ratio or days)."""
 
 
 # --- the value ----------------------------------------------------------------------------------

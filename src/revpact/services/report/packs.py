@@ -15,16 +15,15 @@ from revpact.domain.agreement.model import Agreement, Cadence, FeedbackTopic
 from revpact.domain.clock.calendar import to_us
 from revpact.domain.meetings import attendees_of, local_day, next_occurrence, select_meetings
 from revpact.domain.scoreboard.facts import month_end
+from revpact.domain.scoreboard.goals import MONTHLY_GOALS, Goal
 from revpact.domain.scoreboard.year import LeadTypeValue, MonthScore
 from revpact.errors import NotFoundError, RevpactError
 from revpact.services.accountability import escalation_status
 from revpact.services.agreement_versions import versions
 from revpact.services.feedback import FeedbackState, list_feedback
 from revpact.services.meetings import next_agenda, period_follow_up
-from revpact.services.meetings.figures import goal_figures
 from revpact.services.month_states import CloseState, month_states
 from revpact.services.report.model import (
-    GOALS,
     AgendaPart,
     ClosePart,
     EscalationPart,
@@ -78,7 +77,7 @@ def _results(
         as_of=as_of,
         complete=over,
         version=score.version,
-        goals=tuple(GoalResult(key, unit, *goal_figures(score, key)) for key, unit in GOALS),
+        goals=tuple(GoalResult(g.key, g.unit.value, *g.figures(score)) for g in MONTHLY_GOALS),
         company_goals=score.goals,
         lead_value_by_type=score.lead_value.by_type,
         score=score,
@@ -99,20 +98,17 @@ def _close(engine: Engine, agreement: Agreement, month: date, now: datetime) -> 
     return ClosePart(status, number)
 
 
-def _move(key: str, unit: str, before: Decimal | None, now: Decimal | None) -> Move:
+def _move(goal: Goal, before: Decimal | None, now: Decimal | None) -> Move:
     delta = None if before is None or now is None else now - before
-    better = None if delta is None or delta == 0 else (delta < 0) == (key == "sales_cycle")
-    return Move(key, unit, before, now, delta, better)
+    better = None if delta is None else goal.better(delta)
+    return Move(goal.key, goal.unit.value, before, now, delta, better)
 
 
 def _month_moves(
     previous: MonthScore, current: MonthScore, label: str, as_of: datetime
 ) -> MovesPart:
     """The month against the month before, as :func:`trend` sees it."""
-    items = tuple(
-        _move(key, unit, goal_figures(previous, key)[0], goal_figures(current, key)[0])
-        for key, unit in GOALS
-    )
+    items = tuple(_move(g, g.figures(previous)[0], g.figures(current)[0]) for g in MONTHLY_GOALS)
     return MovesPart(
         basis="month",
         previous_label=label,
@@ -189,7 +185,7 @@ def _week_moves(
         agreement,
         [(p.start, p.end, p.as_of) for p in (previous, period)],
     )
-    items = tuple(_move(key, unit, before.figure(key), now.figure(key)) for key, unit in GOALS)
+    items = tuple(_move(g, before.figure(g.key), now.figure(g.key)) for g in MONTHLY_GOALS)
     return MovesPart(
         basis="week",
         previous_label=previous.label,

@@ -1,0 +1,126 @@
+"""Webhook intake: bodies bounded before any work, large batches stored in chunks, and a
+retried batch stored once."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, text
+
+from revpact.domain.agreement.model import Agreement
+from revpact.errors import BusyError
+from revpact.ingest.webhooks.events import MAX_EVENTS
+from revpact.ingest.webhooks.signatures import sign_revpact
+from revpact.services import webhook_intake as intake
+from revpact.services.events import ReceiveReport
+from revpact.services.webhook_intake import CHUNK_EVENTS, IntakeRefusal, receive_revpact
+
+SECRET = "whsec_intake"
+NOW = datetime(2020, 3, 3, 12, tzinfo=UTC)
+
+
+def _notified(i: int) -> dict[str, Any]:
+    return {
+        "id": f"e{i}",
+        "type": "lead.notified",
+        "occurred_at": "2020-03-02T10:00:00-05:00",
+        "lead": {"lead_id": f"L{i}", "lead_type": "content", "requested_follow_up": True},
+    }
+
+
+def _post(engine: Engine, agreement: Agreement, body: bytes) -> ReceiveReport | IntakeRefusal:
+    signature = sign_revpact(body, SECRET, int(NOW.timestamp()))
+    return receive_revpact(
+        engine, agreement, body, signature, secrets=(SECRET,), tolerance_seconds=300, now=NOW
+    )
+
+
+def _count(engine: Engine, table: str) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())
+
+
+def test_a_signed_body_of_a_million_numbers_is_refused_at_once(
+    engine: Engine, agreement: Agreement
+) -> None:
+    body = json.dumps(list(range(1_000_000))).encode()
+    started = time.monotonic()
+    outcome = _post(engine, agreement, body)
+    assert time.monotonic() - started < 1.0
+    assert isinstance(outcome, IntakeRefusal) and outcome.step == "body"
+    assert outcome.problems == [f"events: 1000000 items, more than {MAX_EVENTS}"]
+    assert _count(engine, "events") == 0
+
+
+def test_items_that_are_not_events_are_named_without_validating_the_rest(
+    engine: Engine, agreement: Agreement
+) -> None:
+    body = json.dumps([_notified(0), 7, "x", *range(MAX_EVENTS - 3)]).encode()
+    started = time.monotonic()
+    outcome = _post(engine, agreement, body)
+    assert time.monotonic() - started < 1.0
+    assert isinstance(outcome, IntakeRefusal)
+    assert outcome.problems[:2] == [
+        "events[1]: must be an event object, not a number (7)",
+        'events[2]: must be an event object, not text ("x")',
+    ]
+    assert outcome.problems[-1] == f"and {MAX_EVENTS - 1 - 50} more"
+
+
+def test_many_bad_events_are_refused_without_checking_them_all(
+    engine: Engine, agreement: Agreement
+) -> None:
+    bad = {"id": "x", "type": "lead.notified", "occurred_at": "soon", "lead": {"lead_id": 1}}
+    body = json.dumps([bad] * MAX_EVENTS).encode()
+    started = time.monotonic()
+    outcome = _post(engine, agreement, body)
+    assert time.monotonic() - started < 1.5
+    assert isinstance(outcome, IntakeRefusal)
+    assert len(outcome.problems) == 51
+    assert outcome.problems[0].startswith("events[0].occurred_at:")
+    assert outcome.problems[-1].endswith("events[500] and after were not checked")
+
+
+def test_a_large_batch_is_stored_in_chunks_and_reported_as_one(
+    engine: Engine, agreement: Agreement
+) -> None:
+    commits: list[int] = []
+    event.listen(engine, "commit", lambda _conn: commits.append(1))
+    total = 2 * CHUNK_EVENTS + 7
+    outcome = _post(engine, agreement, json.dumps([_notified(i) for i in range(total)]).encode())
+    assert outcome == ReceiveReport(
+        received=total, duplicates=0, applied=total, pending=0, ignored=0
+    )
+    assert _count(engine, "events") == total
+    assert _count(engine, "leads") == total
+    assert len(commits) >= 3  # one transaction per chunk at least
+
+
+def test_a_batch_retried_after_a_failed_chunk_stores_nothing_twice(
+    engine: Engine, agreement: Agreement, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = json.dumps([_notified(i) for i in range(CHUNK_EVENTS + 100)]).encode()
+    real = intake.receive
+    calls: list[int] = []
+
+    def busy_on_second_chunk(*args: Any, **kwargs: Any) -> ReceiveReport:
+        calls.append(1)
+        if len(calls) == 2:
+            raise BusyError("the database is busy with another writer")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(intake, "receive", busy_on_second_chunk)
+    with pytest.raises(BusyError):
+        _post(engine, agreement, body)
+    assert _count(engine, "events") == CHUNK_EVENTS
+    monkeypatch.setattr(intake, "receive", real)
+    again = _post(engine, agreement, body)
+    assert again == ReceiveReport(
+        received=CHUNK_EVENTS + 100, duplicates=CHUNK_EVENTS, applied=100, pending=0, ignored=0
+    )
+    assert _count(engine, "events") == CHUNK_EVENTS + 100
+    assert _count(engine, "leads") == CHUNK_EVENTS + 100

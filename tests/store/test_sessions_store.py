@@ -1,0 +1,53 @@
+"""The dashboard sessions' table: the migration builds it on both databases, the repository
+finds a session by its hash only, and the form key is made once and then kept."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, inspect, text
+
+from revpact.store.sessions import SessionRepository
+
+AT = 1_600_000_000_000_000
+
+
+def test_the_migration_builds_the_table_with_a_unique_hash(engine: Engine) -> None:
+    columns = {c["name"] for c in inspect(engine).get_columns("dashboard_sessions")}
+    assert {"session_hash", "token_id", "role", "member", "created_us", "expires_us"} <= columns
+    assert {"last_seen_us", "revoked_us"} <= columns
+    assert "session_id" in columns and "token" not in columns
+    unique = [i for i in inspect(engine).get_indexes("dashboard_sessions") if i["unique"]]
+    assert [i["column_names"] for i in unique] == [["session_hash"]]
+
+
+def test_a_session_is_found_by_its_hash_and_revoked_once(engine: Engine) -> None:
+    with engine.begin() as conn:
+        sessions = SessionRepository(conn)
+        sessions.add(
+            session_hash="ab" * 32,
+            token_id=7,
+            name="board",
+            role="viewer",
+            member=None,
+            at_us=AT,
+            expires_us=AT + 10,
+        )
+        row = sessions.by_hash("ab" * 32)
+        assert row is not None and (row.token_id, row.role, row.revoked_us) == (7, "viewer", None)
+        assert sessions.by_hash("cd" * 32) is None
+        assert sessions.revoke("ab" * 32, AT + 1) is True
+        assert sessions.revoke("ab" * 32, AT + 2) is False
+        again = sessions.by_hash("ab" * 32)
+        assert again is not None and again.revoked_us == AT + 1
+        assert sessions.drop_expired(AT + 11) == 1
+        assert sessions.by_hash("ab" * 32) is None
+
+
+def test_the_form_key_is_made_once_and_kept(engine: Engine) -> None:
+    with engine.begin() as conn:
+        first = SessionRepository(conn).form_key()
+    with engine.begin() as conn:
+        assert SessionRepository(conn).form_key() == first
+        stored = conn.execute(
+            text("SELECT value FROM store_state WHERE key = 'dashboard_form_key'")
+        ).scalar()
+    assert stored == first and len(bytes.fromhex(first)) == 32
