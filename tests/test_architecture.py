@@ -172,6 +172,16 @@ def test_domain_never_reads_the_clock() -> None:
             assert call not in text, f"{path.relative_to(PACKAGE)} calls {call}"
 
 
+def test_only_the_clock_reads_the_wall_clock() -> None:
+    """One clock: outside ``services/clock.py`` the time comes in as an argument or from a
+    :class:`~revpact.services.clock.Clock`, so every read can be fixed in a test."""
+    clock = PACKAGE / "services" / "clock.py"
+    for path in sorted(p for p in PACKAGE.rglob("*.py") if p != clock):
+        text = path.read_text(encoding="utf-8")
+        for call in ("datetime.now(", "datetime.utcnow(", "date.today(", "time.time("):
+            assert call not in text, f"{path.relative_to(PACKAGE)} calls {call}"
+
+
 def test_files_stay_small() -> None:
     """A file over the limit is split along a seam; the allow-list only shrinks."""
     long: dict[str, int] = {}

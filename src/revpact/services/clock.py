@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-__all__ = ["SYSTEM_CLOCK", "Clock", "FixedClock", "SystemClock"]
+from revpact.domain.clock.calendar import to_us
+
+__all__ = ["SYSTEM_CLOCK", "Clock", "FixedClock", "SystemClock", "now_or_system", "recorded_at_us"]
 
 
 class Clock(Protocol):
@@ -43,3 +45,14 @@ class FixedClock:
 
 
 SYSTEM_CLOCK: Clock = SystemClock()
+
+
+def now_or_system(now: datetime | None) -> datetime:
+    """``now`` as the caller's clock gave it, else the system clock's (a service called
+    without a moment records when it ran)."""
+    return SYSTEM_CLOCK.now() if now is None else now
+
+
+def recorded_at_us(now: datetime | None) -> int:
+    """When revpact records a write, in microseconds: ``now`` as given, else the system clock."""
+    return to_us(now_or_system(now))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Final, assert_never
@@ -37,6 +37,7 @@ from revpact.ingest.formats import export_format, is_translated, read_deal_expor
 from revpact.ingest.leads.canonical import RejectedRow
 from revpact.ingest.rejects import RejectsWriter, rejects_path_for
 from revpact.ingest.revenue import read_revenue
+from revpact.services.clock import recorded_at_us
 from revpact.services.importing import ImportReport, Progress
 from revpact.store.audit import record_write
 from revpact.store.deals import DealRepository, MonthRange
@@ -127,7 +128,7 @@ def import_deals(
         else:
             parsed = read_deals(fp, source=source, agreement=agreement)
     rows = [_deal_row(deal) for deal in parsed.deals]
-    stamp = _Stamp(to_us(now or datetime.now(UTC)), by, via, "import.deals")
+    stamp = _Stamp(recorded_at_us(now), by, via, "import.deals")
 
     def write(repo: DealRepository) -> tuple[int, int]:
         before = repo.count_deals()
@@ -156,7 +157,7 @@ def import_revenue(
     with opened(path_or_fp, "the revenue file") as (fp, source, path):
         parsed = read_revenue(fp, source=source, agreement=agreement)
     rows = [(f"{m.month:%Y-%m}", _e4(m.amount)) for m in parsed.months]
-    stamp = _Stamp(to_us(now or datetime.now(UTC)), by, via, "import.revenue")
+    stamp = _Stamp(recorded_at_us(now), by, via, "import.revenue")
 
     def write(repo: DealRepository) -> tuple[int, int]:
         before = repo.count_revenue()

@@ -15,7 +15,7 @@ by ``T``: opened, named, presented, reheard and decided by then.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -42,6 +42,7 @@ from revpact.domain.feedback import check_text, parse_side
 from revpact.errors import NotFoundError, RefusedError
 from revpact.services.agreement_versions import governing_timeline
 from revpact.services.claimed import check_claimed
+from revpact.services.clock import recorded_at_us
 from revpact.store.audit import record_write
 from revpact.store.disputes import (
     DecisionRow,
@@ -173,11 +174,6 @@ def list_disputes(engine: Engine, *, as_of: datetime | None = None) -> list[Disp
     ]
 
 
-def _recorded_us(now: datetime | None) -> int:
-    """When revpact records a write: ``now`` as given, else the system clock."""
-    return to_us(now if now is not None else datetime.now(UTC))
-
-
 def open_dispute(
     engine: Engine,
     file_agreement: Agreement,
@@ -208,7 +204,7 @@ def open_dispute(
         )
         record_write(
             conn,
-            recorded_us=_recorded_us(now),
+            recorded_us=recorded_at_us(now),
             actor=who,
             via=via,
             action="dispute.open",
@@ -249,7 +245,7 @@ def name_representative(
             ) from None
         record_write(
             conn,
-            recorded_us=_recorded_us(now),
+            recorded_us=recorded_at_us(now),
             actor=None,
             via=via,
             action="dispute.represent",
@@ -295,7 +291,7 @@ def record_presentation(
             ) from None
         record_write(
             conn,
-            recorded_us=_recorded_us(now),
+            recorded_us=recorded_at_us(now),
             actor=None,
             via=via,
             action="dispute.present",
@@ -330,7 +326,7 @@ def rehear(
         if agreement is not None:
             check_claimed(agreement, at, "at")
         present = check_hearing(dispute, attendees=people, reason=why, at_us=at_us)
-        recorded_us = _recorded_us(now)
+        recorded_us = recorded_at_us(now)
         hearing_id = DisputeRepository(conn).add_hearing(
             dispute_id=dispute_id,
             held_us=at_us,
@@ -403,7 +399,7 @@ def decide(
             ) from None
         record_write(
             conn,
-            recorded_us=_recorded_us(now),
+            recorded_us=recorded_at_us(now),
             actor=recorder,
             via=via,
             action="dispute.decide",

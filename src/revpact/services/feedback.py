@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +36,7 @@ from revpact.domain.feedback import (
 from revpact.errors import NotFoundError, RefusedError
 from revpact.services.agreement_versions import governing_timeline
 from revpact.services.claimed import check_claimed
+from revpact.services.clock import recorded_at_us
 from revpact.store.audit import record_write
 from revpact.store.feedback import AnswerRow, FeedbackRepository, FeedbackRow
 
@@ -191,7 +192,7 @@ def add_feedback(
         )
         record_write(
             conn,
-            recorded_us=_recorded_us(now),
+            recorded_us=recorded_at_us(now),
             actor=who,
             via=via,
             action="feedback.raise",
@@ -220,11 +221,6 @@ def add_feedback(
         event_us,
     )
     return _view(item, None, raised_us)
-
-
-def _recorded_us(now: datetime | None) -> int:
-    """When revpact records a write: ``now`` as given, else the system clock."""
-    return to_us(now if now is not None else datetime.now(UTC))
 
 
 def answer_feedback(
@@ -269,7 +265,7 @@ def answer_feedback(
             ) from None
         record_write(
             conn,
-            recorded_us=_recorded_us(now),
+            recorded_us=recorded_at_us(now),
             actor=who,
             via=via,
             action="feedback.answer",

@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ import numpy.typing as npt
 from sqlalchemy import Engine
 
 from revpact.domain.agreement.model import Agreement
-from revpact.domain.clock.calendar import from_us, to_us
+from revpact.domain.clock.calendar import from_us
 from revpact.domain.clock.sla import NO_TIME, due_many
 from revpact.errors import InputError
 from revpact.ingest.files import PathOrFile, opened
@@ -33,6 +33,7 @@ from revpact.ingest.formats import ExportLeadReader, export_format, is_translate
 from revpact.ingest.leads.canonical import ChunkSource, LeadColumns, LeadReader
 from revpact.ingest.leads.parallel import ProcessLeadReader
 from revpact.ingest.rejects import RejectsWriter, rejects_path_for
+from revpact.services.clock import now_or_system, recorded_at_us
 from revpact.services.deadlines import recompute_deadlines, settle_late_touches
 from revpact.services.events import apply_pending
 from revpact.store.audit import record_write
@@ -120,7 +121,7 @@ def import_leads(
         else:
             target = None if path is None else rejects_path_for(path)
         rejects = RejectsWriter(reader.header, target) if skip_invalid else None
-        at_us = to_us(now or datetime.now(UTC))
+        at_us = recorded_at_us(now)
         early = _EarlyTouches()
         try:
             with _gc_paused(), engine.begin() as conn:
@@ -145,7 +146,7 @@ def import_leads(
                 rejects.discard()
     if progress is not None:
         progress(reader.rows_read, reader.rows_read)
-    waited = apply_pending(engine, agreement, now or datetime.now(UTC))
+    waited = apply_pending(engine, agreement, now_or_system(now))
     return ImportReport(
         file_name=source,
         sha256=reader.sha256,

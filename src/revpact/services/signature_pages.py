@@ -6,7 +6,7 @@ the version, when each signed, and whether the version is the one in force.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Engine
 
@@ -14,6 +14,7 @@ from revpact.domain.clock.calendar import from_us
 from revpact.domain.versions import VersionRecord
 from revpact.render import SignatureLine, SignaturePage
 from revpact.services.agreement_versions import signatures_of, status
+from revpact.services.clock import now_or_system
 
 __all__ = ["signature_page"]
 
@@ -36,7 +37,7 @@ def signature_page(
                 signed_at=None if at is None else from_us(at),
             )
         )
-    in_force = status(engine, now=datetime.now(UTC) if now is None else now).in_force
+    in_force = status(engine, now=now_or_system(now)).in_force
     return SignaturePage(
         version_number=version.number,
         version_hash=version.hash,

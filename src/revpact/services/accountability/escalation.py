@@ -24,8 +24,9 @@ from revpact.services.accountability.model import (
     parse_month,
     parse_week,
 )
-from revpact.services.accountability.timing import finished_months, recorded_at_us
+from revpact.services.accountability.timing import finished_months
 from revpact.services.claimed import check_claimed
+from revpact.services.clock import recorded_at_us
 from revpact.services.scoreboard import year_scoreboard
 from revpact.store.accountability import AccountabilityRepository, ActionRow, ReportRow
 from revpact.store.audit import record_write

@@ -21,9 +21,10 @@ from revpact.services.accountability.model import (
     SplitRecord,
     parse_month,
 )
-from revpact.services.accountability.timing import finished_months, recorded_at_us
+from revpact.services.accountability.timing import finished_months
 from revpact.services.agreement_versions import governing_timeline
 from revpact.services.claimed import check_claimed
+from revpact.services.clock import recorded_at_us
 from revpact.services.scoreboard import year_scoreboard
 from revpact.store.accountability import AccountabilityRepository, SplitRow
 from revpact.store.audit import record_write
