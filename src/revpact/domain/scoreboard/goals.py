@@ -45,8 +45,12 @@ class Goal:
     reached: str  # the field of that object that holds what was reached
     trend: str  # the goal's name in the month-on-month trend
     month_fields: tuple[tuple[str, str], ...]  # the section's figures and their formats
-    year_fields: tuple[tuple[str, str], ...]  # the same for the year's totals
     lower_is_better: bool = False  # only the sales cycle: fewer days is better
+    year_fields: tuple[tuple[str, str], ...] = ()  # the year's totals; () = the month's fields
+
+    def __post_init__(self) -> None:
+        if not self.year_fields:
+            object.__setattr__(self, "year_fields", self.month_fields)
 
     def figures(self, score: MonthScore) -> Figures:
         """This goal's figures in ``score``."""
@@ -129,14 +133,6 @@ MONTHLY_GOALS: tuple[Goal, ...] = (
             ("target", "percent"),
             ("met_goal", _VERDICT),
         ),
-        year_fields=(
-            ("met", _NUMBER),
-            ("breached", _NUMBER),
-            ("open", _NUMBER),
-            ("compliance", "percent"),
-            ("target", "percent"),
-            ("met_goal", _VERDICT),
-        ),
     ),
     Goal(
         key="close_rate",
@@ -150,13 +146,6 @@ MONTHLY_GOALS: tuple[Goal, ...] = (
         reached="actual",
         trend="close_rate",
         month_fields=(
-            ("won", _NUMBER),
-            ("lost", _NUMBER),
-            ("actual", "percent"),
-            ("target", "percent"),
-            ("met", _VERDICT),
-        ),
-        year_fields=(
             ("won", _NUMBER),
             ("lost", _NUMBER),
             ("actual", "percent"),
