@@ -1,77 +1,9 @@
-"""Fixtures for the dashboard tests: the API tests' live server, mirrored.
-
-``engine`` and ``agreement`` come from ``tests/conftest.py`` (SQLite, and PostgreSQL when
-``REVPACT_TEST_POSTGRES_URL`` is set). ``live_server`` is a real revpact server on loopback over
-the test's store with Company A's agreement (see ``tests/server/api/live_server.py``),
-``serve(state)`` starts more, and ``role_tokens`` holds a live token for every role.
-"""
+"""The dashboard tests reach ``test_services``' builders; the live server and its fixtures
+(``live_server``, ``serve``, ``role_tokens``) come from ``tests/server/conftest.py``."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "api"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "services"))  # test_services
-
-from live_server import HUBSPOT_SECRET, WEBHOOK_SECRET, LiveServer, start_server
-
-from revpact.domain.roles import Role
-from revpact.ingest.agreement_file import company_a_template
-from revpact.server.settings import AlertSettings, Settings, WebhookSettings
-from revpact.server.state import ServerState
-from revpact.services.tokens import create_token
-
-__all__ = ["HUBSPOT_SECRET", "WEBHOOK_SECRET", "LiveServer"]
-
-
-@pytest.fixture
-def agreement_file(tmp_path: Path) -> Path:
-    path = tmp_path / "revpact.yaml"
-    path.write_text(company_a_template("en"), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def server_state(engine: Engine, agreement_file: Path) -> ServerState:
-    settings = Settings(
-        webhooks=WebhookSettings(secrets=(WEBHOOK_SECRET,), hubspot_client_secret=HUBSPOT_SECRET),
-        alerts=AlertSettings(enabled=False),
-    )
-    return ServerState(engine=engine, agreement_path=agreement_file, settings=settings)
-
-
-@pytest.fixture
-def serve() -> Iterator[Callable[[ServerState], LiveServer]]:
-    stoppers: list[Callable[[], None]] = []
-
-    def run(state: ServerState) -> LiveServer:
-        url, stop = start_server(state)
-        stoppers.append(stop)
-        return LiveServer(url, state)
-
-    yield run
-    for stop in reversed(stoppers):
-        stop()
-
-
-@pytest.fixture
-def live_server(
-    serve: Callable[[ServerState], LiveServer], server_state: ServerState
-) -> LiveServer:
-    return serve(server_state)
-
-
-@pytest.fixture
-def role_tokens(engine: Engine) -> dict[Role, str]:
-    """A live token for every role."""
-    now = datetime(2020, 6, 1, tzinfo=UTC)
-    return {
-        role: create_token(engine, name=f"{role.value} tester", role=role, now=now).token
-        for role in Role
-    }

@@ -1,19 +1,25 @@
-"""Fixtures for the API tests: a real revpact server on loopback (see ``live_server.py``).
+"""Fixtures for the server's tests (API, pages, browser): a real revpact server on loopback.
 
-``serve(state)`` starts a server over a :class:`ServerState` and returns a :class:`LiveServer`;
-it is stopped when the test ends. ``live_server`` is one over the test's store with Company A's
+``engine`` and ``agreement`` come from ``tests/conftest.py`` (SQLite, and PostgreSQL when
+``REVPACT_TEST_POSTGRES_URL`` is set). ``serve(state)`` starts a server over a
+:class:`ServerState` and returns a :class:`LiveServer` (see ``api/live_server.py``); it is
+stopped when the test ends. ``live_server`` is one over the test's store with Company A's
 agreement, and ``role_tokens`` a token for every role.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from live_server import HUBSPOT_SECRET, WEBHOOK_SECRET, LiveServer, start_server
 from sqlalchemy import Engine
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "api"))  # live_server
+
+from live_server import HUBSPOT_SECRET, WEBHOOK_SECRET, LiveServer, start_server
 
 from revpact.domain.roles import Role
 from revpact.ingest.agreement_file import company_a_template
