@@ -15,7 +15,7 @@ from revpact.services.accountability.model import (
     SplitRecord,
     WeekReport,
 )
-from revpact.services.public.common import Day, Exact, Moment, Public
+from revpact.services.public.common import Day, Exact, Moment, Public, month_key
 
 __all__ = [
     "ActionItemPublic",
@@ -43,7 +43,7 @@ class ActionItemPublic(Public):
     @classmethod
     def of(cls, item: ActionItem) -> Self:
         return cls(
-            month=f"{item.month:%Y-%m}",
+            month=month_key(item.month),
             level=item.level,
             seq=item.seq,
             text=item.text,
@@ -80,7 +80,7 @@ class EscalationPublic(Public):
     def of(cls, status: EscalationStatus) -> Self:
         return cls(
             level=status.level,
-            since=None if status.since is None else f"{status.since:%Y-%m}",
+            since=None if status.since is None else month_key(status.since),
             months_missed=status.months_missed,
             actions=[ActionItemPublic.of(a) for a in status.actions],
             swat_reports=[SwatWeekPublic.of(w) for w in status.weeks],
@@ -123,7 +123,7 @@ class MonthRewardPublic(Public):
     @classmethod
     def of(cls, month: MonthReward) -> Self:
         return cls(
-            month=f"{month.month:%Y-%m}",
+            month=month_key(month.month),
             pool=month.pool,
             split=None if month.split is None else month.split,
             allocated_at=month.allocated_at,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
-__all__ = ["Day", "Exact", "Moment", "Public"]
+__all__ = ["Day", "Exact", "Moment", "Public", "month_key"]
 
 
 class Public(BaseModel):
@@ -38,3 +38,8 @@ Moment = Annotated[datetime, PlainSerializer(_iso, return_type=str, when_used="j
 
 Day = Annotated[date, PlainSerializer(_day, return_type=str, when_used="json")]
 """A calendar day as ``YYYY-MM-DD``."""
+
+
+def month_key(first: date) -> str:
+    """A month as revpact names it in JSON: ``YYYY-MM`` (``first`` is any day of it)."""
+    return f"{first:%Y-%m}"

@@ -7,7 +7,7 @@ from typing import Self
 
 from revpact.domain.scoreboard.facts import RevenueSource
 from revpact.services.deals import DealMonth
-from revpact.services.public.common import Exact, Public
+from revpact.services.public.common import Exact, Public, month_key
 
 __all__ = ["DealMonthPublic"]
 
@@ -33,7 +33,7 @@ class DealMonthPublic(Public):
     @classmethod
     def of(cls, month: DealMonth) -> Self:
         return cls(
-            month=f"{month.month:%Y-%m}",
+            month=month_key(month.month),
             revenue=month.revenue,
             revenue_source=month.revenue_source,
             recognised=month.recognised,

@@ -5,7 +5,7 @@ pending restatement (:class:`RestatementPublic`). Months are ``YYYY-MM``, moment
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Self
 
 from pydantic import Field
@@ -13,7 +13,7 @@ from pydantic import Field
 from revpact.domain.clock.calendar import from_us
 from revpact.services.month_close import MonthClose
 from revpact.services.month_states import CloseState, MonthStatus, Restatement
-from revpact.services.public.common import Moment, Public
+from revpact.services.public.common import Moment, Public, month_key
 from revpact.store.month_closes import CloseAction
 
 __all__ = [
@@ -26,10 +26,6 @@ __all__ = [
     "RecordedRowPublic",
     "RestatementPublic",
 ]
-
-
-def _month(first: date) -> str:
-    return f"{first:%Y-%m}"
 
 
 class MonthCloseSummary(Public):
@@ -46,7 +42,7 @@ class MonthCloseSummary(Public):
     @classmethod
     def of(cls, record: MonthClose) -> Self:
         return cls(
-            month=_month(record.month),
+            month=month_key(record.month),
             action=record.action,
             at=record.at,
             by=record.by,
@@ -108,7 +104,7 @@ class RestatementPublic(Public):
     @classmethod
     def of(cls, item: Restatement) -> Self:
         return cls(
-            month=_month(item.month),
+            month=month_key(item.month),
             closed_by=item.closed.by,
             closed_at=item.closed.at,
             facts_hash=item.closed.facts_hash,
@@ -132,7 +128,7 @@ class MonthStatusPublic(Public):
     def of(cls, status: MonthStatus) -> Self:
         last, pending = status.last, status.restatement
         return cls(
-            month=_month(status.month),
+            month=month_key(status.month),
             state=status.state,
             last=None if last is None else MonthCloseSummary.of(last),
             restatement=None if pending is None else RestatementPublic.of(pending),

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from revpact.domain.scoreboard.year import LeadTypeValue, MonthScore, MonthVersion
 from revpact.services.month_states import MonthStatus, close_block
-from revpact.services.public.common import Day, Exact, Moment, Public
+from revpact.services.public.common import Day, Exact, Moment, Public, month_key
 from revpact.services.public.feedback import FeedbackPublic
 from revpact.services.public.months import CloseBlock, RestatementPublic
 from revpact.services.public.reviews import ActionPublic, FollowUpPublic
@@ -45,10 +45,6 @@ __all__ = [
     "ResultsPublic",
     "RevenueMonthPublic",
 ]
-
-
-def _month(first: date) -> str:
-    return f"{first:%Y-%m}"
 
 
 def _version(version: MonthVersion | None) -> AgreementVersionPublic | None:
@@ -127,7 +123,7 @@ class RevenueMonthPublic(Public):
 
     @classmethod
     def of(cls, month: date, actual: Decimal | None, target: Decimal) -> Self:
-        return cls(month=_month(month), actual=actual, target=target)
+        return cls(month=month_key(month), actual=actual, target=target)
 
 
 class PackMonthScore(MonthFields):
@@ -171,7 +167,7 @@ class ResultsPublic(Public):
         goals = results.company_goals
         close = CloseBlock.model_validate(close_block(status))
         return cls(
-            month=_month(results.month),
+            month=month_key(results.month),
             as_of=results.as_of,
             complete=results.complete,
             agreement_version=_version(results.version),
@@ -266,7 +262,7 @@ class PackEscalationPublic(Public):
     def of(cls, part: EscalationPart) -> Self:
         return cls(
             level=part.level,
-            since=None if part.since is None else _month(part.since),
+            since=None if part.since is None else month_key(part.since),
             months_missed=part.months_missed,
             actions=tuple(ActionPublic.of(a) for a in part.actions),
             swat_reports_due=tuple(w.week for w in part.reports_due),

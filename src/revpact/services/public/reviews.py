@@ -23,7 +23,7 @@ from revpact.services.meetings import (
     WeekFollowUp,
     WeeklyReview,
 )
-from revpact.services.public.common import Day, Exact, Moment, Public
+from revpact.services.public.common import Day, Exact, Moment, Public, month_key
 
 __all__ = [
     "ActionPublic",
@@ -73,7 +73,7 @@ class ScorecardPublic(Public):
     @classmethod
     def of(cls, card: Scorecard) -> Self:
         return cls(
-            month=f"{card.month:%Y-%m}",
+            month=month_key(card.month),
             as_of=card.as_of,
             complete=card.complete,
             goals=tuple(GoalLinePublic.of(g) for g in card.goals),
@@ -141,7 +141,7 @@ class TargetsPublic(Public):
     @classmethod
     def of(cls, targets: MonthTargets) -> Self:
         return cls(
-            month=f"{targets.month:%Y-%m}",
+            month=month_key(targets.month),
             revenue=targets.revenue,
             lead_value=targets.lead_value,
             follow_up_compliance=targets.follow_up_compliance,
@@ -175,7 +175,7 @@ class MonthlyReviewPublic(Public):
     @classmethod
     def of(cls, review: MonthlyReview) -> Self:
         return cls(
-            month=f"{review.month:%Y-%m}",
+            month=month_key(review.month),
             scorecard=None if review.scorecard is None else ScorecardPublic.of(review.scorecard),
             coming=None if review.coming is None else TargetsPublic.of(review.coming),
             plans=tuple(PlanSlotPublic.of(p) for p in review.plans),
@@ -225,7 +225,7 @@ class ActionPublic(Public):
     @classmethod
     def of(cls, action: ActionItem) -> Self:
         return cls(
-            month=f"{action.month:%Y-%m}",
+            month=month_key(action.month),
             level=action.level,
             seq=action.seq,
             text=action.text,

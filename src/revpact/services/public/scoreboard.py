@@ -8,7 +8,6 @@ turns them into floats on the way; a figure that is unknown is null. Months are 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Self
 
 from pydantic import Field
@@ -18,7 +17,7 @@ from revpact.domain.agreement.types import Team
 from revpact.domain.scoreboard.facts import GoalStatus, RevenueSource
 from revpact.domain.scoreboard.trend import Trend
 from revpact.domain.scoreboard.year import MonthScore, MonthState, YearScoreboard
-from revpact.services.public.common import Day, Exact, Public
+from revpact.services.public.common import Day, Exact, Public, month_key
 
 __all__ = [
     "AgreementVersionPublic",
@@ -41,10 +40,6 @@ __all__ = [
     "TrendPublic",
     "YearScoreboardPublic",
 ]
-
-
-def _month(first: date) -> str:
-    return f"{first:%Y-%m}"
 
 
 class AgreementVersionPublic(Public):
@@ -199,7 +194,7 @@ def _month_fields(score: MonthScore) -> dict[str, Any]:
     close, cycle, ladder, goals = score.close_rate, score.sales_cycle, score.escalation, score.goals
     version, decided = score.version, score.state is MonthState.DECIDED
     return {
-        "month": _month(score.month),
+        "month": month_key(score.month),
         "agreement_version": None
         if version is None
         else AgreementVersionPublic(number=version.number, hash=version.hash),
@@ -264,7 +259,7 @@ def _month_fields(score: MonthScore) -> dict[str, Any]:
         "escalation": MonthEscalation(
             level=ladder.level,
             months_missed=ladder.months_missed,
-            since=None if ladder.since is None else _month(ladder.since),
+            since=None if ladder.since is None else month_key(ladder.since),
             entered=ladder.entered,
             actions=[MonthAction(text=a.text, owner=a.owner, due=a.due) for a in ladder.actions],
             swat_reports_weekly=ladder.swat_reports_weekly,

@@ -13,7 +13,7 @@ from typing import Any, Self
 
 from revpact.domain.scoreboard.trend import Trend
 from revpact.domain.scoreboard.year import MonthScore, YearScoreboard
-from revpact.services.public.common import Moment, Public
+from revpact.services.public.common import Moment, Public, month_key
 from revpact.services.public.months import CloseBlock
 from revpact.services.public.scoreboard import (
     AnnualRewardPublic,
@@ -35,7 +35,7 @@ Closes = Mapping[str, Mapping[str, Any]]
 
 
 def _close(closes: Closes, score: MonthScore) -> CloseBlock | None:
-    block = closes.get(f"{score.month:%Y-%m}")
+    block = closes.get(month_key(score.month))
     return None if block is None else CloseBlock.model_validate(block)
 
 
