@@ -136,6 +136,9 @@ def test_a_bad_as_of_is_422(live_server: LiveServer, role_tokens: dict[Role, str
         as_html = client.get("/dashboard/follow-up", params={"as_of": "soon"})
         naive = client.get("/dashboard/follow-up.json", params={"as_of": "2020-03-09T09:30"})
     assert as_json.status_code == 422 and "soon" in as_json.json()["detail"]
+    assert as_json.headers["content-type"] == "application/problem+json"
+    assert as_json.json()["status"] == 422
+    assert as_json.json()["instance"] == "/dashboard/follow-up.json"
     assert as_html.status_code == 422 and re.search(r'id="error"', as_html.text)
     assert naive.json()["as_of"] == AS_OF
 

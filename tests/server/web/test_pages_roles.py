@@ -89,7 +89,9 @@ def test_without_a_valid_token_a_browser_signs_in_and_json_gets_401(
             for twin in (client.get(f"{path}.json"), client.get(path, headers=JSON)):
                 assert twin.status_code == 401, (path, twin.text)
                 assert twin.headers["www-authenticate"] == "Bearer"
-                assert set(twin.json()) == {"detail"}
+                assert twin.headers["content-type"] == "application/problem+json"
+                assert set(twin.json()) == {"type", "title", "status", "detail", "instance"}
+                assert twin.json()["status"] == 401
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -115,8 +117,11 @@ def test_each_role_gets_exactly_its_grants(
                 assert role.value in page.text
                 for answer in (twin, negotiated):
                     assert answer.status_code == 403, (role, path)
-                    assert set(answer.json()) == {"detail"}
-                    assert role.value in answer.json()["detail"]
+                    assert answer.headers["content-type"] == "application/problem+json"
+                    problem = answer.json()
+                    assert set(problem) == {"type", "title", "status", "detail", "instance"}
+                    assert (problem["status"], problem["instance"]) == (403, answer.url.path)
+                    assert role.value in problem["detail"]
 
 
 def test_pages_are_served_with_a_content_security_policy(

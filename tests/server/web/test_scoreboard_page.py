@@ -220,7 +220,9 @@ def test_a_bad_as_of_is_422(
     with live_server.client(role_tokens[Role.VIEWER]) as client:
         as_json = client.get("/dashboard.json", params={"as_of": value})
         as_html = client.get("/dashboard", params={"as_of": value, "lang": "pl"})
-    assert as_json.status_code == 422 and set(as_json.json()) == {"detail"}
+    assert as_json.status_code == 422
+    assert as_json.headers["content-type"] == "application/problem+json"
+    assert set(as_json.json()) == {"type", "title", "status", "detail", "instance"}
     assert as_html.status_code == 422 and 'id="error"' in as_html.text
     assert "fig-" not in as_html.text
 

@@ -52,13 +52,15 @@ def strict_moment(req: PageRequest) -> tuple[datetime, bool]:
 
 
 def error_page(req: PageRequest, title_key: str, message: str, status: int = 422) -> Page:
-    """The error page (and its JSON twin, ``{"detail": message}``) with ``status``."""
+    """The error page with ``status``; its JSON twin is the API's problem details
+    (:func:`revpact.server.errors.problem_response`) with ``message`` as the ``detail``."""
     return Page(
         title=req.labels.text(title_key),
         template="error.html.j2",
         data={"detail": message},
         context={"message": message},
         status=status,
+        problem=message,
     )
 
 

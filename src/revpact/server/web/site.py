@@ -45,6 +45,7 @@ from revpact.domain.roles import GRANTS, Permission
 from revpact.render import formatting
 from revpact.render.texts import Labels
 from revpact.server.deps import SESSION_COOKIE, caller_of
+from revpact.server.errors import problem_response
 from revpact.server.state import ServerState
 from revpact.server.web.assets import CONTENT_SECURITY_POLICY, plotly_style_ids, security_headers
 from revpact.server.web.assets import router as assets_router
@@ -106,6 +107,7 @@ class Page:
     data: Mapping[str, Any]
     context: Mapping[str, Any] = field(default_factory=dict)
     status: int = 200
+    problem: str | None = None  # a refusal: the JSON twin is the API's problem details
 
 
 Builder = Callable[[PageRequest], Page]
@@ -240,9 +242,10 @@ def _serve(request: Request, builder: Builder, permission: Permission) -> Respon
     caller = caller_of(request, state, cookie=True)
     if caller is None:
         if as_json:
-            return JSONResponse(
-                {"detail": "a valid API token is required (Authorization: Bearer rp_...)"},
-                status_code=status.HTTP_401_UNAUTHORIZED,
+            return problem_response(
+                request,
+                status.HTTP_401_UNAUTHORIZED,
+                "a valid API token is required (Authorization: Bearer rp_...)",
                 headers={"WWW-Authenticate": "Bearer"},
             )
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -250,7 +253,7 @@ def _serve(request: Request, builder: Builder, permission: Permission) -> Respon
     if permission not in GRANTS[caller.role]:
         detail = f"the {caller.role.value} role may not do this ({permission.value})"
         if as_json:
-            return JSONResponse({"detail": detail}, status_code=status.HTTP_403_FORBIDDEN)
+            return problem_response(request, status.HTTP_403_FORBIDDEN, detail)
         texts = page_labels(lang)
         return _html(
             request,
@@ -272,8 +275,10 @@ def _serve(request: Request, builder: Builder, permission: Permission) -> Respon
             query=dict(request.query_params),
         )
     )
-    if as_json:
-        response: Response = JSONResponse(dict(built.data), status_code=built.status)
+    if as_json and built.problem is not None:
+        response: Response = problem_response(request, built.status, built.problem)
+    elif as_json:
+        response = JSONResponse(dict(built.data), status_code=built.status)
     else:
         response = _html(
             request,
