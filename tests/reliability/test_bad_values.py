@@ -184,6 +184,20 @@ ATTACKS: list[tuple[str, str, str, Any, str]] = [
         },
         "event_at",
     ),
+    (
+        "POST /feedback event_at: a number",
+        "POST",
+        "/feedback",
+        {"text": "x", "topic": "lead_quality", "from_team": "marketing", "event_at": 1583143200},
+        "body.event_at",
+    ),
+    (
+        "POST /leads notified_at: a number in a string",
+        "POST",
+        "/leads",
+        {"lead_id": "L9", "notified_at": "1583143200"},
+        "body.notified_at",
+    ),
     ("DELETE /tokens/huge", "DELETE", "/tokens/" + "9" * 38, None, "path.token_id"),
     (
         "GET /scoreboard as_of year 1",

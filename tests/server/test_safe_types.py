@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from revpact.server.safe_types import IdText, NameText, SafeMoment, SafeText, ValueText
+from revpact.server.safe_types import (
+    AwareMoment,
+    IdText,
+    IsoMoment,
+    NameText,
+    SafeMoment,
+    SafeText,
+    ValueText,
+)
 
 
 class Body(BaseModel):
@@ -14,6 +24,8 @@ class Body(BaseModel):
     value: ValueText | None = None
     text: SafeText | None = None
     at: SafeMoment | None = None
+    aware: AwareMoment | None = None
+    local: IsoMoment | None = None
 
 
 @pytest.mark.parametrize(
@@ -37,3 +49,21 @@ def test_a_bad_value_is_refused(field: str, value: str, found: str) -> None:
 def test_good_values_pass() -> None:
     body = Body.model_validate({"id": "L1", "name": "Ana", "at": "2020-03-02T10:00:00Z"})
     assert body.id == "L1" and body.at is not None
+
+
+@pytest.mark.parametrize("field", ["at", "aware", "local"])
+@pytest.mark.parametrize("value", [0.5, 1_583_143_200, "1583143200", True, "soon"])
+def test_a_moment_is_text_never_a_number(field: str, value: object) -> None:
+    """pydantic's lax mode would read a number as seconds since 1970."""
+    with pytest.raises(ValidationError, match="is not an ISO 8601 moment"):
+        Body.model_validate_json(f'{{"{field}": {json.dumps(value)}}}')
+
+
+def test_moments_with_or_without_an_offset() -> None:
+    body = Body.model_validate_json(
+        '{"at": "2020-03-02T10:00:00Z", "aware": "2020-03-02T10:00:00+01:00", '
+        '"local": "2020-03-02T10:00:00"}'
+    )
+    assert body.local is not None and body.local.tzinfo is None
+    with pytest.raises(ValidationError, match="timezone"):
+        Body.model_validate_json('{"aware": "2020-03-02T10:00:00"}')

@@ -9,17 +9,27 @@ calendar.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Final
 
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from revpact.domain.clock.moments import moment_problem
 from revpact.domain.text_values import MAX_ID, MAX_NAME, MAX_TEXT, MAX_VALUE, text_problem
 
-__all__ = ["IdText", "NameText", "SafeMoment", "SafeText", "ValueText", "safe_text"]
+__all__ = [
+    "AwareMoment",
+    "IdText",
+    "IsoMoment",
+    "NameText",
+    "SafeMoment",
+    "SafeText",
+    "ValueText",
+    "safe_text",
+]
 
 
 def safe_text(limit: int) -> Callable[[str], str]:
@@ -32,6 +42,21 @@ def safe_text(limit: int) -> Callable[[str], str]:
         return value
 
     return check
+
+
+_DATED: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ]")
+
+
+def _written_as_a_moment(value: object) -> object:
+    """A body's moment is ISO 8601 text: a number (or a number in a string) is not read as
+    seconds since 1970, as pydantic's lax mode would."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or _DATED.match(value) is None:
+        raise PydanticCustomError(
+            "moment_text", "is not an ISO 8601 moment (YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM])"
+        )
+    return value
 
 
 def _in_range(moment: datetime) -> datetime:
@@ -53,5 +78,12 @@ SafeText = Annotated[
     str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(safe_text(MAX_TEXT))
 ]
 """Free text (feedback, a reason): 1 to 10,000 characters."""
-SafeMoment = Annotated[AwareDatetime, AfterValidator(_in_range)]
+SafeMoment = Annotated[
+    AwareDatetime, BeforeValidator(_written_as_a_moment), AfterValidator(_in_range)
+]
 """An ISO 8601 moment with an offset, from 1970 to 2199."""
+AwareMoment = Annotated[AwareDatetime, BeforeValidator(_written_as_a_moment)]
+"""An ISO 8601 moment with an offset, held to a narrower window by the route (the agreement's
+period), which names it."""
+IsoMoment = Annotated[datetime, BeforeValidator(_written_as_a_moment)]
+"""An ISO 8601 moment, with or without an offset (the route says how a local time is read)."""

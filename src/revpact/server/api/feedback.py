@@ -9,7 +9,6 @@ PUT, PATCH or DELETE.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
@@ -21,6 +20,7 @@ from revpact.domain.feedback import MAX_TEXT
 from revpact.domain.roles import Permission, Role
 from revpact.server.api.responses import SIGNED_IN, WRITE, problems
 from revpact.server.deps import AgreementDep, AsOf, StateDep, allowed, as_of_or_now
+from revpact.server.safe_types import IsoMoment
 from revpact.services.feedback import (
     FeedbackState,
     add_feedback,
@@ -76,7 +76,7 @@ class FeedbackIn(BaseModel):
 
     topic: FeedbackTopic
     text: FeedbackText
-    event_at: datetime | None = Field(
+    event_at: IsoMoment | None = Field(
         default=None,
         description="When the event the feedback is about happened (ISO 8601; no offset: the "
         "calendar's zone); it is due within the agreement's window after it. Not later than "

@@ -12,11 +12,12 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from revpact.domain.roles import Permission
 from revpact.server.api.responses import SIGNED_IN, WRITE, problems
 from revpact.server.deps import AgreementDep, AsOf, StateDep, allowed, as_of_or_now
+from revpact.server.safe_types import AwareMoment
 from revpact.services import meetings as service
 from revpact.services.public.meetings import (
     AgendaPublic,
@@ -141,7 +142,7 @@ class MeetingHeld(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: str = Field(min_length=1, max_length=100, description="weekly, monthly or an id.")
-    held_at: AwareDatetime
+    held_at: AwareMoment
     attendees: list[Annotated[str, Field(min_length=1, max_length=320)]] = Field(
         min_length=1, max_length=500, description="Signatories' e-mails."
     )

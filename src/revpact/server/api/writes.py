@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine
 
 from revpact import services
@@ -36,7 +36,7 @@ from revpact.domain.roles import GRANTS, Permission, Role
 from revpact.errors import RevpactError
 from revpact.server.api.responses import WRITE, problems
 from revpact.server.deps import AgreementDep, StateDep, allowed
-from revpact.server.safe_types import IdText, NameText, ValueText
+from revpact.server.safe_types import AwareMoment, IdText, NameText, ValueText
 from revpact.services.events import ReceiveReport
 from revpact.services.late_entries import approve_touch
 from revpact.services.public.events import LeadRecordedPublic
@@ -77,8 +77,8 @@ class LeadHandOver(BaseModel):
     stage: Text = "late"
     requested_follow_up: bool = True
     owner: Text | None = None
-    created_at: AwareDatetime | None = None
-    notified_at: AwareDatetime | None = None
+    created_at: AwareMoment | None = None
+    notified_at: AwareMoment | None = None
     attributes: dict[Text, ValueText] = Field(default_factory=dict)
 
 
@@ -87,7 +87,7 @@ class Touch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    at: AwareDatetime | None = Field(default=None, description="When (default: now).")
+    at: AwareMoment | None = Field(default=None, description="When (default: now).")
     channel: Literal["call", "email", "meeting"]
 
 
