@@ -31,7 +31,7 @@ from fastapi_offline import FastAPIOffline
 
 from revpact import __version__
 from revpact.errors import RevpactError
-from revpact.server import alert_loop, errors
+from revpact.server import alert_loop, docs_policy, errors
 from revpact.server.api import (
     agreement,
     disputes,
@@ -110,6 +110,7 @@ def create_app(state: ServerState | None = None) -> FastAPI:
     )
     app.state.revpact = served
     errors.install(app)
+    docs_policy.install(app)
     app.include_router(reads.router)
     app.include_router(writes.router)
     app.include_router(tokens.router)
