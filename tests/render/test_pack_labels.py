@@ -24,7 +24,8 @@ def test_both_languages_have_the_same_keys_and_placeholders() -> None:
 def test_every_text_is_used_by_the_template_or_the_view() -> None:
     package = resources.files("revpact.render")
     used = package.joinpath("templates", "pack.html.j2").read_text(encoding="utf-8")
-    used += package.joinpath("pack.py").read_text(encoding="utf-8")
+    for module in ("pack.py", "pack_figures.py", "pack_charts.py", "restatements.py"):
+        used += package.joinpath(module).read_text(encoding="utf-8")
     prefixes = ("goals.", "status.", "moves.week.", "feedback.states.", "teams.", "title.")
     prefixes += ("results.goal1", "results.goal2", "results.goal3")  # f"results.{key}"
     unused = [

@@ -40,7 +40,7 @@ from revpact.domain.clock.calendar import to_us
 from revpact.domain.scoreboard.goals import MONTHLY_GOALS, Goal
 from revpact.errors import RevpactError
 from revpact.render import formatting
-from revpact.render.pack import close_text, restatement_view
+from revpact.render.restatements import close_text, restatement_view
 from revpact.render.texts import Labels
 from revpact.server.web.page_parts import AsOfError, Charts, Figures, error_page, strict_moment
 from revpact.server.web.site import Page, PageRequest, page
@@ -349,8 +349,8 @@ def _closes(
     """The year with each month's ``close`` block (the shape of
     :class:`revpact.services.public.scoreboard_closes.ScoreboardPublic`, read once with the
     restatements), the pending restatements' JSON, and their text: each month's close line and
-    state mark, and each restatement written out (:mod:`revpact.render.pack` words them for the
-    packs too)."""
+    state mark, and each restatement written out (:mod:`revpact.render.restatements` words them
+    for the packs too)."""
     engine = req.state.engine
     states = {f"{s.month:%Y-%m}": s for s in month_states(engine, agreement, as_of_us=to_us(as_of))}
     months = [
