@@ -124,3 +124,40 @@ def test_the_dashboard_settings_have_sane_defaults_and_are_read(tmp_path: Path) 
 def test_a_bad_session_length_is_refused_naming_it(value: str) -> None:
     with pytest.raises(RevpactError, match="REVPACT_SESSION_MAX_HOURS"):
         load_settings(env={"REVPACT_SESSION_MAX_HOURS": value})
+
+
+def test_the_oidc_settings_are_read_and_the_secret_only_from_the_environment(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "revpact.toml"
+    path.write_text(
+        '[oidc]\nissuer = "https://login.example.com"\nclient_id = "revpact"\n'
+        'allowed_domains = ["@Example.com"]\n'
+        'group_roles = { "admins" = "admin", "floor" = "sales" }\n',
+        encoding="utf-8",
+    )
+    oidc = load_settings(path, env={"REVPACT_OIDC_CLIENT_SECRET": "shh"}).oidc
+    assert oidc.enabled and oidc.client_secret == "shh"
+    assert oidc.allowed_domains == ("example.com",)
+    assert [(g, r.value) for g, r in oidc.group_roles.items()] == [
+        ("admins", "admin"),
+        ("floor", "sales"),
+    ]
+    assert oidc.scopes == ("openid", "email", "profile")
+    env = {"REVPACT_OIDC_GROUP_ROLES": "ops=viewer", "REVPACT_OIDC_SCOPES": "openid,email"}
+    again = load_settings(path, env=env).oidc
+    assert dict(again.group_roles) == {"ops": "viewer"} and again.scopes == ("openid", "email")
+    assert not load_settings(env={}).oidc.enabled
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"REVPACT_OIDC_GROUP_ROLES": "ops=boss"}, "'boss'"),
+        ({"REVPACT_OIDC_GROUP_ROLES": "ops"}, "REVPACT_OIDC_GROUP_ROLES"),
+        ({"REVPACT_OIDC_SCOPES": "email"}, "openid"),
+    ],
+)
+def test_a_bad_oidc_setting_is_refused_naming_it(env: dict[str, str], named: str) -> None:
+    with pytest.raises(RevpactError, match=named):
+        load_settings(env=env)

@@ -3,9 +3,11 @@ finds a session by its hash only, and the form key is made once and then kept.""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
-from revpact.store.sessions import SessionRepository
+from revpact.store.sessions import PendingSignIn, SessionRepository, SignInRepository
 
 AT = 1_600_000_000_000_000
 
@@ -51,3 +53,39 @@ def test_the_form_key_is_made_once_and_kept(engine: Engine) -> None:
             text("SELECT value FROM store_state WHERE key = 'dashboard_form_key'")
         ).scalar()
     assert stored == first and len(bytes.fromhex(first)) == 32
+
+
+def test_a_sign_in_is_taken_once_and_a_session_may_belong_to_a_person(engine: Engine) -> None:
+    pending = PendingSignIn("n", "v", "/dashboard", AT + 10)
+    with engine.begin() as conn:
+        sign_ins = SignInRepository(conn)
+        sign_ins.add("ef" * 32, pending)
+        assert sign_ins.take("ef" * 32) == pending
+        assert sign_ins.take("ef" * 32) is None
+        SessionRepository(conn).add(
+            session_hash="12" * 32,
+            token_id=None,
+            name="Kevin",
+            role="sales",
+            member="kevin@example.com",
+            at_us=AT,
+            expires_us=AT + 10,
+            email="kevin@example.com",
+            subject="issuer#abc",
+            granted_by="roster",
+        )
+        row = SessionRepository(conn).by_hash("12" * 32)
+        assert row is not None and (row.token_id, row.granted_by) == (None, "roster")
+
+
+def test_a_session_belongs_to_a_token_or_a_person_never_neither(engine: Engine) -> None:
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        SessionRepository(conn).add(
+            session_hash="34" * 32,
+            token_id=None,
+            name="nobody",
+            role="admin",
+            member=None,
+            at_us=AT,
+            expires_us=AT + 10,
+        )

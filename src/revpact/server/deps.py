@@ -9,7 +9,8 @@ lacks the permission gets 403. Neither response carries any data.
 among the live tokens — and, for the dashboard pages only (``cookie=True``), else the session
 whose id is in the ``revpact_session`` cookie a browser got at ``/login``
 (:mod:`revpact.services.sessions`: live while not signed out, not expired, not idle too long,
-and its token not revoked). The API accepts only the header.
+and its token not revoked; a person signed in with the identity provider whose role came from
+the agreement's roster must still be on it). The API accepts only the header.
 :func:`as_of_or_now` is the one reading of an ``as_of`` query parameter (:data:`AsOf`, only
 ISO 8601 moments: :func:`revpact.domain.clock.moments.read_moment`; without an offset, the
 calendar's wall-clock time), else the server's clock.
@@ -31,6 +32,7 @@ from revpact.domain.text_values import shown
 from revpact.errors import MomentError
 from revpact.server.errors import ProblemEntry, ProblemException
 from revpact.server.state import ServerState
+from revpact.services.people import on_roster
 from revpact.services.sessions import session_caller
 from revpact.services.tokens import Principal, authenticate
 
@@ -139,7 +141,11 @@ def caller_of(request: Request, state: ServerState, *, cookie: bool) -> Principa
     if not session_id:
         return None
     return session_caller(
-        state.engine, session_id, now=state.now(), idle=state.settings.dashboard.session_idle
+        state.engine,
+        session_id,
+        now=state.now(),
+        idle=state.settings.dashboard.session_idle,
+        on_roster=lambda email: on_roster(state.agreement(), email),
     )
 
 

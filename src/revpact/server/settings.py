@@ -37,6 +37,22 @@ The settings file::
                                              # dashboard session ends
     session_max_hours = 168                  # REVPACT_SESSION_MAX_HOURS: however used, it ends then
 
+    [oidc]                                   # signing in with the company's identity provider
+    issuer = "https://login.example.com"     # REVPACT_OIDC_ISSUER (its discovery document is
+                                             # <issuer>/.well-known/openid-configuration)
+    client_id = "revpact"                    # REVPACT_OIDC_CLIENT_ID
+                                             # the client secret: REVPACT_OIDC_CLIENT_SECRET only
+    name = "Okta"                            # REVPACT_OIDC_NAME: "Sign in with Okta"
+    scopes = ["openid", "email", "profile", "groups"]  # REVPACT_OIDC_SCOPES (comma-separated)
+    allowed_domains = ["example.com"]        # REVPACT_OIDC_ALLOWED_DOMAINS (optional)
+    groups_claim = "groups"                  # REVPACT_OIDC_GROUPS_CLAIM
+    group_roles = { "revpact-admins" = "admin", "sales-floor" = "sales" }
+                                             # REVPACT_OIDC_GROUP_ROLES ("group=role,...");
+                                             # the first group listed that a person is in wins
+
+The redirect URL to register at the provider is ``<public_url>/login/oidc/callback``
+(``public_url`` of ``[webhooks]``; without one, the URL the browser used).
+
 A relative path in the file is read relative to the file.
 """
 
@@ -51,12 +67,14 @@ from pathlib import Path
 from typing import Any, Final
 
 from revpact.alerts.settings import AlertSettings, SmtpSettings
+from revpact.domain.roles import Role
 from revpact.errors import RevpactError
 
 __all__ = [
     "DEFAULT_SETTINGS_FILE",
     "AlertSettings",
     "DashboardSettings",
+    "OidcSettings",
     "Settings",
     "SmtpSettings",
     "WebhookSettings",
@@ -76,6 +94,15 @@ _SECTIONS: Final = {
     "alerts": {"slack_webhook_url", "email_to", "email_from", "interval_seconds", "enabled"},
     "smtp": {"host", "port", "username", "password", "starttls"},
     "dashboard": {"cookie_secure", "session_idle_minutes", "session_max_hours"},
+    "oidc": {
+        "issuer",
+        "client_id",
+        "name",
+        "scopes",
+        "allowed_domains",
+        "groups_claim",
+        "group_roles",
+    },
 }
 
 
@@ -105,11 +132,32 @@ class DashboardSettings:
 
 
 @dataclass(frozen=True)
+class OidcSettings:
+    """Signing in with the company's identity provider (OpenID Connect); off without an
+    ``issuer`` and a ``client_id``. ``group_roles`` maps names in the ``groups_claim`` to roles
+    in priority order; ``allowed_domains``, when given, are the only e-mail domains admitted."""
+
+    issuer: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    name: str = "OpenID Connect"
+    scopes: tuple[str, ...] = ("openid", "email", "profile")
+    allowed_domains: tuple[str, ...] = ()
+    groups_claim: str = "groups"
+    group_roles: Mapping[str, Role] = field(default_factory=dict)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.issuer and self.client_id)
+
+
+@dataclass(frozen=True)
 class Settings:
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     dashboard: DashboardSettings = field(default_factory=DashboardSettings)
+    oidc: OidcSettings = field(default_factory=OidcSettings)
     source: Path | None = None  # the settings file read, if any
 
 
@@ -122,8 +170,8 @@ def load_settings(
     raw: dict[str, Any] = {}
     if path is not None:
         raw = _read_file(path)
-    hooks, alerts, smtp, board = (
-        dict(raw.get(s, {})) for s in ("webhooks", "alerts", "smtp", "dashboard")
+    hooks, alerts, smtp, board, oidc = (
+        dict(raw.get(s, {})) for s in ("webhooks", "alerts", "smtp", "dashboard", "oidc")
     )
     base = path.parent if path is not None else Path.cwd()
     where = str(path) if path is not None else "settings"
@@ -178,7 +226,30 @@ def load_settings(
             raise RevpactError(f"{where}: {key} must be true or false, not {value!r}")
         return value
 
+    def group_roles(section: dict[str, Any], var: str) -> dict[str, Role]:
+        value: Any = section.get("group_roles", {})
+        if env.get(var):
+            pairs = [p.partition("=") for p in env[var].split(",") if p.strip()]
+            if any(not sep for _, sep, _ in pairs):
+                raise RevpactError(f"{var}: {env[var]!r} is not group=role,group=role")
+            value = {group.strip(): role.strip() for group, _, role in pairs}
+        if not isinstance(value, dict):
+            raise RevpactError(f"{where}: group_roles must be a table, not {value!r}")
+        roles: dict[str, Role] = {}
+        for group, role in value.items():
+            if role not in {r.value for r in Role}:
+                known = ", ".join(r.value for r in Role)
+                raise RevpactError(
+                    f"{var} (group_roles): group {group!r} has the role {role!r}; "
+                    f"the roles are {known}"
+                )
+            roles[group] = Role(role)
+        return roles
+
     mapping = text(hooks, "hubspot_mapping", "REVPACT_HUBSPOT_MAPPING")
+    scopes = texts(oidc, "scopes", "REVPACT_OIDC_SCOPES") or OidcSettings.scopes
+    if "openid" not in scopes:
+        raise RevpactError(f"REVPACT_OIDC_SCOPES (scopes): must include openid, not {scopes!r}")
     return Settings(
         webhooks=WebhookSettings(
             secrets=texts(hooks, "secrets", "REVPACT_WEBHOOK_SECRETS"),
@@ -214,6 +285,20 @@ def load_settings(
             session_lifetime=span(
                 board, "session_max_hours", "REVPACT_SESSION_MAX_HOURS", 168, 3600
             ),
+        ),
+        oidc=OidcSettings(
+            issuer=text(oidc, "issuer", "REVPACT_OIDC_ISSUER"),
+            client_id=text(oidc, "client_id", "REVPACT_OIDC_CLIENT_ID"),
+            client_secret=env.get("REVPACT_OIDC_CLIENT_SECRET") or None,
+            name=text(oidc, "name", "REVPACT_OIDC_NAME") or OidcSettings.name,
+            scopes=scopes,
+            allowed_domains=tuple(
+                d.casefold().lstrip("@")
+                for d in texts(oidc, "allowed_domains", "REVPACT_OIDC_ALLOWED_DOMAINS")
+            ),
+            groups_claim=text(oidc, "groups_claim", "REVPACT_OIDC_GROUPS_CLAIM")
+            or OidcSettings.groups_claim,
+            group_roles=group_roles(oidc, "REVPACT_OIDC_GROUP_ROLES"),
         ),
         source=path,
     )

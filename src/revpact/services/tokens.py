@@ -55,9 +55,11 @@ class NewToken:
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the token's id, name, role and the member it acts for."""
+    """Who is calling: the token's id, name, role and the member it acts for. ``token_id`` is
+    None for a person signed in to the dashboard with the company's identity provider (the API
+    takes only tokens, so every API caller has one)."""
 
-    token_id: int
+    token_id: int | None
     name: str
     role: Role
     member: str | None

@@ -15,6 +15,7 @@ from revpact.server.web import (  # noqa: F401  (each registers its page)
     agreement_page,
     audit_page,
     follow_up_page,
+    oidc,
     queue_page,
     rhythm_page,
     scoreboard_page,

@@ -338,6 +338,7 @@ def _login_page(
         error=error,
         caller=None,
         csrf=login_token(form_key(state.engine), nonce),
+        oidc_name=state.settings.oidc.name if state.settings.oidc.enabled else None,
     )
     page.set_cookie(
         LOGIN_COOKIE,
