@@ -67,7 +67,7 @@ TOO_LONG: dict[str, int] = {
     # the canonical lead file: columns, cells and rows read in one vectorised pass
     "ingest/leads/canonical.py": 525,
     # the leads' queries (clock, queue, follow-up summary): issue 14 rewrites them for speed
-    "store/leads.py": 621,
+    "store/leads.py": 564,
     # the schema, one table declaration each: the Alembic migrations mirror it
     "store/tables.py": 518,
 }

@@ -8,7 +8,7 @@ a row, and the database refuses it too (triggers, migration 0006).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlalchemy import Connection, insert, select
 
 from revpact.store.tables import audit_log
 
-__all__ = ["AuditRow", "audit_rows", "record_write"]
+__all__ = ["AuditRow", "AuditWrite", "audit_rows", "record_write", "record_writes"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,43 @@ def record_write(
             late=late,
             detail=json.dumps(dict(detail or {}), sort_keys=True, default=str),
         )
+    )
+
+
+@dataclass(frozen=True)
+class AuditWrite:
+    """One write for :func:`record_writes` (the arguments of :func:`record_write`)."""
+
+    recorded_us: int
+    actor: str | None
+    via: str
+    action: str
+    subject: str
+    claimed_us: int | None = None
+    late: bool = False
+    detail: Mapping[str, Any] | None = None
+
+
+def record_writes(conn: Connection, writes: Sequence[AuditWrite]) -> None:
+    """Append ``writes`` to the trail in their order, in ``conn``'s transaction, with one
+    statement rather than one per row."""
+    if not writes:
+        return
+    conn.execute(
+        insert(audit_log),
+        [
+            {
+                "recorded_us": write.recorded_us,
+                "actor": write.actor,
+                "via": write.via,
+                "action": write.action,
+                "subject": write.subject,
+                "claimed_us": write.claimed_us,
+                "late": write.late,
+                "detail": json.dumps(dict(write.detail or {}), sort_keys=True, default=str),
+            }
+            for write in writes
+        ],
     )
 
 

@@ -23,10 +23,12 @@ from typing import Any, Final
 from sqlalchemy import Connection, TextClause, text
 
 __all__ = [
+    "LEAD_COLUMNS",
     "EventRepository",
     "EventRow",
     "LeadRow",
     "StoredEvent",
+    "lead_row",
     "source_actor",
 ]
 
@@ -97,13 +99,14 @@ class LeadRow:
     recorded_by: str | None = None
 
 
-_LEAD_SELECT: Final = (
-    "SELECT lead_id, lead_type, stage, requested_follow_up, owner, attributes, created_us, "
+LEAD_COLUMNS: Final = (
+    "lead_id, lead_type, stage, requested_follow_up, owner, attributes, created_us, "
     "notified_us, first_touch_us, CASE WHEN applies THEN due_us ELSE NULL END, "
     "notified_recorded_us, notified_by, touch_claimed_us, touch_recorded_us, touch_by, "
-    "touch_approved_us, touch_approved_by, applies, sla_fingerprint, recorded_us, recorded_by "
-    "FROM leads WHERE lead_id = :id"
+    "touch_approved_us, touch_approved_by, applies, sla_fingerprint, recorded_us, recorded_by"
 )
+"""The columns a :class:`LeadRow` is read from, in :func:`lead_row`'s order."""
+_LEAD_SELECT: Final = f"SELECT {LEAD_COLUMNS} FROM leads WHERE lead_id = :id"
 
 # Each statement is built once: text() parses its string for bind marks on every call.
 _WRITE_LOCK: Final = text("UPDATE events SET outcome = outcome WHERE 1 = 0")
@@ -339,32 +342,7 @@ class EventRepository:
 
     def lead(self, lead_id: str) -> LeadRow | None:
         row = self._conn.execute(_LEAD, {"id": lead_id}).first()
-        if row is None:
-            return None
-        attributes = json.loads(row[5]) if row[5] else {}
-        return LeadRow(
-            lead_id=row[0],
-            lead_type=row[1],
-            stage=row[2],
-            requested_follow_up=bool(row[3]),
-            owner=row[4],
-            attributes=attributes if isinstance(attributes, dict) else {},
-            created_us=int(row[6]),
-            notified_us=_int(row[7]),
-            first_touch_us=_int(row[8]),
-            due_us=_int(row[9]),
-            notified_recorded_us=_int(row[10]),
-            notified_by=row[11],
-            touch_claimed_us=_int(row[12]),
-            touch_recorded_us=_int(row[13]),
-            touch_by=row[14],
-            touch_approved_us=_int(row[15]),
-            touch_approved_by=row[16],
-            applies=bool(row[17]),
-            sla_fingerprint=str(row[18]),
-            recorded_us=_int(row[19]),
-            recorded_by=row[20],
-        )
+        return None if row is None else lead_row(row)
 
     def deal(self, deal_id: str) -> dict[str, Any] | None:
         row = self._conn.execute(_DEAL, {"id": deal_id}).first()
@@ -389,6 +367,34 @@ def _insert_sql(count: int) -> TextClause:
     return text(
         f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) VALUES {values} "
         "ON CONFLICT (source, source_key) DO NOTHING RETURNING event_id, source_key"
+    )
+
+
+def lead_row(row: Any) -> LeadRow:
+    """A lead read by the columns of :data:`LEAD_COLUMNS`."""
+    attributes = json.loads(row[5]) if row[5] else {}
+    return LeadRow(
+        lead_id=row[0],
+        lead_type=row[1],
+        stage=row[2],
+        requested_follow_up=bool(row[3]),
+        owner=row[4],
+        attributes=attributes if isinstance(attributes, dict) else {},
+        created_us=int(row[6]),
+        notified_us=_int(row[7]),
+        first_touch_us=_int(row[8]),
+        due_us=_int(row[9]),
+        notified_recorded_us=_int(row[10]),
+        notified_by=row[11],
+        touch_claimed_us=_int(row[12]),
+        touch_recorded_us=_int(row[13]),
+        touch_by=row[14],
+        touch_approved_us=_int(row[15]),
+        touch_approved_by=row[16],
+        applies=bool(row[17]),
+        sla_fingerprint=str(row[18]),
+        recorded_us=_int(row[19]),
+        recorded_by=row[20],
     )
 
 

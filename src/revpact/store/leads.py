@@ -73,48 +73,6 @@ _COMPARED: Final = tuple(
 )
 """What makes an imported row a change: every fact, the first touch as claimed (the counted one
 may differ while a late entry awaits approval), not who recorded it or when."""
-_WRITTEN: Final = (
-    "lead_type",
-    "stage",
-    "requested_follow_up",
-    "owner",
-    "attributes",
-    "created_us",
-    "notified_us",
-    "first_touch_us",
-    "due_us",
-    "applies",
-    "sla_fingerprint",
-    "recorded_us",
-    "recorded_by",
-    "notified_recorded_us",
-    "notified_by",
-    "touch_claimed_us",
-    "touch_recorded_us",
-    "touch_by",
-    "touch_approved_us",
-    "touch_approved_by",
-)
-"""Every column :meth:`LeadRepository.save` writes (besides ``lead_id``)."""
-_TOUCH_WRITTEN: Final = (
-    "first_touch_us",
-    "touch_claimed_us",
-    "touch_recorded_us",
-    "touch_by",
-    "touch_approved_us",
-    "touch_approved_by",
-    "recorded_us",
-    "recorded_by",
-)
-"""The columns :meth:`LeadRepository.save_touch` writes (besides ``lead_id``)."""
-_SAVE: Final = text(
-    f"INSERT INTO leads (lead_id, {', '.join(_WRITTEN)}) "
-    f"VALUES (:lead_id, {', '.join(':' + c for c in _WRITTEN)}) "
-    "ON CONFLICT (lead_id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _WRITTEN)
-)
-_SAVE_TOUCH: Final = text(
-    f"UPDATE leads SET {', '.join(f'{c} = :{c}' for c in _TOUCH_WRITTEN)} WHERE lead_id = :lead_id"
-)
 _FLAGS = frozenset({"requested_follow_up", "applies"})
 
 Int64Array = npt.NDArray[np.int64]
@@ -251,21 +209,6 @@ class LeadRepository:
             return max(int(cursor.rowcount), 0)
         finally:
             cursor.close()
-
-    def save(self, lead_id: str, values: Mapping[str, object]) -> None:
-        """Insert or replace one lead with every column of :data:`_WRITTEN` given in ``values``
-        (None for NULL): the webhook and API path, which decided each value itself."""
-        params = {"lead_id": lead_id, **{c: values[c] for c in _WRITTEN}}
-        params["applies"] = bool(params["applies"])
-        params["requested_follow_up"] = bool(params["requested_follow_up"])
-        self._conn.execute(_SAVE, params)
-
-    def save_touch(self, lead_id: str, values: Mapping[str, object]) -> None:
-        """Write only the first-touch columns and ``recorded_us``/``recorded_by``
-        (:data:`_TOUCH_WRITTEN`) of a stored lead: what a touch changes."""
-        self._conn.execute(
-            _SAVE_TOUCH, {"lead_id": lead_id, **{c: values[c] for c in _TOUCH_WRITTEN}}
-        )
 
     def entry_times(self, lead_id: str) -> EntryTimes | None:
         """Who recorded ``lead_id``'s notification and first touch, and when."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Final
 
 from revpact.domain.agreement.model import Agreement
@@ -29,8 +29,8 @@ from revpact.services.events.lead_values import (
 )
 from revpact.services.events.model import LateEntry, Outcome
 from revpact.store.deals import DEAL_COLUMNS, DealRepository
-from revpact.store.events import EventRepository, StoredEvent, source_actor
-from revpact.store.leads import LeadRepository
+from revpact.store.events import EventRepository, LeadRow, StoredEvent, source_actor
+from revpact.store.lead_batches import LeadWrites, read_leads
 
 __all__ = ["Applier", "SharedCalendar"]
 
@@ -81,10 +81,12 @@ class Applier:
     """Applies events within one transaction; ``outcomes`` collects what each did and
     ``late`` the late entries among them.
 
-    What it settles is written in one go before anything reads the events again
-    (:meth:`flush`; the caller flushes last). The leads it saved it remembers, so it reads
-    each stored lead at most once; and with :meth:`know_request` it finds the events that wait
-    for a lead among the request's own unless older ones wait for it too.
+    What it settles is written in one go before anything reads the events again, and the
+    leads it saves are written in one go at the end (:meth:`flush`; the caller flushes last).
+    The leads it saved it remembers, so it reads each stored lead at most once, and the leads
+    it is told of (:meth:`know_leads`) it reads together; with :meth:`know_request` it also
+    finds the events that wait for a lead among the request's own unless older ones wait for
+    it too.
     """
 
     def __init__(
@@ -95,8 +97,9 @@ class Applier:
         now_us: int,
         outcomes: dict[int, Outcome],
     ) -> None:
+        self._conn = conn
         self._repo = repo
-        self._leads = LeadRepository(conn)
+        self._leads = LeadWrites(conn)
         self._deals = DealRepository(conn)
         self._agreement = agreement
         self._spec = agreement.sales.follow_up
@@ -109,6 +112,7 @@ class Applier:
         self.saved_leads = 0
         self._settled: list[tuple[int, int | None, str, Sequence[str]]] = []
         self._saved: dict[str, dict[str, Any]] = {}
+        self._read: dict[str, LeadRow | None] = {}
         self._request: dict[str, list[StoredEvent]] | None = None
         self._waited_for: set[str] = set()
 
@@ -122,16 +126,28 @@ class Applier:
         for events in request.values():
             events.sort(key=lambda e: (e.occurred_us, e.event_id))
         self._request, self._waited_for = request, waited_for
+        self.know_leads(request)
+
+    def know_leads(self, lead_ids: Iterable[str]) -> None:
+        """Read the stored leads of ``lead_ids`` now, together, for the events to apply."""
+        ids = {lead_id for lead_id in lead_ids if lead_id not in self._read}
+        found = read_leads(self._conn, ids)
+        self._read.update({lead_id: found.get(lead_id) for lead_id in ids})
 
     def flush(self) -> None:
         """Write what the applied events did."""
+        self._settle()
+        self._leads.write()
+
+    def _settle(self) -> None:
+        """Write the events' outcomes, before the events are read again."""
         self._repo.settle_many(self._settled)
         self._settled = []
 
     def _waiting(self, lead_id: str) -> list[StoredEvent]:
         """The events waiting for ``lead_id`` (:meth:`EventRepository.pending`)."""
         if self._request is None or lead_id in self._waited_for:
-            self.flush()
+            self._settle()
             return self._repo.pending(lead_id)
         return [
             event
@@ -198,7 +214,9 @@ class Applier:
         saved = self._saved.get(lead_id)
         if saved is not None:
             return {**saved, "attributes": dict(saved["attributes"])}
-        stored = self._repo.lead(lead_id)
+        if lead_id not in self._read:
+            self.know_leads([lead_id])
+        stored = self._read[lead_id]
         return None if stored is None else lead_values(stored)
 
     def _save(self, lead_id: str, lead: dict[str, Any]) -> None:
@@ -256,7 +274,7 @@ class Applier:
             newer: set[str] = set()
         else:
             lead = stored
-            self.flush()
+            self._settle()
             newer = self._repo.fields_set_after(
                 lead_id=event.lead_id, deal_id=None, after_us=event.occurred_us
             )
@@ -324,7 +342,7 @@ class Applier:
             newer: set[str] = set()
         else:
             deal = dict(stored)
-            self.flush()
+            self._settle()
             newer = self._repo.fields_set_after(
                 lead_id=None, deal_id=event.deal_id, after_us=event.occurred_us
             )

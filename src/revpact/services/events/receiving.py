@@ -16,7 +16,7 @@ from revpact.ingest.webhooks.events import Event, EventType, event_from_payload,
 from revpact.services.deadlines import recompute_deadlines
 from revpact.services.events.applier import Applier
 from revpact.services.events.model import IGNORED_OUTCOMES, Outcome, ReceiveReport
-from revpact.store.audit import record_write
+from revpact.store.audit import AuditWrite, record_writes
 from revpact.store.events import EventRepository, StoredEvent, source_actor
 from revpact.store.leads import LeadRepository
 from revpact.store.revision import bump_revision
@@ -118,11 +118,12 @@ def _audit(
     new: Sequence[Event],
     report: ReceiveReport,
 ) -> None:
-    """The request's audit rows (in its transaction)."""
+    """The request's audit rows (in its transaction), written together."""
     via = "api" if source == "api" else "webhook"
     late_of = {
         (entry.kind, entry.lead_id, entry.claimed_us): entry for entry in report.late_entries
     }
+    writes: list[AuditWrite] = []
     if via == "api":
         for event in new:
             kind = "touch" if event.type == EventType.LEAD_TOUCHED else "notification"
@@ -132,40 +133,42 @@ def _audit(
                 else event.occurred_us
             )
             entry = late_of.get((kind, event.lead_id or "", claimed))
-            record_write(
-                conn,
-                recorded_us=now_us,
-                actor=actor,
-                via=via,
-                action=_ACTIONS.get(EventType(event.type), "lead.upsert"),
-                subject=f"lead:{event.lead_id}",
-                claimed_us=claimed,
-                late=entry is not None,
-                detail={
-                    "event": event.key,
-                    "awaiting_approval": entry is not None and entry.awaiting_approval,
-                },
+            writes.append(
+                AuditWrite(
+                    recorded_us=now_us,
+                    actor=actor,
+                    via=via,
+                    action=_ACTIONS.get(EventType(event.type), "lead.upsert"),
+                    subject=f"lead:{event.lead_id}",
+                    claimed_us=claimed,
+                    late=entry is not None,
+                    detail={
+                        "event": event.key,
+                        "awaiting_approval": entry is not None and entry.awaiting_approval,
+                    },
+                )
             )
+        record_writes(conn, writes)
         return
-    record_write(
-        conn,
-        recorded_us=now_us,
-        actor=actor,
-        via=via,
-        action="webhook.event",
-        subject=f"webhook:{source}",
-        detail={
-            "received": report.received,
-            "duplicates": report.duplicates,
-            "applied": report.applied,
-            "pending": report.pending,
-            "ignored": report.ignored,
-            "late_entries": len(report.late_entries),
-        },
+    writes.append(
+        AuditWrite(
+            recorded_us=now_us,
+            actor=actor,
+            via=via,
+            action="webhook.event",
+            subject=f"webhook:{source}",
+            detail={
+                "received": report.received,
+                "duplicates": report.duplicates,
+                "applied": report.applied,
+                "pending": report.pending,
+                "ignored": report.ignored,
+                "late_entries": len(report.late_entries),
+            },
+        )
     )
-    for entry in report.late_entries:
-        record_write(
-            conn,
+    writes.extend(
+        AuditWrite(
             recorded_us=entry.recorded_us,
             actor=actor,
             via=via,
@@ -175,6 +178,9 @@ def _audit(
             late=True,
             detail={"awaiting_approval": entry.awaiting_approval},
         )
+        for entry in report.late_entries
+    )
+    record_writes(conn, writes)
 
 
 def apply_pending(engine: Engine, agreement: Agreement, now: datetime) -> int:
@@ -189,7 +195,9 @@ def apply_pending(engine: Engine, agreement: Agreement, now: datetime) -> int:
             return 0
         repo.claim(f"lead:{stored.lead_id}" for stored in waiting)
         applier = Applier(conn, repo, agreement, to_us(now), outcomes)
-        for stored in repo.pending():  # again: under the locks
+        waiting = repo.pending()  # again: under the locks
+        applier.know_leads(stored.lead_id for stored in waiting if stored.lead_id is not None)
+        for stored in waiting:
             event = event_from_payload(
                 stored.source_key, stored.type, stored.occurred_us, stored.lead_id, stored.payload
             )
@@ -202,18 +210,22 @@ def apply_pending(engine: Engine, agreement: Agreement, now: datetime) -> int:
         applier.flush()
         if applier.saved_leads:
             LeadRepository(conn).settle_fingerprint(agreement.sla_fingerprint())
-        for entry in applier.late:
-            record_write(
-                conn,
-                recorded_us=entry.recorded_us,
-                actor=entry.actor,
-                via="webhook",
-                action="lead.touch" if entry.kind == "touch" else "lead.notify",
-                subject=f"lead:{entry.lead_id}",
-                claimed_us=entry.claimed_us,
-                late=True,
-                detail={"awaiting_approval": entry.awaiting_approval, "waited": True},
-            )
+        record_writes(
+            conn,
+            [
+                AuditWrite(
+                    recorded_us=entry.recorded_us,
+                    actor=entry.actor,
+                    via="webhook",
+                    action="lead.touch" if entry.kind == "touch" else "lead.notify",
+                    subject=f"lead:{entry.lead_id}",
+                    claimed_us=entry.claimed_us,
+                    late=True,
+                    detail={"awaiting_approval": entry.awaiting_approval, "waited": True},
+                )
+                for entry in applier.late
+            ],
+        )
         bump_revision(conn)
     return sum(outcome is not Outcome.PENDING for outcome in outcomes.values())
 
