@@ -66,7 +66,7 @@ def test_validate_refuses_quickly(workdir: Path, attack: str) -> None:
     (workdir / "bad.yaml").write_bytes(data)
     code, out, took = run("validate", "bad.yaml")
     print(f"validate {attack}: exit {code} in {took:.2f}s")
-    assert code == 1 and took < 5
+    assert code == 1 and took < 30  # a hang guard (the attack took minutes), not a speed figure
     assert expected in " ".join(out.split()) and "Traceback" not in out
 
 
@@ -114,10 +114,10 @@ def test_a_running_server_survives_a_hostile_agreement(tmp_path: Path) -> None:
             statuses = [client.get("/status").status_code for _ in range(5)]
             took = time.monotonic() - start
             print(f"served file replaced by {attack}: /status {statuses} in {took:.2f}s")
-            assert statuses == [200] * 5 and took < 5
+            assert statuses == [200] * 5 and took < 30  # hang guard, not a speed figure
             if data.isascii():
                 start = time.monotonic()
                 posted = client.post("/agreement/versions", json={"source": data.decode()})
                 took = time.monotonic() - start
                 print(f"POST /agreement/versions {attack}: {posted.status_code} in {took:.2f}s")
-                assert posted.status_code == 422 and took < 5
+                assert posted.status_code == 422 and took < 30  # hang guard
