@@ -37,8 +37,10 @@ browser:
 	@test -x /usr/bin/chromium && test -x /usr/bin/chromedriver || \
 	  { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
 
+# The suite runs on every core (pytest-xdist): each test has its own SQLite file or PostgreSQL
+# schema and its own ports, so the workers never meet.
 test: lint typecheck browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 bench: $(DEVSTAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'

@@ -12,6 +12,7 @@ import typer
 from revpact.cli import (
     agreement_cmds,
     audit_cmds,
+    common,
     demo_cmd,
     dispute_cmds,
     escalation_cmds,
@@ -38,6 +39,13 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _each_command() -> None:
+    common.size_consoles()
+
+
 agreement_cmds.register(app)
 versions_cmds.register(agreement_cmds.agreement_app, app)
 render_cmd.register(agreement_cmds.agreement_app)

@@ -55,6 +55,15 @@ R = TypeVar("R")
 console = Console()
 err_console = Console(stderr=True)
 
+
+def size_consoles() -> None:
+    """Size the output to the terminal (or ``COLUMNS``) as it is when a command starts: a
+    console made at import keeps the width it saw then, which in one process running several
+    commands (tests, an embedding program) is the first command's."""
+    console.size = Console().size
+    err_console.size = Console(stderr=True).size
+
+
 DEFAULT_AGREEMENT = "revpact.yaml"
 
 AgreementOption = Annotated[
