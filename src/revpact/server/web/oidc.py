@@ -4,20 +4,28 @@
 are kept server-side (:mod:`revpact.services.oidc_sign_ins`: only the state's SHA-256, for
 ten minutes, used once) and the state also in a cookie scoped to ``/login/oidc``, so the answer
 must come back to the browser that asked; the browser goes to the provider's authorization
-endpoint (found by discovery, ``<issuer>/.well-known/openid-configuration``).
+endpoint (found by discovery, ``<issuer>/.well-known/openid-configuration``). The discovery
+document and the provider's JWKS are kept for :data:`DOCUMENT_TIME` (by the server's clock),
+per app; an ID token signed with a key the kept JWKS does not have (the provider rotated its
+keys) fetches the JWKS again, once.
 ``GET /login/oidc/callback`` takes the sign-in back — a state already used, or not this
 browser's, is refused — exchanges the code (with the verifier and the client secret) and checks
 the ID token: signed by a key of the provider's JWKS (RS256/ES256 only), ``iss`` the issuer,
-``aud`` the client id, ``exp``/``iat`` against the server's clock with a minute's leeway, and
-``nonce`` the one sent. The person is then mapped to a role (:mod:`revpact.services.people`:
-the groups claim, else the agreement's roster by e-mail), and a session opened as for a token.
+``aud`` the client id (or a list holding it), ``azp`` the client id when present (and it must
+be present when ``aud`` names several audiences), ``exp``/``iat`` against the server's clock
+with a minute's leeway, and ``nonce`` the one sent. The person is then mapped to a role
+(:mod:`revpact.services.people`: the groups claim, else the agreement's roster by e-mail), and a
+session opened as for a token.
 Anything wrong gets 403 and the error page, naming what was wrong, and opens nothing.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 import httpx
@@ -31,20 +39,20 @@ from authlib.oauth2.rfc7636 import (  # type: ignore[import-untyped]
 from fastapi import Request, Response, status
 from fastapi.responses import RedirectResponse
 from joserfc import jwt
-from joserfc.errors import JoseError
+from joserfc.errors import InvalidClaimError, InvalidKeyIdError, JoseError, MissingClaimError
 from joserfc.jwk import KeySet
 
 from revpact.server.deps import SESSION_COOKIE
 from revpact.server.settings import OidcSettings
 from revpact.server.state import ServerState
 from revpact.server.web.assets import security_headers
-from revpact.server.web.site import _html, _language, _local_path, _secure, router
+from revpact.server.web.site import html_page, language_of, local_path, router, secure_cookies
 from revpact.server.web.texts import page_labels
 from revpact.services.oidc_sign_ins import begin_sign_in, take_sign_in
 from revpact.services.people import person_of
 from revpact.services.sessions import end_session, open_person_session
 
-__all__ = ["STATE_COOKIE", "callback_url"]
+__all__ = ["DOCUMENT_TIME", "STATE_COOKIE", "callback_url"]
 
 STATE_COOKIE: Final = "revpact_oidc"
 """The state of the sign-in this browser began (HttpOnly, SameSite=Lax, Path=/login/oidc)."""
@@ -52,6 +60,9 @@ STATE_COOKIE: Final = "revpact_oidc"
 _LEEWAY: Final = 60  # seconds of clock difference allowed with the provider
 _ALGORITHMS: Final = ("RS256", "ES256")
 _TIMEOUT: Final = 10.0
+
+DOCUMENT_TIME: Final = timedelta(hours=1)
+"""How long the provider's discovery document and JWKS are kept before they are fetched again."""
 
 
 class _Refused(Exception):
@@ -69,14 +80,75 @@ def callback_url(request: Request, state: ServerState) -> str:
     return base.rstrip("/") + "/login/oidc/callback"
 
 
-def _discover(settings: OidcSettings) -> Mapping[str, Any]:
-    issuer = (settings.issuer or "").rstrip("/")
+@dataclass(frozen=True)
+class _Kept:
+    value: Any
+    fetched: datetime
+
+
+@dataclass
+class _ProviderDocuments:
+    """The provider's discovery document (by issuer) and JWKS (by URL), each fetched at most
+    once per :data:`DOCUMENT_TIME` unless asked ``fresh``; one lock, so that sign-ins arriving
+    together fetch once."""
+
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _kept: dict[tuple[str, str], _Kept] = field(default_factory=dict)
+
+    def discovery(self, issuer: str, now: datetime) -> Mapping[str, Any]:
+        found: Mapping[str, Any] = self._get(("discovery", issuer), now, _fetch_discovery)
+        return found
+
+    def keys(self, jwks_uri: str, now: datetime, *, fresh: bool = False) -> KeySet:
+        found: KeySet = self._get(("jwks", jwks_uri), now, _fetch_keys, fresh=fresh)
+        return found
+
+    def _get(
+        self,
+        name: tuple[str, str],
+        now: datetime,
+        fetch: Callable[[str], Any],
+        *,
+        fresh: bool = False,
+    ) -> Any:
+        with self._lock:
+            kept = self._kept.get(name)
+            if fresh or kept is None or not kept.fetched <= now < kept.fetched + DOCUMENT_TIME:
+                kept = _Kept(fetch(name[1]), now)
+                self._kept[name] = kept
+            return kept.value
+
+
+_DOCUMENTS_LOCK: Final = threading.Lock()
+
+
+def _documents(request: Request) -> _ProviderDocuments:
+    """This app's kept provider documents (made on first use)."""
+    with _DOCUMENTS_LOCK:
+        kept: _ProviderDocuments | None = getattr(request.app.state, "oidc_documents", None)
+        if kept is None:
+            kept = request.app.state.oidc_documents = _ProviderDocuments()
+        return kept
+
+
+def _fetch_discovery(issuer: str) -> Mapping[str, Any]:
     answer = httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=_TIMEOUT)
     answer.raise_for_status()
     found: dict[str, Any] = answer.json()
     if found.get("issuer", "").rstrip("/") != issuer:
         raise _Refused("login.oidc_failed")
     return found
+
+
+def _fetch_keys(jwks_uri: str) -> KeySet:
+    answer = httpx.get(jwks_uri, timeout=_TIMEOUT)
+    answer.raise_for_status()
+    return KeySet.import_key_set(answer.json())
+
+
+def _discover(request: Request, state: ServerState) -> Mapping[str, Any]:
+    issuer = (state.settings.oidc.issuer or "").rstrip("/")
+    return _documents(request).discovery(issuer, state.now())
 
 
 @router.get("/login/oidc")
@@ -87,7 +159,7 @@ def begin(request: Request) -> Response:
     if not settings.enabled:
         return _refusal(request, state, _Refused("login.oidc_off"), status.HTTP_404_NOT_FOUND)
     try:
-        endpoint = str(_discover(settings)["authorization_endpoint"])
+        endpoint = str(_discover(request, state)["authorization_endpoint"])
     except (httpx.HTTPError, ValueError, KeyError, _Refused):
         return _refusal(request, state, _Refused("login.oidc_failed"))
     sign_in_state, nonce, verifier = (
@@ -100,7 +172,7 @@ def begin(request: Request) -> Response:
         sign_in_state,
         nonce=nonce,
         code_verifier=verifier,
-        next_=_local_path(request.query_params.get("next")),
+        next_=local_path(request.query_params.get("next")),
         now=state.now(),
     )
     url = prepare_grant_uri(
@@ -121,7 +193,7 @@ def begin(request: Request) -> Response:
         max_age=600,
         httponly=True,
         samesite="lax",
-        secure=_secure(request, state),
+        secure=secure_cookies(request, state),
         path="/login/oidc",
     )
     return security_headers(response)
@@ -173,7 +245,7 @@ def callback(request: Request) -> Response:
         max_age=int(lifetime.total_seconds()),
         httponly=True,
         samesite="lax",
-        secure=_secure(request, state),
+        secure=secure_cookies(request, state),
         path="/",
     )
     response.delete_cookie(STATE_COOKIE, path="/login/oidc")
@@ -200,7 +272,7 @@ def _vouched(
     if pending is None:
         raise _Refused("login.oidc_state")
     try:
-        found = _discover(settings)
+        found = _discover(request, state)
         answer = httpx.post(
             str(found["token_endpoint"]),
             data={
@@ -215,34 +287,56 @@ def _vouched(
         )
         answer.raise_for_status()
         id_token = str(answer.json()["id_token"])
-        keys = httpx.get(str(found["jwks_uri"]), timeout=_TIMEOUT)
-        keys.raise_for_status()
-        key_set = KeySet.import_key_set(keys.json())
+        claims = _checked(id_token, request, state, str(found["jwks_uri"]), pending.nonce)
     except (httpx.HTTPError, ValueError, KeyError, TypeError, JoseError):
         raise _Refused("login.oidc_failed") from None
+    return pending.next, claims
+
+
+def _checked(
+    id_token: str, request: Request, state: ServerState, jwks_uri: str, nonce: str
+) -> Mapping[str, Any]:
+    """The ID token's claims once its signature and claims pass; :class:`_Refused` otherwise.
+
+    A key id the kept JWKS does not know fetches the JWKS again, once (the provider rotated
+    its keys); a failure to fetch it is the caller's to report.
+    """
+    documents, now = _documents(request), state.now()
+    settings = state.settings.oidc
+    client_id = settings.client_id or ""
     try:
-        token = jwt.decode(id_token, key_set, algorithms=list(_ALGORITHMS))
+        try:
+            token = jwt.decode(id_token, documents.keys(jwks_uri, now), list(_ALGORITHMS))
+        except InvalidKeyIdError:
+            fresh = documents.keys(jwks_uri, now, fresh=True)
+            token = jwt.decode(id_token, fresh, list(_ALGORITHMS))
+        claims = token.claims
         jwt.JWTClaimsRegistry(
-            now=int(state.now().timestamp()),
+            now=int(now.timestamp()),
             leeway=_LEEWAY,
             iss={"essential": True, "value": settings.issuer or ""},
-            aud={"essential": True, "value": settings.client_id or ""},
+            aud={"essential": True, "value": client_id},
             sub={"essential": True},
             exp={"essential": True},
             iat={"essential": True},
-            nonce={"essential": True, "value": pending.nonce},
-        ).validate(token.claims)
+            nonce={"essential": True, "value": nonce},
+        ).validate(claims)
+        audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
+        if "azp" not in claims and len(audiences) > 1:
+            raise MissingClaimError("azp")  # several audiences: which one asked must be said
+        if "azp" in claims and claims["azp"] != client_id:
+            raise InvalidClaimError("azp")
     except (JoseError, ValueError) as exc:
         raise _Refused("login.oidc_token", why=str(exc)) from None
-    return pending.next, token.claims
+    return claims
 
 
 def _refusal(
     request: Request, state: ServerState, refused: _Refused, code: int = status.HTTP_403_FORBIDDEN
 ) -> Response:
-    lang = _language(request, state.agreement())[0]
+    lang = language_of(request, state.agreement())[0]
     texts = page_labels(lang)
-    page = _html(
+    page = html_page(
         request,
         "error.html.j2",
         lang,

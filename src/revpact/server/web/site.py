@@ -69,8 +69,12 @@ __all__ = [
     "SESSION_COOKIE",
     "Page",
     "PageRequest",
+    "html_page",
+    "language_of",
+    "local_path",
     "page",
     "router",
+    "secure_cookies",
     "templates",
 ]
 
@@ -165,7 +169,7 @@ def _wants_json(request: Request, path: str) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def _language(request: Request, agreement: Agreement) -> tuple[str, bool]:
+def language_of(request: Request, agreement: Agreement) -> tuple[str, bool]:
     """The language to answer in, and whether ``?lang=`` chose it (to remember it)."""
     asked = request.query_params.get("lang")
     if asked in LANGUAGES:
@@ -180,14 +184,14 @@ def _language(request: Request, agreement: Agreement) -> tuple[str, bool]:
     return agreement.language, False
 
 
-def _local_path(value: str | None) -> str:
+def local_path(value: str | None) -> str:
     """Where to go after signing in: only a path on this site."""
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return value
     return "/dashboard"
 
 
-def _html(
+def html_page(
     request: Request, template: str, lang: str, code: int = 200, **context: Any
 ) -> HTMLResponse:
     """``template`` rendered; ``csrf`` (the forms' token) defaults to the session's own."""
@@ -237,7 +241,7 @@ def page(name: str, *, permission: Permission = Permission.READ) -> Callable[[Bu
 def _serve(request: Request, builder: Builder, permission: Permission) -> Response:
     state: ServerState = request.app.state.revpact
     agreement = state.agreement()
-    lang, chosen = _language(request, agreement)
+    lang, chosen = language_of(request, agreement)
     as_json = _wants_json(request, request.url.path)
     caller = caller_of(request, state, cookie=True)
     if caller is None:
@@ -255,7 +259,7 @@ def _serve(request: Request, builder: Builder, permission: Permission) -> Respon
         if as_json:
             return problem_response(request, status.HTTP_403_FORBIDDEN, detail)
         texts = page_labels(lang)
-        return _html(
+        return html_page(
             request,
             "error.html.j2",
             lang,
@@ -280,7 +284,7 @@ def _serve(request: Request, builder: Builder, permission: Permission) -> Respon
     elif as_json:
         response = JSONResponse(dict(built.data), status_code=built.status)
     else:
-        response = _html(
+        response = html_page(
             request,
             built.template,
             lang,
@@ -312,7 +316,7 @@ def root() -> RedirectResponse:
 @router.get("/login")
 def login_form(request: Request) -> Response:
     state: ServerState = request.app.state.revpact
-    lang, chosen = _language(request, state.agreement())
+    lang, chosen = language_of(request, state.agreement())
     nonce = login_nonce(request.cookies.get(LOGIN_COOKIE))
     page = _login_page(request, state, lang, nonce, next_=request.query_params.get("next"))
     return _remember(page, lang, chosen)
@@ -329,12 +333,12 @@ def _login_page(
     code: int = 200,
 ) -> Response:
     """The login form, its CSRF token signed for ``nonce`` (kept in the login cookie)."""
-    page = _html(
+    page = html_page(
         request,
         "login.html.j2",
         lang,
         code,
-        next=_local_path(next_),
+        next=local_path(next_),
         error=error,
         caller=None,
         csrf=login_token(form_key(state.engine), nonce),
@@ -345,13 +349,13 @@ def _login_page(
         nonce,
         httponly=True,
         samesite="strict",
-        secure=_secure(request, state),
+        secure=secure_cookies(request, state),
         path="/login",
     )
     return security_headers(page)
 
 
-def _secure(request: Request, state: ServerState) -> bool:
+def secure_cookies(request: Request, state: ServerState) -> bool:
     """Whether cookies get ``Secure``: over HTTPS, or always when the settings say so."""
     return request.url.scheme == "https" or state.settings.dashboard.cookie_secure
 
@@ -371,7 +375,7 @@ def _refused(request: Request, lang: str, code: int = status.HTTP_403_FORBIDDEN)
     """The error page for a form that did not come from this site's own page."""
     texts = page_labels(lang)
     return security_headers(
-        _html(
+        html_page(
             request,
             "error.html.j2",
             lang,
@@ -393,7 +397,7 @@ async def login(request: Request) -> Response:
     state: ServerState = request.app.state.revpact
     form = await _form(request)
     asked = (form or {}).get("lang", "")
-    lang = asked if asked in LANGUAGES else _language(request, state.agreement())[0]
+    lang = asked if asked in LANGUAGES else language_of(request, state.agreement())[0]
     if form is None:
         return _refused(request, lang, status.HTTP_413_CONTENT_TOO_LARGE)
     nonce = request.cookies.get(LOGIN_COOKIE)
@@ -405,7 +409,7 @@ async def login(request: Request) -> Response:
     ):
         return _refused(request, lang)
     token = form.get("token", "").strip()
-    target = _local_path(form.get("next"))
+    target = local_path(form.get("next"))
     settings = state.settings.dashboard
     opened = None
     if token:
@@ -429,7 +433,7 @@ async def login(request: Request) -> Response:
         max_age=int(settings.session_lifetime.total_seconds()),
         httponly=True,
         samesite="lax",
-        secure=_secure(request, state),
+        secure=secure_cookies(request, state),
         path="/",
     )
     response.delete_cookie(LOGIN_COOKIE, path="/login")
@@ -440,7 +444,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     """End the session on the server (a copied cookie stops working) and forget the cookie."""
     state: ServerState = request.app.state.revpact
-    lang = _language(request, state.agreement())[0]
+    lang = language_of(request, state.agreement())[0]
     form = await _form(request)
     if form is None:
         return _refused(request, lang, status.HTTP_413_CONTENT_TOO_LARGE)
@@ -454,6 +458,10 @@ async def logout(request: Request) -> Response:
         await run_in_threadpool(lambda: end_session(state.engine, session_id, now=state.now()))
     response = RedirectResponse("/login", status.HTTP_303_SEE_OTHER)
     response.delete_cookie(
-        SESSION_COOKIE, path="/", secure=_secure(request, state), httponly=True, samesite="lax"
+        SESSION_COOKIE,
+        path="/",
+        secure=secure_cookies(request, state),
+        httponly=True,
+        samesite="lax",
     )
     return security_headers(response)
