@@ -50,6 +50,7 @@ bench: $(DEVSTAMP)
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/versions.py
+	$(BIN)/python bench/webhook_lock.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache demo

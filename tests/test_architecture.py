@@ -69,7 +69,7 @@ TOO_LONG: dict[str, int] = {
     # the leads' queries (clock, queue, follow-up summary): issue 14 rewrites them for speed
     "store/leads.py": 564,
     # the schema, one table declaration each: the Alembic migrations mirror it
-    "store/tables.py": 518,
+    "store/tables.py": 515,
 }
 
 

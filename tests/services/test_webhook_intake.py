@@ -15,9 +15,9 @@ from revpact.domain.agreement.model import Agreement
 from revpact.errors import BusyError
 from revpact.ingest.webhooks.events import MAX_EVENTS
 from revpact.ingest.webhooks.signatures import sign_revpact
-from revpact.services import webhook_intake as intake
 from revpact.services.events import ReceiveReport
 from revpact.services.webhook_intake import CHUNK_EVENTS, IntakeRefusal, receive_revpact
+from revpact.store.intake import IntakeRepository
 
 SECRET = "whsec_intake"
 NOW = datetime(2020, 3, 3, 12, tzinfo=UTC)
@@ -112,27 +112,27 @@ def test_a_large_batch_is_stored_in_chunks_and_reported_as_one(
     assert len(commits) >= 3  # one transaction per chunk at least
 
 
-def test_a_batch_retried_after_a_failed_chunk_stores_nothing_twice(
+def test_a_batch_refused_half_way_stores_nothing_and_its_retry_stores_it_once(
     engine: Engine, agreement: Agreement, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     body = json.dumps([_notified(i) for i in range(CHUNK_EVENTS + 100)]).encode()
-    real = intake.receive
+    real = IntakeRepository.accept
     calls: list[int] = []
 
-    def busy_on_second_chunk(*args: Any, **kwargs: Any) -> ReceiveReport:
+    def busy(*args: Any, **kwargs: Any) -> None:
         calls.append(1)
-        if len(calls) == 2:
-            raise BusyError("the database is busy with another writer")
-        return real(*args, **kwargs)
+        raise BusyError("the database is busy with another writer")
 
-    monkeypatch.setattr(intake, "receive", busy_on_second_chunk)
+    monkeypatch.setattr(IntakeRepository, "accept", busy)
     with pytest.raises(BusyError):
         _post(engine, agreement, body)
-    assert _count(engine, "events") == CHUNK_EVENTS
-    monkeypatch.setattr(intake, "receive", real)
+    assert calls == [1]  # every event was staged, and is gone with the request
+    for table in ("events", "leads", "intake_requests", "staged_events"):
+        assert _count(engine, table) == 0, table
+    monkeypatch.setattr(IntakeRepository, "accept", real)
     again = _post(engine, agreement, body)
     assert again == ReceiveReport(
-        received=CHUNK_EVENTS + 100, duplicates=CHUNK_EVENTS, applied=100, pending=0, ignored=0
+        received=CHUNK_EVENTS + 100, duplicates=0, applied=CHUNK_EVENTS + 100, pending=0, ignored=0
     )
     assert _count(engine, "events") == CHUNK_EVENTS + 100
     assert _count(engine, "leads") == CHUNK_EVENTS + 100

@@ -73,9 +73,7 @@ def test_a_read_neither_waits_for_a_writer_nor_takes_the_lock(store: Engine, db_
     other = _other(db_file)
     other.execute("BEGIN IMMEDIATE")
     other.execute("INSERT INTO store_state (key, value) VALUES ('probe', 'uncommitted')")
-    started = time.monotonic()
-    assert _probes(store) == 0
-    assert time.monotonic() - started < 0.5
+    assert _probes(store) == 0  # had it waited for the lock, QUICK's wait would be a BusyError
     assert seen == ["BEGIN"]
     other.execute("ROLLBACK")
     other.close()
@@ -164,9 +162,8 @@ def test_a_lock_met_by_a_statement_is_a_busy_error_too(store: Engine, db_file: P
 def test_opening_a_store_waits_for_no_writer(store: Engine, db_file: Path) -> None:
     other = _other(db_file)
     other.execute("BEGIN IMMEDIATE")
-    started = time.monotonic()
+    # A store at the head only reads: were it to write, QUICK's short wait would be a BusyError.
     again = open_store(f"sqlite:///{db_file}", wait=QUICK)
-    assert time.monotonic() - started < 0.5
     again.dispose()
     other.execute("ROLLBACK")
     other.close()

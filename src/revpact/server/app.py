@@ -31,7 +31,7 @@ from fastapi_offline import FastAPIOffline
 
 from revpact import __version__
 from revpact.errors import RevpactError
-from revpact.server import alert_loop, docs_policy, errors
+from revpact.server import alert_loop, docs_policy, errors, intake_loop
 from revpact.server.api import (
     agreement,
     disputes,
@@ -93,10 +93,13 @@ def create_app(state: ServerState | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         loop = alert_loop.AlertLoop(served)
+        intake = intake_loop.IntakeLoop(served)
         await loop.start()
+        await intake.start()
         try:
             yield
         finally:
+            await intake.stop()
             await loop.stop()
 
     # /docs and /redoc load Swagger UI and ReDoc from revpact itself (DOCS_ASSETS), never

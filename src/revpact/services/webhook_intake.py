@@ -10,22 +10,20 @@ and applied (:func:`revpact.services.events.receive`). What went wrong is answer
 the same way, and :func:`stored_lead` reads a lead as stored. The parsing is
 :mod:`revpact.ingest.webhooks`; the server reaches it only through here.
 
-A webhook's whole body is checked before anything is stored (a bad one stores nothing), then
-stored and applied :data:`CHUNK_EVENTS` events per transaction, so a large batch never holds
-the database's write lock for long: on SQLite, which has one writer at a time, the other
-requests and an import get their turn between two chunks. Should a later chunk fail (the
-database stayed busy: :class:`~revpact.errors.BusyError`, answered 503 with Retry-After), the
-earlier chunks stay stored; the sender retries the whole request and, as every event is
-stored once by its id, the events already stored count as duplicates and nothing is stored
-twice. Applying a batch in chunks is the same as the sender having sent it in several
-requests, which delivery in any order already allows.
+A webhook's whole body is checked before anything is stored (a bad one stores nothing). A
+body of at most :data:`CHUNK_EVENTS` events is then stored and applied in one transaction; a
+larger one is staged in chunks, accepted whole and applied in chunks
+(:mod:`revpact.services.events.staged`), so it never holds the database's write lock for
+long — on SQLite, which has one writer at a time, the other requests and an import get their
+turn between two chunks — and it is still all or nothing: should staging fail (the database
+stayed busy: :class:`~revpact.errors.BusyError`, answered 503 with Retry-After), nothing of
+the request was stored. :func:`resume_intake` applies what an accepted request has left.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,7 +46,7 @@ from revpact.ingest.webhooks.signatures import (
     verify_revpact,
 )
 from revpact.services.events import ReceiveReport, receive
-from revpact.store.db import single_writer
+from revpact.services.events.staged import CHUNK_EVENTS, receive_large, resume_intake
 from revpact.store.events import EventRepository, LeadRow
 
 __all__ = [
@@ -61,16 +59,13 @@ __all__ = [
     "receive_hubspot",
     "receive_revpact",
     "record_event",
+    "resume_intake",
     "revpact_body_schema",
     "stored_lead",
 ]
 
 RefusedStep = Literal["signature", "body", "mapping"]
 """Which step refused a webhook: its signature, its body, or the HubSpot mapping file."""
-
-CHUNK_EVENTS: Final = 500
-"""Events of a webhook stored and applied per transaction (about a quarter of a second)."""
-_CHUNK_PAUSE_S: Final = 0.02  # on SQLite, between two chunks: a waiting writer's turn
 
 _MAPPING_INVALID: Final = (
     "the HubSpot mapping file is not valid; fix it and HubSpot's retries will go through"
@@ -164,24 +159,11 @@ def _receive_chunked(
     events: Sequence[Event],
     now: datetime,
 ) -> ReceiveReport:
-    """``events`` received :data:`CHUNK_EVENTS` at a time, each chunk in its transaction;
-    the report of them all."""
-    reports: list[ReceiveReport] = []
-    pause = single_writer(engine)
-    for start in range(0, len(events), CHUNK_EVENTS):
-        if start and pause:
-            time.sleep(_CHUNK_PAUSE_S)
-        reports.append(
-            receive(engine, agreement, source, events[start : start + CHUNK_EVENTS], now)
-        )
-    return ReceiveReport(
-        received=sum(r.received for r in reports),
-        duplicates=sum(r.duplicates for r in reports),
-        applied=sum(r.applied for r in reports),
-        pending=sum(r.pending for r in reports),
-        ignored=sum(r.ignored for r in reports),
-        late_entries=tuple(entry for r in reports for entry in r.late_entries),
-    )
+    """``events`` in one transaction, or staged, accepted and applied in chunks when there
+    are more than :data:`CHUNK_EVENTS`."""
+    if len(events) <= CHUNK_EVENTS:
+        return receive(engine, agreement, source, events, now)
+    return receive_large(engine, agreement, source, events, now)
 
 
 def stored_lead(engine: Engine, lead_id: str) -> LeadRow | None:

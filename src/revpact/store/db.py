@@ -38,7 +38,7 @@ ENV_DATABASE_URL = "REVPACT_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///revpact.db"
 _SCRIPT_LOCATION = "revpact.store:migrations"
 
-SCHEMA_HEAD = "0011"
+SCHEMA_HEAD = "0012"
 """The newest revision in ``migrations/versions``; update it with every new migration."""
 
 

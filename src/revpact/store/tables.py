@@ -19,11 +19,13 @@ from sqlalchemy import (
     Column,
     Index,
     Integer,
-    MetaData,
     PrimaryKeyConstraint,
     Table,
     Text,
 )
+
+from revpact.store.intake_tables import intake_requests, staged_events
+from revpact.store.metadata import metadata
 
 __all__ = [
     "APPEND_ONLY",
@@ -42,6 +44,7 @@ __all__ = [
     "feedback",
     "feedback_answers",
     "imports",
+    "intake_requests",
     "leads",
     "meetings_held",
     "metadata",
@@ -49,16 +52,10 @@ __all__ = [
     "revenue",
     "reward_splits",
     "signatures",
+    "staged_events",
     "store_state",
     "swat_report_filings",
 ]
-
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
 
 leads = Table(
     "leads",

@@ -67,6 +67,7 @@ def test_a_signed_event_is_stored_and_reported(live_server: LiveServer) -> None:
         "applied": 1,
         "pending": 0,
         "ignored": 0,
+        "queued": 0,
     }
     again = post(live_server, notified())
     assert again.json()["duplicates"] == 1
@@ -232,6 +233,7 @@ def test_hubspot_webhooks(live_server: LiveServer) -> None:
         "applied": 1,
         "pending": 0,
         "ignored": 1,
+        "queued": 0,
     }
     assert hubspot_post(live_server, events).json()["duplicates"] == 2
     stale = hubspot_post(live_server, events, age_ms=6 * 60 * 1000)

@@ -7,25 +7,21 @@ from __future__ import annotations
 import io
 import json
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, text
 
 from revpact import services
 from revpact.domain.agreement.model import Agreement
 from revpact.ingest.webhooks.events import parse_events
 from revpact.services.events import applier as applier_module
 from revpact.services.events import apply_pending, receive, receiving
-from revpact.store import open_store
 from revpact.store.audit import AuditWrite, record_write
 from revpact.store.lead_batches import LeadWrites
 
@@ -124,34 +120,6 @@ requests = st.lists(
     min_size=1,
     max_size=4,
 )
-
-
-@pytest.fixture
-def reference_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A second empty database beside ``database_url``, for the row-by-row path."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'reference.db'}"
-        return
-    schema = f"r_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(database_url)
-    try:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        url = make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        admin.dispose()
-
-
-@pytest.fixture
-def reference(reference_url: str) -> Iterator[Engine]:
-    store = open_store(reference_url)
-    try:
-        yield store
-    finally:
-        store.dispose()
 
 
 def one_row_at_a_time() -> ExitStack:

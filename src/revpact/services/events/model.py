@@ -46,11 +46,13 @@ class LateEntry:
 @dataclass(frozen=True)
 class ReceiveReport:
     """What became of a request's events: ``received`` = duplicates + applied + pending +
-    ignored; ``late_entries`` among the applied ones."""
+    ignored + queued; ``late_entries`` among the applied ones. ``queued`` events of a large
+    request are stored and not applied yet (:mod:`revpact.services.events.staged`)."""
 
     received: int
     duplicates: int
     applied: int
     pending: int
     ignored: int
+    queued: int = 0
     late_entries: tuple[LateEntry, ...] = field(default=(), compare=False)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
@@ -21,7 +21,7 @@ from revpact.store.events import EventRepository, StoredEvent, source_actor
 from revpact.store.leads import LeadRepository
 from revpact.store.revision import bump_revision
 
-__all__ = ["apply_pending", "receive"]
+__all__ = ["apply_pending", "receive", "receive_in", "request_audit_write"]
 
 _ACTIONS: Final = {
     EventType.LEAD_NOTIFIED: "lead.notify",
@@ -49,64 +49,91 @@ def receive(
     if not events:
         return ReceiveReport(0, 0, 0, 0, 0)
     recompute_deadlines(engine, agreement)
-    now_us = to_us(now)
     who = actor or source_actor(source)
-    outcomes: dict[int, Outcome] = {}
     with engine.begin() as conn:
-        repo = EventRepository(conn)
-        repo.claim(_subjects(events))
-        # The leads whose events already wait, before this request's join them.
-        waited_for = repo.waiting_leads(
-            e.lead_id for e in events if e.type == EventType.LEAD_NOTIFIED and e.lead_id
-        )
-        # One insertion order for every request, so concurrent ones never deadlock.
+        return receive_in(conn, agreement, source, events, to_us(now), who)
+
+
+def receive_in(
+    conn: Connection,
+    agreement: Agreement,
+    source: str,
+    events: Sequence[Event],
+    now_us: int,
+    who: str,
+    *,
+    request_audit: bool = True,
+    stored_as: dict[str, int] | None = None,
+    payloads: Sequence[str] | None = None,
+) -> ReceiveReport:
+    """:func:`receive`'s work inside the caller's transaction (whose deadlines are current).
+
+    ``request_audit`` False leaves out the request's ``webhook.event`` audit row (a large
+    request writes one for all its chunks); ``stored_as`` receives the ``event_id`` each new
+    event was stored as, by its key; ``payloads`` are the events' stored forms, when the
+    caller has them (:func:`~revpact.ingest.webhooks.events.event_payload` of each)."""
+    outcomes: dict[int, Outcome] = {}
+    repo = EventRepository(conn)
+    repo.claim(_subjects(events))
+    # The leads whose events already wait, before this request's join them.
+    waited_for = repo.waiting_leads(
+        e.lead_id for e in events if e.type == EventType.LEAD_NOTIFIED and e.lead_id
+    )
+    # One insertion order for every request, so concurrent ones never deadlock.
+    if payloads is None:
         ordered = sorted(events, key=lambda e: e.key)
         payloads = [event_payload(event) for event in ordered]
-        event_ids = repo.insert_many(
-            [
-                (source, e.key, e.type, e.lead_id, e.deal_id, e.occurred_us, now_us, payload)
-                for e, payload in zip(ordered, payloads, strict=True)
-            ]
-        )
-        new: list[tuple[int, Event]] = []
-        stored: list[StoredEvent] = []
-        for event, payload, event_id in zip(ordered, payloads, event_ids, strict=True):
-            if event_id is not None:
-                new.append((event_id, event))
-                stored.append(
-                    StoredEvent(
-                        event_id,
-                        event.key,
-                        event.type,
-                        event.lead_id,
-                        event.occurred_us,
-                        payload,
-                        now_us,
-                        source,
-                    )
+    else:
+        pairs = sorted(zip(events, payloads, strict=True), key=lambda pair: pair[0].key)
+        ordered = [event for event, _ in pairs]
+        payloads = [payload for _, payload in pairs]
+    event_ids = repo.insert_many(
+        [
+            (source, e.key, e.type, e.lead_id, e.deal_id, e.occurred_us, now_us, payload)
+            for e, payload in zip(ordered, payloads, strict=True)
+        ]
+    )
+    new: list[tuple[int, Event]] = []
+    stored: list[StoredEvent] = []
+    for event, payload, event_id in zip(ordered, payloads, event_ids, strict=True):
+        if event_id is not None:
+            new.append((event_id, event))
+            if stored_as is not None:
+                stored_as[event.key] = event_id
+            stored.append(
+                StoredEvent(
+                    event_id,
+                    event.key,
+                    event.type,
+                    event.lead_id,
+                    event.occurred_us,
+                    payload,
+                    now_us,
+                    source,
                 )
-        applier = Applier(conn, repo, agreement, now_us, outcomes)
-        applier.know_request(stored, waited_for)
-        for event_id, event in sorted(new, key=lambda pair: (pair[1].occurred_us, pair[0])):
-            if event_id not in outcomes:
-                applier.apply(event_id, event, recorded_us=now_us, actor=who)
-        applier.flush()
-        if applier.saved_leads:
-            LeadRepository(conn).settle_fingerprint(agreement.sla_fingerprint())
-        mine = [outcomes[event_id] for event_id, _ in new]
-        ignored = sum(outcome in IGNORED_OUTCOMES for outcome in mine)
-        pending = sum(outcome is Outcome.PENDING for outcome in mine)
-        report = ReceiveReport(
-            received=len(events),
-            duplicates=len(events) - len(new),
-            applied=len(new) - ignored - pending,
-            pending=pending,
-            ignored=ignored,
-            late_entries=tuple(applier.late),
-        )
-        if new:
-            _audit(conn, source, who, now_us, [event for _, event in new], report)
-            bump_revision(conn)
+            )
+    applier = Applier(conn, repo, agreement, now_us, outcomes)
+    applier.know_request(stored, waited_for)
+    for event_id, event in sorted(new, key=lambda pair: (pair[1].occurred_us, pair[0])):
+        if event_id not in outcomes:
+            applier.apply(event_id, event, recorded_us=now_us, actor=who)
+    applier.flush()
+    if applier.saved_leads:
+        LeadRepository(conn).settle_fingerprint(agreement.sla_fingerprint())
+    mine = [outcomes[event_id] for event_id, _ in new]
+    ignored = sum(outcome in IGNORED_OUTCOMES for outcome in mine)
+    pending = sum(outcome is Outcome.PENDING for outcome in mine)
+    report = ReceiveReport(
+        received=len(events),
+        duplicates=len(events) - len(new),
+        applied=len(new) - ignored - pending,
+        pending=pending,
+        ignored=ignored,
+        late_entries=tuple(applier.late),
+    )
+    if new:
+        _audit(conn, source, who, now_us, [event for _, event in new], report, request_audit)
+        bump_revision(conn)
     return report
 
 
@@ -117,6 +144,7 @@ def _audit(
     now_us: int,
     new: Sequence[Event],
     report: ReceiveReport,
+    request_audit: bool = True,
 ) -> None:
     """The request's audit rows (in its transaction), written together."""
     via = "api" if source == "api" else "webhook"
@@ -150,23 +178,8 @@ def _audit(
             )
         record_writes(conn, writes)
         return
-    writes.append(
-        AuditWrite(
-            recorded_us=now_us,
-            actor=actor,
-            via=via,
-            action="webhook.event",
-            subject=f"webhook:{source}",
-            detail={
-                "received": report.received,
-                "duplicates": report.duplicates,
-                "applied": report.applied,
-                "pending": report.pending,
-                "ignored": report.ignored,
-                "late_entries": len(report.late_entries),
-            },
-        )
-    )
+    if request_audit:
+        writes.append(request_audit_write(source, actor, now_us, report))
     writes.extend(
         AuditWrite(
             recorded_us=entry.recorded_us,
@@ -181,6 +194,32 @@ def _audit(
         for entry in report.late_entries
     )
     record_writes(conn, writes)
+
+
+def request_audit_write(
+    source: str,
+    actor: str,
+    recorded_us: int,
+    report: ReceiveReport,
+    late_entries: int | None = None,
+) -> AuditWrite:
+    """The audit row of a webhook request: what became of its events (``late_entries``: how
+    many, when the report does not carry them all)."""
+    return AuditWrite(
+        recorded_us=recorded_us,
+        actor=actor,
+        via="webhook",
+        action="webhook.event",
+        subject=f"webhook:{source}",
+        detail={
+            "received": report.received,
+            "duplicates": report.duplicates,
+            "applied": report.applied,
+            "pending": report.pending,
+            "ignored": report.ignored,
+            "late_entries": len(report.late_entries) if late_entries is None else late_entries,
+        },
+    )
 
 
 def apply_pending(engine: Engine, agreement: Agreement, now: datetime) -> int:

@@ -31,13 +31,18 @@ __all__ = [
 
 class ReceiveReportPublic(Public):
     """What became of the request's events (received = duplicates + applied + pending +
-    ignored)."""
+    ignored + queued)."""
 
     received: int
     duplicates: int
     applied: int
     pending: int
     ignored: int
+    queued: int = Field(
+        default=0,
+        description="Events of a large request that are stored (the request was accepted "
+        "whole) but not applied yet: the server applies them within seconds.",
+    )
 
     @classmethod
     def of(cls, report: ReceiveReport) -> Self:
@@ -47,6 +52,7 @@ class ReceiveReportPublic(Public):
             applied=report.applied,
             pending=report.pending,
             ignored=report.ignored,
+            queued=report.queued,
         )
 
 
