@@ -24,7 +24,6 @@ from sqlalchemy import Engine
 
 from revpact.domain.roles import Role
 from revpact.ingest.webhooks.signatures import sign_revpact
-from revpact.server.loopback import running
 from revpact.server.settings import AlertSettings, Settings, WebhookSettings
 from revpact.server.state import ServerState
 from revpact.services.tokens import create_token
@@ -79,6 +78,8 @@ def run_live_demo(engine: Engine, agreement_path: Path, as_of: datetime) -> Live
         rep = create_token(
             engine, name="demo rep", role=Role.SALES, member=LIVE_OWNER, now=as_of
         ).token
+        from revpact.server.loopback import running  # the web stack, only when it runs
+
         with running(state) as url, httpx.Client(base_url=url, timeout=30) as client:
             morning = as_of - timedelta(hours=6)  # 10:00 on the demo's last day
             clock.at = morning

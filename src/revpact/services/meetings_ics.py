@@ -15,13 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event, vCalAddress, vRecur
 
 from revpact import __version__
 from revpact.domain.agreement.model import Agreement, Meeting
 from revpact.domain.meetings import attendees_of, byday, is_scheduled, occurrences
+
+if TYPE_CHECKING:  # icalendar is loaded by the functions that write a calendar
+    from icalendar import Event, vRecur
 
 __all__ = ["PRODID", "meetings_calendar", "rrule_text", "series_uid"]
 
@@ -45,6 +47,8 @@ def _until(agreement: Agreement) -> datetime:
 
 
 def _rrule(agreement: Agreement, meeting: Meeting) -> vRecur:
+    from icalendar import vRecur
+
     return vRecur(
         {"FREQ": meeting.cadence.value.upper(), "BYDAY": byday(meeting), "UNTIL": _until(agreement)}
     )
@@ -68,6 +72,8 @@ def _event(agreement: Agreement, meeting: Meeting, stamp: datetime) -> Event | N
     series = occurrences(meeting, agreement.calendar, period.start, period.end)
     if not series:
         return None
+    from icalendar import Event, vCalAddress
+
     event = Event()
     event.add("uid", series_uid(agreement, meeting))
     event.add("dtstamp", stamp.astimezone(UTC).replace(microsecond=0))
@@ -95,6 +101,8 @@ def meetings_calendar(
 ) -> bytes:
     """The iCalendar file of ``meetings`` (unscheduled ones are left out); ``stamp`` is the
     DTSTAMP, the moment the file is written."""
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
