@@ -44,13 +44,7 @@ test: lint typecheck browser
 
 bench: $(DEVSTAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python bench/clock.py
-	$(BIN)/python bench/import_leads.py
-	$(BIN)/python bench/scoreboard.py
-	$(BIN)/python bench/api.py
-	$(BIN)/python bench/dashboard.py
-	$(BIN)/python bench/versions.py
-	$(BIN)/python bench/webhook_lock.py
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache demo
