@@ -7,7 +7,8 @@ signature on it first (401 with the reason, and nothing stored, when it is missi
 malformed, expired or wrong; also when no secret is configured), then parses it (422 naming
 the event, field and value; 503 when the HubSpot mapping file is not valid; nothing stored),
 then stores and applies the events; the route answers 200 with the report — only after the
-transaction committed, so an acknowledged event is durable.
+request was stored whole (one transaction, or a large request's acceptance), so an
+acknowledged event is durable; a large request's events not applied yet are ``queued``.
 
 ``GET /events`` lists the received events for the audit (``read_audit`` permission).
 """
@@ -44,7 +45,7 @@ _REFUSED: Final[dict[int | str, dict[str, Any]]] = problems(
         status.HTTP_422_UNPROCESSABLE_CONTENT: "The body is not valid; `errors` names each "
         "event's field and value. Nothing was stored.",
         status.HTTP_503_SERVICE_UNAVAILABLE: "The database stayed busy with another writer "
-        "(see Retry-After); retry the request: events already stored count as duplicates.",
+        "(see Retry-After); nothing of the request was stored: retry it.",
     }
 )
 
