@@ -246,12 +246,13 @@ WHOLE_PACKAGE_TESTS = {"test_architecture.py", "test_docs_agreement.py", "confte
 def test_tests_mirror_the_package() -> None:
     """A module's tests live under the same path in tests/ as the module under src/revpact/
     (tests/server/browser drives the dashboard in chromium, tests/reliability attacks the whole
-    app: neither has a module of its own)."""
+    app, tests/bench checks the benchmark runner beside the package: none has a module of its
+    own)."""
     strays = sorted(
         str(d.relative_to(TESTS))
         for d in TESTS.rglob("*")
         if d.is_dir()
-        and d.name not in {"__pycache__", "browser", "reliability"}
+        and d.name not in {"__pycache__", "browser", "reliability", "bench"}
         and not d.name.startswith(".")
         and not (PACKAGE / d.relative_to(TESTS)).is_dir()
     )

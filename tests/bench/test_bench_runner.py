@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-RUNNER = Path(__file__).resolve().parents[1] / "bench" / "run.py"
+RUNNER = Path(__file__).resolve().parents[2] / "bench" / "run.py"
 
 
 def _runner() -> ModuleType:
