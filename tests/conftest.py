@@ -12,6 +12,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, create_engine
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
@@ -36,14 +37,10 @@ def _backends() -> list[object]:
     return found
 
 
-@pytest.fixture(params=_backends())
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The URL of an empty database (a SQLite file, or a fresh PostgreSQL schema)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'revpact.db'}"
-        return
-    server = make_url(os.environ[POSTGRES_ENV])
-    schema = f"t_{uuid.uuid4().hex[:16]}"
+@contextmanager
+def _fresh_schema(server: URL, prefix: str) -> Iterator[str]:
+    """The URL of a new empty PostgreSQL schema on ``server``, dropped afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:16]}"
     admin = create_engine(server)
     try:
         with admin.begin() as conn:
@@ -54,6 +51,27 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.begin() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         admin.dispose()
+
+
+@pytest.fixture(params=_backends())
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database (a SQLite file, or a fresh PostgreSQL schema)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'revpact.db'}"
+        return
+    with _fresh_schema(make_url(os.environ[POSTGRES_ENV]), "t") as url:
+        yield url
+
+
+@pytest.fixture
+def reference_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second empty database beside ``database_url`` (same backend), for properties that
+    compare two ways of writing the same thing."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'reference.db'}"
+        return
+    with _fresh_schema(make_url(database_url), "r") as url:
+        yield url
 
 
 @pytest.fixture

@@ -111,7 +111,7 @@ def receive_revpact(
         events = parse_events(body, agreement)
     except EventsError as exc:
         return _bad_body(exc)
-    return _receive_chunked(engine, agreement, "revpact", events, now)
+    return _receive_request(engine, agreement, "revpact", events, now)
 
 
 def receive_hubspot(
@@ -149,10 +149,10 @@ def receive_hubspot(
         events = parse_hubspot_events(body, mapping, agreement)
     except EventsError as exc:
         return _bad_body(exc)
-    return _receive_chunked(engine, agreement, "hubspot", events, now)
+    return _receive_request(engine, agreement, "hubspot", events, now)
 
 
-def _receive_chunked(
+def _receive_request(
     engine: Engine,
     agreement: Agreement,
     source: str,
