@@ -11,12 +11,6 @@ from rich.markup import escape
 from revpact.cli.common import agreement_path, console, err_console, friendly
 from revpact.domain.clock.durations import format_duration
 from revpact.errors import RevpactError
-from revpact.services.agreement_source import (
-    company_a_template,
-    parse_agreement,
-    read_agreement_text,
-    validation_problems,
-)
 
 __all__ = ["agreement_app", "register"]
 
@@ -42,6 +36,8 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write Company A's agreement (the article's sample SLA) as a starting point."""
+    from revpact.services.agreement_source import company_a_template
+
     if lang not in ("en", "pl"):
         raise RevpactError(f'--lang "{lang}" is not offered; choose en or pl')
     language: Literal["en", "pl"] = "pl" if lang == "pl" else "en"
@@ -59,6 +55,12 @@ def init(
 
 def validate(path: PathArgument = None) -> None:
     """Check the agreement file; every problem names its field and line."""
+    from revpact.services.agreement_source import (
+        parse_agreement,
+        read_agreement_text,
+        validation_problems,
+    )
+
     target = agreement_path(path)
     text = read_agreement_text(target)
     problems = validation_problems(text, str(target))

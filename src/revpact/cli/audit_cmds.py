@@ -22,8 +22,6 @@ from revpact.cli.common import (
     read_option_moment,
     store,
 )
-from revpact.services.audit import audit_trail
-from revpact.services.public.audit import AuditEntryPublic
 
 __all__ = ["register"]
 
@@ -56,6 +54,9 @@ def audit(
     db: DbOption = None,
 ) -> None:
     """Every write, in the order it was recorded (append-only: nothing here can be changed)."""
+    from revpact.services.audit import audit_trail
+    from revpact.services.public.audit import AuditEntryPublic
+
     spec = load(agreement)
     start = None if since is None else read_option_moment(since, spec)
     entries = audit_trail(store(db), since=start, action=action)

@@ -12,28 +12,33 @@ import functools
 import os
 from collections.abc import Callable
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
 from rich.text import Text
-from sqlalchemy import Engine
 
-from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.durations import format_duration
 from revpact.domain.clock.moments import read_moment
 from revpact.errors import MomentError, RevpactError
-from revpact.services.agreement_source import load_agreement
-from revpact.services.clock import SYSTEM_CLOCK, Clock
-from revpact.services.database import open_database, resolve_database_url
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from revpact.domain.agreement.model import Agreement
+    from revpact.services.clock import Clock
 
 __all__ = [
     "AgreementOption",
     "AsOfOption",
     "DbOption",
+    "FeedbackStateChoice",
     "JsonOption",
+    "TeamChoice",
+    "TopicChoice",
     "clock",
     "console",
     "err_console",
@@ -94,6 +99,28 @@ AsOfOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
+# The choices of the domain's Side, FeedbackTopic and FeedbackState, as option types: help lists
+# them without loading the agreement's model (tests/cli/test_cli_imports.py holds them equal).
+class TeamChoice(StrEnum):
+    MARKETING = "marketing"
+    SALES = "sales"
+
+
+class TopicChoice(StrEnum):
+    LEAD_QUALITY = "lead_quality"
+    FOLLOW_UP = "follow_up"
+    SALES_TOOLS = "sales_tools"
+    PROCESS = "process"
+    OTHER = "other"
+
+
+class FeedbackStateChoice(StrEnum):
+    OPEN = "open"
+    OVERDUE = "overdue"
+    ON_TIME = "on_time"
+    LATE = "late"
+
+
 def agreement_path(explicit: Path | None) -> Path:
     if explicit is not None:
         return explicit
@@ -108,20 +135,29 @@ def load(explicit: Path | None) -> Agreement:
             f"no agreement at {path}; write one with `revpact init`, or point to it with "
             "--agreement PATH or REVPACT_AGREEMENT"
         )
+    from revpact.services.agreement_source import load_agreement
+
     return load_agreement(path)
 
 
 def store(explicit: str | None) -> Engine:
+    from revpact.services.database import open_database, resolve_database_url
+
     return open_database(resolve_database_url(explicit))
 
 
-clock: Clock = SYSTEM_CLOCK
-"""The invocation's clock (tests may swap in a :class:`~revpact.services.clock.FixedClock`)."""
+clock: Clock | None = None
+"""The invocation's clock: ``None`` is the system's (tests may swap in a
+:class:`~revpact.services.clock.FixedClock`)."""
 
 
 def now() -> datetime:
     """The current moment, from the invocation's :data:`clock`: the one place the CLI asks."""
-    return clock.now()
+    if clock is not None:
+        return clock.now()
+    from revpact.services.clock import SYSTEM_CLOCK
+
+    return SYSTEM_CLOCK.now()
 
 
 def read_option_moment(

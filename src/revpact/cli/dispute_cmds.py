@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -16,6 +16,7 @@ from revpact.cli.common import (
     AsOfOption,
     DbOption,
     JsonOption,
+    TeamChoice,
     console,
     fmt_seconds,
     fmt_time,
@@ -25,20 +26,9 @@ from revpact.cli.common import (
     store,
 )
 from revpact.cli.feedback_cmds import AtOption, parse_at
-from revpact.domain.agreement.model import Side
-from revpact.domain.clock.calendar import from_us
-from revpact.domain.disputes import DisputeStage
-from revpact.services.disputes import (
-    Dispute,
-    decide,
-    get_dispute,
-    list_disputes,
-    name_representative,
-    open_dispute,
-    record_presentation,
-    rehear,
-)
-from revpact.services.public.disputes import DisputeListPublic, DisputePublic
+
+if TYPE_CHECKING:
+    from revpact.services.disputes import Dispute
 
 __all__ = ["app"]
 
@@ -51,24 +41,28 @@ app = typer.Typer(
 
 IdArgument = Annotated[int, typer.Argument(help="The dispute's id.")]
 TeamOption = Annotated[
-    Side, typer.Option("--team", help="The team (marketing or sales).", show_default=False)
+    TeamChoice, typer.Option("--team", help="The team (marketing or sales).", show_default=False)
 ]
 STYLE = "%Y-%m-%d %H:%M %Z"
-STAGE_STYLE = {
-    DisputeStage.AWAITING_REPRESENTATIVES: "yellow",
-    DisputeStage.AWAITING_PRESENTATIONS: "yellow",
-    DisputeStage.AWAITING_DECISION: "bold yellow",
-    DisputeStage.DECIDED: "green",
-    DisputeStage.REHEARD: "bold yellow",
-}
 
 
 def _stage(dispute: Dispute) -> str:
+    from revpact.domain.disputes import DisputeStage
+
+    style = {
+        DisputeStage.AWAITING_REPRESENTATIVES: "yellow",
+        DisputeStage.AWAITING_PRESENTATIONS: "yellow",
+        DisputeStage.AWAITING_DECISION: "bold yellow",
+        DisputeStage.DECIDED: "green",
+        DisputeStage.REHEARD: "bold yellow",
+    }
     stage = dispute.stage
-    return f"[{STAGE_STYLE[stage]}]{stage.value.replace('_', ' ')}[/]"
+    return f"[{style[stage]}]{stage.value.replace('_', ' ')}[/]"
 
 
 def _when(us: int, zone: str) -> str:
+    from revpact.domain.clock.calendar import from_us
+
     return fmt_time(from_us(us), zone, style=STYLE)
 
 
@@ -84,6 +78,8 @@ def open_(
     db: DbOption = None,
 ) -> None:
     """Open a dispute; the deciders and the time-box are the agreement's in force now."""
+    from revpact.services.disputes import open_dispute
+
     now = common.now()
     spec = load(agreement)
     dispute = open_dispute(
@@ -116,6 +112,9 @@ def represent(
     db: DbOption = None,
 ) -> None:
     """Name a team's representative (once per team)."""
+    from revpact.domain.agreement.model import Side
+    from revpact.services.disputes import name_representative
+
     now = common.now()
     spec = load(agreement)
     dispute = name_representative(
@@ -127,7 +126,7 @@ def represent(
         at=parse_at(at, spec, now),
         now=now,
     )
-    named = dispute.representative(team)
+    named = dispute.representative(Side(team))
     assert named is not None
     console.print(
         f"{team.value} is represented by {escape(named.member)} in dispute {dispute.id}",
@@ -146,6 +145,9 @@ def present(
     db: DbOption = None,
 ) -> None:
     """Record a team's presentation and its length (an overrun of the time-box is flagged)."""
+    from revpact.domain.agreement.model import Side
+    from revpact.services.disputes import record_presentation
+
     now = common.now()
     spec = load(agreement)
     dispute = record_presentation(
@@ -157,7 +159,7 @@ def present(
         now=now,
         agreement=spec,
     )
-    given = dispute.presentation(team)
+    given = dispute.presentation(Side(team))
     assert given is not None
     box_s = dispute.terms.presentation_seconds
     over = given.over_by(box_s)
@@ -196,6 +198,8 @@ def rehear_(
 ) -> None:
     """Record a new hearing of a decided dispute (when, who attended, why): the only way to a
     decision that supersedes the current one."""
+    from revpact.services.disputes import rehear
+
     now = common.now()
     spec = load(agreement)
     dispute = rehear(
@@ -246,6 +250,8 @@ def decide_(
     db: DbOption = None,
 ) -> None:
     """Record the panel's binding decision (all deciders; both sides must have presented)."""
+    from revpact.services.disputes import decide
+
     now = common.now()
     spec = load(agreement)
     dispute = decide(
@@ -278,6 +284,10 @@ def list_(
     db: DbOption = None,
 ) -> None:
     """Every dispute opened by --as-of, oldest first, with its stage and current decision."""
+    from revpact.domain.clock.calendar import from_us
+    from revpact.services.disputes import list_disputes
+    from revpact.services.public.disputes import DisputeListPublic
+
     now = common.now()
     spec = load(agreement)
     found = list_disputes(store(db), as_of=parse_as_of(as_of, spec, now))
@@ -315,6 +325,10 @@ def show(
 ) -> None:
     """One dispute as of --as-of: its terms, representatives, presentations, new hearings and
     the chain of decisions."""
+    from revpact.domain.agreement.model import Side
+    from revpact.services.disputes import get_dispute
+    from revpact.services.public.disputes import DisputePublic
+
     now = common.now()
     spec = load(agreement)
     d = get_dispute(store(db), dispute_id, as_of=parse_as_of(as_of, spec, now))

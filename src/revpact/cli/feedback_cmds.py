@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -16,7 +16,10 @@ from revpact.cli.common import (
     AgreementOption,
     AsOfOption,
     DbOption,
+    FeedbackStateChoice,
     JsonOption,
+    TeamChoice,
+    TopicChoice,
     console,
     fmt_time,
     friendly,
@@ -26,17 +29,10 @@ from revpact.cli.common import (
     short_time_style,
     store,
 )
-from revpact.domain.agreement.model import Agreement, FeedbackTopic, Side
-from revpact.services.agreement_versions import versions
-from revpact.services.feedback import (
-    FeedbackState,
-    FeedbackView,
-    add_feedback,
-    answer_feedback,
-    get_feedback,
-    list_feedback,
-)
-from revpact.services.public.feedback import FeedbackListPublic, FeedbackPublic
+
+if TYPE_CHECKING:
+    from revpact.domain.agreement.model import Agreement
+    from revpact.services.feedback import FeedbackState, FeedbackView
 
 __all__ = ["AtOption", "app", "parse_at"]
 
@@ -69,13 +65,6 @@ ByOption = Annotated[
     typer.Option("--by", help="Who, e.g. a signatory's e-mail (optional).", show_default=False),
 ]
 
-STATE_STYLE = {
-    FeedbackState.OPEN: "yellow",
-    FeedbackState.OVERDUE: "bold red",
-    FeedbackState.ON_TIME: "green",
-    FeedbackState.LATE: "red",
-}
-
 
 def parse_at(
     value: str | None, agreement: Agreement, now: datetime, option: str = "--at"
@@ -86,7 +75,15 @@ def parse_at(
 
 
 def _state(state: FeedbackState) -> str:
-    return f"[{STATE_STYLE[state]}]{state.value}[/]"
+    from revpact.services.feedback import FeedbackState
+
+    style = {
+        FeedbackState.OPEN: "yellow",
+        FeedbackState.OVERDUE: "bold red",
+        FeedbackState.ON_TIME: "green",
+        FeedbackState.LATE: "red",
+    }
+    return f"[{style[state]}]{state.value}[/]"
 
 
 def _print_item(view: FeedbackView, zone: str, verb: str) -> None:
@@ -104,13 +101,13 @@ def _print_item(view: FeedbackView, zone: str, verb: str) -> None:
 def add(
     text: Annotated[str, typer.Argument(help="The feedback.")],
     from_team: Annotated[
-        Side, typer.Option("--from", help="The team giving the feedback.", show_default=False)
+        TeamChoice, typer.Option("--from", help="The team giving the feedback.", show_default=False)
     ],
     topic: Annotated[
-        FeedbackTopic, typer.Option("--topic", help="What it is about.", show_default=False)
+        TopicChoice, typer.Option("--topic", help="What it is about.", show_default=False)
     ],
     to_team: Annotated[
-        Side | None,
+        TeamChoice | None,
         typer.Option(
             "--to", help="The team it is for (default: the other team).", show_default=False
         ),
@@ -123,16 +120,22 @@ def add(
 ) -> None:
     """Raise feedback for the other team about an event; it is due within the agreement's
     window after the event (--event-at, default: now)."""
+    from revpact.domain.agreement.model import FeedbackTopic, Side
+    from revpact.services.feedback import add_feedback
+
     now = common.now()
     spec = load(agreement)
-    target = to_team or (Side.SALES if from_team is Side.MARKETING else Side.MARKETING)
+    giver = Side(from_team)
+    target = (
+        Side(to_team) if to_team else (Side.SALES if giver is Side.MARKETING else Side.MARKETING)
+    )
     raised = parse_at(at, spec, now)
     view = add_feedback(
         store(db),
         spec,
-        from_team=from_team.value,
+        from_team=giver.value,
         to_team=target.value,
-        topic=topic.value,
+        topic=FeedbackTopic(topic).value,
         text=text,
         by=by,
         at=raised,
@@ -153,6 +156,8 @@ def answer(
     db: DbOption = None,
 ) -> None:
     """Answer a feedback item (once: the answer is a record)."""
+    from revpact.services.feedback import answer_feedback
+
     now = common.now()
     spec = load(agreement)
     view = answer_feedback(
@@ -171,7 +176,7 @@ def answer(
 @friendly
 def list_(
     state: Annotated[
-        list[FeedbackState] | None,
+        list[FeedbackStateChoice] | None,
         typer.Option("--state", help="Only items in this state (repeatable).", show_default=False),
     ] = None,
     as_of: AsOfOption = None,
@@ -180,10 +185,15 @@ def list_(
     db: DbOption = None,
 ) -> None:
     """Feedback raised by --as-of, oldest first, with its due time and state."""
+    from revpact.services.feedback import FeedbackState, list_feedback
+    from revpact.services.public.feedback import FeedbackListPublic
+
     now = common.now()
     spec = load(agreement)
     moment = parse_as_of(as_of, spec, now)
-    views = list_feedback(store(db), as_of=moment, states=state or None)
+    views = list_feedback(
+        store(db), as_of=moment, states=[FeedbackState(s) for s in state] if state else None
+    )
     if as_json:
         payload = FeedbackListPublic.of(moment, views).model_dump(mode="json")
         typer.echo(json.dumps(payload, indent=1, ensure_ascii=False))
@@ -226,6 +236,10 @@ def show(
     db: DbOption = None,
 ) -> None:
     """One feedback item: what was raised, when it is due, under which version, the answer."""
+    from revpact.services.agreement_versions import versions
+    from revpact.services.feedback import get_feedback
+    from revpact.services.public.feedback import FeedbackPublic
+
     now = common.now()
     spec = load(agreement)
     engine = store(db)

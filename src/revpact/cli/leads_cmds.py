@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import Engine
 
 from revpact import services
 from revpact.cli import common
@@ -32,28 +31,34 @@ from revpact.cli.common import (
     store,
 )
 from revpact.cli.month_cmds import close_line
-from revpact.cli.scoreboard_view import month_table, year_table
-from revpact.domain.agreement.model import Agreement
-from revpact.domain.clock.sla import LeadStatus
-from revpact.domain.scoreboard.facts import month_end
-from revpact.domain.scoreboard.trend import trend
 from revpact.errors import RevpactError
-from revpact.services.late_entries import approve_touch, check_approver
-from revpact.services.month_states import close_blocks
-from revpact.services.public.scoreboard_closes import MonthDetailPublic, ScoreboardPublic
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from revpact.domain.agreement.model import Agreement
+    from revpact.domain.clock.sla import LeadStatus
 
 __all__ = ["lead_table", "register", "render_summary"]
 
-STATUS_STYLE = {
-    LeadStatus.MET: "green",
-    LeadStatus.BREACHED: "red",
-    LeadStatus.AT_RISK: "yellow",
-    LeadStatus.OPEN: "cyan",
-    LeadStatus.EXCLUDED: "dim",
-}
+
+def _styled(status: LeadStatus) -> str:
+    """The status in its colour."""
+    from revpact.domain.clock.sla import LeadStatus
+
+    style = {
+        LeadStatus.MET: "green",
+        LeadStatus.BREACHED: "red",
+        LeadStatus.AT_RISK: "yellow",
+        LeadStatus.OPEN: "cyan",
+        LeadStatus.EXCLUDED: "dim",
+    }[status]
+    return f"[{style}]{status.value}[/]"
 
 
 def _status(value: str | None) -> LeadStatus | None:
+    from revpact.domain.clock.sla import LeadStatus
+
     if value is None:
         return None
     try:
@@ -151,7 +156,7 @@ def lead_table(
             cells.append(fmt_time(v.first_touch_at, zone, style=style))
             cells.append(fmt_seconds(v.response_business_seconds))
         cells.append(fmt_seconds(v.business_seconds_left))
-        cells.append(f"[{STATUS_STYLE[v.status]}]{v.status.value}[/]{_late_mark(v)}")
+        cells.append(f"{_styled(v.status)}{_late_mark(v)}")
         table.add_row(*cells)
     if any(v.late_entry is not None for v in views):
         table.caption = (table.caption + "; " if table.caption else "") + (
@@ -191,6 +196,8 @@ def approve(
 ) -> None:
     """Approve a lead's late-entered first touch: it then counts at the moment it claims
     (recorded in the audit trail)."""
+    from revpact.services.late_entries import approve_touch, check_approver
+
     spec = load(agreement)
     approver = check_approver(spec, by)
     moment = parse_as_of(now, spec, common.now())
@@ -239,6 +246,12 @@ def _scoreboard(
     as_of: str | None,
     as_json: bool,
 ) -> None:
+    from revpact.cli.scoreboard_view import month_table, year_table
+    from revpact.domain.scoreboard.facts import month_end
+    from revpact.domain.scoreboard.trend import trend
+    from revpact.services.month_states import close_blocks
+    from revpact.services.public.scoreboard_closes import MonthDetailPublic, ScoreboardPublic
+
     if month is not None:
         try:
             first = date.fromisoformat(f"{month.strip()}-01")
@@ -283,6 +296,8 @@ def _pct(value: float | None) -> str:
 
 def render_summary(spec: Agreement, summary: services.FollowUpSummary) -> None:
     """Print the scoreboard tables (also used by the demo)."""
+    from revpact.domain.clock.sla import LeadStatus
+
     zone = spec.calendar.timezone
     target = spec.sales.follow_up.compliance_target
     head = Table(
@@ -302,7 +317,7 @@ def render_summary(spec: Agreement, summary: services.FollowUpSummary) -> None:
     head.add_row("compliance (met ÷ decided)", f"{_pct(summary.compliance)}  {verdict}")
     head.add_row("target", _pct(float(target)))
     for st in LeadStatus:
-        head.add_row(f"[{STATUS_STYLE[st]}]{st.value}[/]", f"{summary.counts.get(st, 0):,}")
+        head.add_row(_styled(st), f"{summary.counts.get(st, 0):,}")
     head.add_row("median response", fmt_seconds(summary.median_response_seconds))
     head.add_row("90th percentile response", fmt_seconds(summary.p90_response_seconds))
     console.print(head)

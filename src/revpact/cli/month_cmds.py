@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Any, assert_never
+from typing import TYPE_CHECKING, Annotated, Any, assert_never
 
 import typer
 from rich import box
@@ -26,16 +26,10 @@ from revpact.cli.common import (
     parse_as_of,
     store,
 )
-from revpact.domain.agreement.model import Agreement
-from revpact.domain.clock.calendar import to_us
-from revpact.services.month_close import close_month, reopen_month
-from revpact.services.month_states import (
-    CloseState,
-    Restatement,
-    month_states,
-    restatements,
-)
-from revpact.services.public.months import MonthStatusPublic, RestatementPublic
+
+if TYPE_CHECKING:
+    from revpact.domain.agreement.model import Agreement
+    from revpact.services.month_states import CloseState, Restatement
 
 __all__ = ["app", "close_line"]
 
@@ -67,12 +61,17 @@ AtOption = Annotated[
     ),
 ]
 
-_STATES = {
-    CloseState.OPEN: "[dim]not begun[/]",
-    CloseState.IN_PROGRESS: "in progress",
-    CloseState.AWAITING_CLOSE: "[yellow]awaiting close[/]",
-    CloseState.CLOSED: "[green]closed[/]",
-}
+
+def _shown(state: CloseState) -> str:
+    """A month's state as the table shows it."""
+    from revpact.services.month_states import CloseState
+
+    return {
+        CloseState.OPEN: "[dim]not begun[/]",
+        CloseState.IN_PROGRESS: "in progress",
+        CloseState.AWAITING_CLOSE: "[yellow]awaiting close[/]",
+        CloseState.CLOSED: "[green]closed[/]",
+    }[state]
 
 
 @app.command("close")
@@ -86,6 +85,8 @@ def close(
 ) -> None:
     """Close an ended month: its figures are frozen with the agreement version and the hash of
     the facts they came from; later data shows as a restatement."""
+    from revpact.services.month_close import close_month
+
     now = common.now()
     spec = load(agreement)
     moment = None if at is None else parse_as_of(at, spec, now)
@@ -112,6 +113,8 @@ def reopen(
 ) -> None:
     """Reopen a closed month (to apply a restatement): it is scored from live data again until
     it is closed anew."""
+    from revpact.services.month_close import reopen_month
+
     now = common.now()
     spec = load(agreement)
     moment = None if at is None else parse_as_of(at, spec, now)
@@ -142,6 +145,10 @@ def list_months(
 ) -> None:
     """Every month of the period: not begun, in progress, awaiting close or closed (by whom,
     when, under which version), with pending restatements."""
+    from revpact.domain.clock.calendar import to_us
+    from revpact.services.month_states import CloseState, month_states
+    from revpact.services.public.months import MonthStatusPublic
+
     now = common.now()
     spec = load(agreement)
     moment = parse_as_of(as_of, spec, now)
@@ -173,7 +180,7 @@ def list_months(
             note = f"[dim]reopened: {escape(last.reason or '')}[/]"
         table.add_row(
             f"{s.month:%Y-%m}",
-            _STATES[s.state],
+            _shown(s.state),
             escape(last.by) if last is not None and closed else "",
             fmt_time(last.at, zone, style="%Y-%m-%d") if last is not None and closed else "",
             (last.version_hash or "")[:12] if last is not None and closed else "",
@@ -193,6 +200,9 @@ def list_restatements(
 ) -> None:
     """What data recorded after a month's close would change: each figure, old → new, and the
     rows that caused it. Apply one with `month reopen` and `month close`."""
+    from revpact.services.month_states import restatements
+    from revpact.services.public.months import RestatementPublic
+
     now = common.now()
     spec = load(agreement)
     found = restatements(store(db), spec, now=parse_as_of(as_of, spec, now))
@@ -232,6 +242,8 @@ def _restatement_table(item: Restatement, zone: str) -> Table:
 def close_line(block: Mapping[str, Any] | None, spec: Agreement) -> str:
     """A month's close state in a sentence (Rich markup), from its scoreboard ``close`` block:
     closed by whom and when, in progress, awaiting close or not begun."""
+    from revpact.services.month_states import CloseState
+
     if block is None:
         return ""
     state = CloseState(block["state"])

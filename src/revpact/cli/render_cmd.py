@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from revpact.cli.common import (
     AgreementOption,
@@ -27,15 +24,15 @@ from revpact.cli.common import (
     load,
     store,
 )
-from revpact.domain.agreement.model import Agreement
-from revpact.domain.versions import VersionRecord, version_hash
 from revpact.errors import RevpactError
-from revpact.render import FORMATS, LANGUAGES, SignaturePage, render_agreement
-from revpact.services.agreement_versions import resolve_version, versions
-from revpact.services.database import resolve_database_url
-from revpact.services.signature_pages import signature_page
 
-__all__ = ["register", "render", "signature_page"]
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from revpact.domain.versions import VersionRecord
+    from revpact.render import SignaturePage
+
+__all__ = ["register", "render"]
 
 
 def _choice(option: str, value: str, choices: tuple[str, ...]) -> str:
@@ -47,6 +44,11 @@ def _choice(option: str, value: str, choices: tuple[str, ...]) -> str:
 def _store_with_versions(db: str | None) -> Engine | None:
     """The store, or None when it is a SQLite file that does not exist yet (nothing is
     published there, and rendering should not create it)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from revpact.services.database import resolve_database_url
+
     url = resolve_database_url(db)
     try:
         parsed = make_url(url)
@@ -61,6 +63,8 @@ def _store_with_versions(db: str | None) -> Engine | None:
 
 def _note_unpublished_changes(explicit: Path | None, version: VersionRecord) -> None:
     """Say so when the agreement file is not the version being rendered."""
+    from revpact.domain.versions import version_hash
+
     path = agreement_path(explicit)
     if not path.exists():
         return
@@ -83,6 +87,9 @@ def _published(
 ) -> tuple[VersionRecord | None, SignaturePage | None]:
     """The version to render and its signature page: the one ``version`` names, else the
     latest; (None, None) while nothing is published."""
+    from revpact.services.agreement_versions import resolve_version, versions
+    from revpact.services.signature_pages import signature_page
+
     engine = _store_with_versions(db)
     if engine is None:
         if version is not None:
@@ -147,6 +154,9 @@ def render(
     db: DbOption = None,
 ) -> None:
     """Render the agreement as the document to sign and hang up: HTML, PDF or Markdown."""
+    from revpact.domain.agreement.model import Agreement
+    from revpact.render import FORMATS, LANGUAGES, render_agreement
+
     _choice("--format", fmt, FORMATS)
     if lang is not None:
         _choice("--lang", lang, LANGUAGES)

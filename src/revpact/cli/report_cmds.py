@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -12,15 +12,9 @@ from rich.markup import escape
 from revpact.cli import common
 from revpact.cli.common import AgreementOption, DbOption, console, friendly, load, store
 from revpact.errors import RevpactError
-from revpact.render.texts import LANGUAGES
-from revpact.services.public.packs import PackPublic
-from revpact.services.report import (
-    MeetingPack,
-    monthly_pack,
-    parse_pack_month,
-    parse_pack_week,
-    weekly_pack,
-)
+
+if TYPE_CHECKING:
+    from revpact.services.report import MeetingPack
 
 __all__ = ["app"]
 
@@ -52,6 +46,8 @@ OutOption = Annotated[
 
 
 def _checked(lang: str | None, fmt: str, default_lang: str) -> tuple[str, str]:
+    from revpact.render.texts import LANGUAGES
+
     chosen = (lang or default_lang).strip().lower()
     if chosen not in LANGUAGES:
         raise RevpactError(f'--lang "{lang}" is not offered; choose {" or ".join(LANGUAGES)}')
@@ -62,6 +58,8 @@ def _checked(lang: str | None, fmt: str, default_lang: str) -> tuple[str, str]:
 
 
 def _write(pack: MeetingPack, lang: str, fmt: str, out: Path | None) -> None:
+    from revpact.services.public.packs import PackPublic
+
     data = PackPublic.of(pack).model_dump(mode="json")
     if fmt == "json":
         body = (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
@@ -95,6 +93,8 @@ def weekly(
     """The weekly meeting's pack: the week's results against the goals (month to date), what
     moved since the week before, follow-up breaches by owner, lead-quality feedback, open
     escalation actions and SWAT reports due, and the next weekly meeting's agenda."""
+    from revpact.services.report import parse_pack_week, weekly_pack
+
     now = common.now()
     spec = load(agreement)
     chosen, wanted = _checked(lang, fmt, spec.language)
@@ -121,6 +121,8 @@ def monthly(
     """The monthly meeting's pack: the month's results against the goals, what moved since
     the month before, follow-up breaches by owner, lead-quality feedback, open escalation
     actions and SWAT reports due, and the monthly meeting's agenda."""
+    from revpact.services.report import monthly_pack, parse_pack_month
+
     now = common.now()
     spec = load(agreement)
     chosen, wanted = _checked(lang, fmt, spec.language)

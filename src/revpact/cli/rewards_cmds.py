@@ -26,7 +26,6 @@ from revpact.cli.common import (
     store,
 )
 from revpact.errors import RevpactError
-from revpact.services.accountability import correct_reward
 
 __all__ = ["app", "parse_shares"]
 
@@ -164,6 +163,8 @@ def correct(
 ) -> None:
     """Correct a month's recorded split: a new split with who, when and why; the earlier one
     stays on record."""
+    from revpact.services.accountability import correct_reward
+
     now = common.now()
     spec = load(agreement)
     shares = parse_shares(share)

@@ -25,9 +25,6 @@ from revpact.cli.common import (
 from revpact.cli.listening import MAX_PORT, check_listening
 from revpact.cli.workers import MAX_WORKERS, check_workers, run_workers
 from revpact.domain.roles import Role
-from revpact.server.settings import load_settings
-from revpact.services.public.tokens import NewTokenPublic, TokenPublic
-from revpact.services.tokens import create_token, list_tokens, revoke_token
 
 __all__ = ["register", "token_app"]
 
@@ -73,6 +70,7 @@ def serve(
     import uvicorn
 
     from revpact.server.app import create_app
+    from revpact.server.settings import load_settings
     from revpact.server.state import ServerState
 
     load(agreement)  # refuse to start on a missing or invalid agreement
@@ -113,6 +111,9 @@ def token_create(
     by: ByOption = None,
 ) -> None:
     """Create a token and print it once; store it now, it cannot be shown again."""
+    from revpact.services.public.tokens import NewTokenPublic
+    from revpact.services.tokens import create_token
+
     now = common.now()
     new = create_token(store(db), name=name, role=role, member=member, now=now, by=by)
     if as_json:
@@ -129,6 +130,9 @@ def token_create(
 @friendly
 def token_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Every token: id, name, role, member and first characters (never the secret)."""
+    from revpact.services.public.tokens import TokenPublic
+    from revpact.services.tokens import list_tokens
+
     infos = list_tokens(store(db))
     if as_json:
         typer.echo(json.dumps([TokenPublic.of(t).model_dump(mode="json") for t in infos], indent=1))
@@ -157,6 +161,8 @@ def token_revoke(
     by: ByOption = None,
 ) -> None:
     """Revoke a token: it stops working at once; its record stays for the audit."""
+    from revpact.services.tokens import revoke_token
+
     now = common.now()
     revoke_token(store(db), token_id, now=now, by=by)
     console.print(f"token {token_id} revoked")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -27,13 +27,11 @@ from revpact.cli.common import (
     parse_as_of,
     store,
 )
-from revpact.domain.agreement.model import Agreement
-from revpact.domain.clock.calendar import from_us
-from revpact.domain.versions import Change
 from revpact.errors import RevpactError
-from revpact.services import agreement_versions as av
-from revpact.services.agreement_source import parse_agreement
-from revpact.services.public.agreement import AgreementStatusPublic, ChangePublic
+
+if TYPE_CHECKING:
+    from revpact.domain.agreement.model import Agreement
+    from revpact.domain.versions import Change
 
 __all__ = ["register"]
 
@@ -53,6 +51,8 @@ def _zone(agreement: Agreement) -> str:
 
 
 def _when(us: int | None, zone: str) -> str:
+    from revpact.domain.clock.calendar import from_us
+
     return "—" if us is None else fmt_time(from_us(us), zone)
 
 
@@ -85,6 +85,9 @@ def publish(
 ) -> None:
     """Store the agreement file as a new version (identified by the SHA-256 of its content) and
     open it for signing."""
+    from revpact.services import agreement_versions as av
+    from revpact.services.agreement_source import parse_agreement
+
     target = agreement_path(path)
     try:
         source = target.read_text(encoding="utf-8")
@@ -129,6 +132,9 @@ def diff(
     db: DbOption = None,
 ) -> None:
     """What changed between two published versions, section by section."""
+    from revpact.services import agreement_versions as av
+    from revpact.services.public.agreement import ChangePublic
+
     before, after, changes = av.changes_between(store(db), old, new)
     if as_json:
         payload = {
@@ -150,6 +156,9 @@ def status(
     db: DbOption = None,
 ) -> None:
     """Which version is in force, who has signed the latest one and who has not yet."""
+    from revpact.services import agreement_versions as av
+    from revpact.services.public.agreement import AgreementStatusPublic
+
     engine = store(db)
     found = av.versions(engine)
     if not found:
@@ -207,6 +216,9 @@ def status(
 
 def versions(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Every published version, oldest first, with when it was in force."""
+    from revpact.services import agreement_versions as av
+    from revpact.services.public.agreement import AgreementStatusPublic
+
     engine = store(db)
     found = av.versions(engine)
     if not found:
@@ -252,6 +264,8 @@ def sign(
     db: DbOption = None,
 ) -> None:
     """Sign the latest version of the agreement as yourself; its changes are shown first."""
+    from revpact.services import agreement_versions as av
+
     engine = store(db)
     now = common.now()
     state = av.status(engine, now=now)
