@@ -197,6 +197,41 @@ def test_a_lead_written_after_an_amendment_gets_its_versions_deadline(
     assert {v.lead_id: v.status.value for v in views} == {"JUN": "met", "JUL": "met"}
 
 
+def test_the_governing_timeline_is_read_once_per_state_of_the_log(engine: Engine) -> None:
+    """Cached while the log of versions and signatures stands still; each publication and
+    each signature moves it on."""
+    file_agreement = parse_agreement(EN)
+    first = av.governing_timeline(engine, file_agreement)
+    assert not first.published
+    assert av.governing_timeline(engine, file_agreement) is first
+    assert av.governing_timeline(engine, parse_agreement(EN_2H)) is not first  # another file
+    publish(engine, EN_2H, datetime(2019, 12, 1, tzinfo=UTC))
+    signed = av.governing_timeline(engine, file_agreement)
+    assert not signed.published  # published, not signed yet: the file still governs
+    sign_all(engine, datetime(2019, 12, 2, 9, tzinfo=UTC), but=1)
+    assert not av.governing_timeline(engine, file_agreement).published
+    last = av.versions(engine)[-1].agreement.signatories[-1]
+    av.sign(
+        engine,
+        last.email,
+        version=None,
+        at=datetime(2019, 12, 3, tzinfo=UTC),
+        now=NOW,
+        via="cli",
+    )
+    in_force = av.governing_timeline(engine, file_agreement)
+    assert in_force.published and in_force.fingerprint() == parse_agreement(EN_2H).sla_fingerprint()
+    assert av.governing_timeline(engine, file_agreement) is in_force
+
+
+def test_sla_fingerprint_is_the_agreements_own() -> None:
+    agreement = parse_agreement(EN)
+    assert av.sla_fingerprint(agreement) == agreement.sla_fingerprint()
+    assert av.sla_fingerprint(agreement) == av.sla_fingerprint(agreement)
+    other = parse_agreement(EN_2H)
+    assert av.sla_fingerprint(other) == other.sla_fingerprint() != av.sla_fingerprint(agreement)
+
+
 @pytest.mark.parametrize(
     "statement",
     [

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, event, text
 
 from revpact.errors import BusyError
 from revpact.store import open_store
-from revpact.store.sqlite import WriteWait
+from revpact.store.sqlite import WriteWait, driver_cursor, holds_write_lock
 
 QUICK = WriteWait(busy_ms=50, attempts=4, backoff_s=0.01)
 
@@ -167,3 +167,17 @@ def test_opening_a_store_waits_for_no_writer(store: Engine, db_file: Path) -> No
     again.dispose()
     other.execute("ROLLBACK")
     other.close()
+
+
+def test_only_a_writers_transaction_holds_the_lock_and_lends_its_driver(store: Engine) -> None:
+    with store.begin() as conn:
+        assert holds_write_lock(conn)
+        cursor = driver_cursor(conn)
+        assert cursor is not None
+        cursor.execute("INSERT INTO store_state (key, value) VALUES (:k, :v)", {"k": "p", "v": "1"})
+    with store.connect() as conn:
+        conn.execute(text("SELECT 1"))
+        assert not holds_write_lock(conn) and driver_cursor(conn) is None
+        conn.rollback()
+        assert not holds_write_lock(conn)
+    assert _probes(store) == 1  # the driver's statement was part of the committed transaction

@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine
@@ -42,19 +45,22 @@ from revpact.errors import NotFoundError, RefusedError, StoreError
 from revpact.ingest.agreement_file import parse_agreement
 from revpact.store.audit import record_write
 from revpact.store.month_closes import CloseAction, MonthCloseRepository
-from revpact.store.revision import bump_revision
+from revpact.store.revision import bump_revision, write_marks
 from revpact.store.versions import SignatureRow, VersionRepository, VersionRow
 
 __all__ = [
     "AgreementStatus",
+    "Governing",
     "Published",
     "Signed",
     "changes_between",
+    "governing_in",
     "governing_timeline",
     "publish",
     "resolve_version",
     "sign",
     "signatures_of",
+    "sla_fingerprint",
     "status",
     "versions",
 ]
@@ -99,9 +105,67 @@ def versions(engine: Engine) -> list[VersionRecord]:
 def governing_timeline(engine: Engine, fallback: Agreement) -> AgreementTimeline:
     """Which agreement governed each instant: the versions in force, or — while no version
     has come into force — ``fallback`` (the agreement file) for everything."""
-    found, sigs = _load(engine)
-    timeline = timeline_of(found, sigs) if found else None
-    return timeline if timeline is not None else AgreementTimeline.unpublished(fallback)
+    with engine.connect() as conn:
+        return governing_in(conn, fallback, write_marks(conn).versions_log).timeline
+
+
+@dataclass(frozen=True)
+class Governing:
+    """A store's governing timeline and its fingerprint (what every stored deadline is under
+    once they are current)."""
+
+    timeline: AgreementTimeline
+    fingerprint: str
+
+
+_CACHED: Final = 8  # log positions and agreement files remembered per store
+_governing: weakref.WeakKeyDictionary[Engine, dict[tuple[object, ...], Governing]] = (
+    weakref.WeakKeyDictionary()
+)
+_governing_lock = threading.Lock()
+
+
+def governing_in(
+    conn: Connection, fallback: Agreement, versions_log: tuple[object, ...]
+) -> Governing:
+    """:func:`governing_timeline` through ``conn``, whose store's log of versions and
+    signatures stands at ``versions_log`` (:func:`~revpact.store.revision.write_marks`, read
+    in ``conn``'s transaction). The log only grows, so its position names its content: the
+    timeline is read and built once per position (and agreement file), not on every write."""
+    key = (versions_log, id(fallback))
+    with _governing_lock:
+        known = _governing.setdefault(conn.engine, {})
+        found = known.get(key)
+    if found is not None:
+        return found
+    repo = VersionRepository(conn)
+    records = [_record(r) for r in repo.all()]
+    sigs = [_signature(s) for s in repo.signatures()]
+    timeline = (timeline_of(records, sigs) if records else None) or AgreementTimeline.unpublished(
+        fallback
+    )
+    governing = Governing(timeline, timeline.fingerprint())
+    with _governing_lock:
+        if len(known) >= _CACHED:
+            known.clear()
+        known[key] = governing
+    return governing
+
+
+_fingerprints: dict[int, tuple[Agreement, str]] = {}
+
+
+def sla_fingerprint(agreement: Agreement) -> str:
+    """``agreement.sla_fingerprint()``, computed once per agreement object (an agreement is
+    immutable; the server holds one until its file changes)."""
+    found = _fingerprints.get(id(agreement))
+    if found is not None and found[0] is agreement:
+        return found[1]
+    fingerprint = agreement.sla_fingerprint()
+    if len(_fingerprints) >= _CACHED:
+        _fingerprints.clear()
+    _fingerprints[id(agreement)] = (agreement, fingerprint)
+    return fingerprint
 
 
 _NUMBER = re.compile(r"v?(\d+)", re.IGNORECASE)

@@ -22,6 +22,8 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, TextClause, text
 
+from revpact.store.sqlite import driver_cursor, holds_write_lock
+
 __all__ = [
     "LEAD_COLUMNS",
     "EventRepository",
@@ -162,7 +164,8 @@ class EventRepository:
         """Serialise with every other transaction about the same ``subjects`` (``lead:ID``,
         ``deal:ID``); on SQLite, take the write lock now."""
         if not self._postgres:
-            self._conn.execute(_WRITE_LOCK)
+            if not holds_write_lock(self._conn):
+                self._conn.execute(_WRITE_LOCK)
             return
         for key in sorted({_lock_key(subject) for subject in subjects}):
             self._conn.execute(_ADVISORY_LOCK, {"k": key})
@@ -236,10 +239,14 @@ class EventRepository:
                 for i, row in enumerate(chunk)
                 for name, value in zip(_INSERT_COLUMNS, row, strict=True)
             }
-            ids = {
-                str(key): int(event_id)
-                for event_id, key in self._conn.execute(_insert_sql(len(chunk)), params)
-            }
+            statement = _insert_sql(len(chunk))
+            cursor = driver_cursor(self._conn)
+            returned = (
+                self._conn.execute(statement, params)
+                if cursor is None
+                else cursor.execute(statement.text, params).fetchall()
+            )
+            ids = {str(key): int(event_id) for event_id, key in returned}
             for row in chunk:
                 # The first row of a key got its id; a repeat of it within rows is a duplicate.
                 found.append(ids.pop(row[1], None))
@@ -253,19 +260,22 @@ class EventRepository:
 
     def settle_many(self, rows: Sequence[tuple[int, int | None, str, Sequence[str]]]) -> None:
         """:meth:`settle` for each ``(event_id, applied_us, outcome, fields)``, in one go."""
-        if rows:
-            self._conn.execute(
-                _SETTLE,
-                [
-                    {
-                        "at": applied_us,
-                        "outcome": outcome,
-                        "fields": " ".join(sorted(fields)) or None,
-                        "id": event_id,
-                    }
-                    for event_id, applied_us, outcome, fields in rows
-                ],
-            )
+        if not rows:
+            return
+        params = [
+            {
+                "at": applied_us,
+                "outcome": outcome,
+                "fields": " ".join(sorted(fields)) or None,
+                "id": event_id,
+            }
+            for event_id, applied_us, outcome, fields in rows
+        ]
+        cursor = driver_cursor(self._conn)
+        if cursor is None:
+            self._conn.execute(_SETTLE, params)
+        else:
+            cursor.executemany(_SETTLE.text, params)
 
     def pending(self, lead_id: str | None = None) -> list[StoredEvent]:
         """Events waiting for their lead (only ``lead_id``'s, or those whose lead now exists),
@@ -286,12 +296,12 @@ class EventRepository:
         for start in range(0, len(ids), _INSERT_CHUNK):
             chunk = ids[start : start + _INSERT_CHUNK]
             names = {f"id{i}": lead_id for i, lead_id in enumerate(chunk)}
-            rows = self._conn.execute(
-                text(
-                    "SELECT DISTINCT lead_id FROM events WHERE applied_us IS NULL AND lead_id IN "
-                    f"({', '.join(':' + name for name in names)})"
-                ),
-                names,
+            statement = _waiting_sql(len(chunk))
+            cursor = driver_cursor(self._conn)
+            rows = (
+                self._conn.execute(statement, names)
+                if cursor is None
+                else cursor.execute(statement.text, names).fetchall()
             )
             found.update(str(lead_id) for (lead_id,) in rows)
         return found
@@ -367,6 +377,15 @@ def _insert_sql(count: int) -> TextClause:
     return text(
         f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) VALUES {values} "
         "ON CONFLICT (source, source_key) DO NOTHING RETURNING event_id, source_key"
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _waiting_sql(count: int) -> TextClause:
+    """Which of ``count`` leads (bind names ``id<i>``) some stored event waits for."""
+    names = ", ".join(f":id{i}" for i in range(count))
+    return text(
+        f"SELECT DISTINCT lead_id FROM events WHERE applied_us IS NULL AND lead_id IN ({names})"
     )
 
 

@@ -32,7 +32,9 @@ from sqlalchemy.engine import ExceptionContext
 
 from revpact.errors import BusyError
 
-__all__ = ["DEFAULT_WAIT", "WriteWait", "install_sqlite"]
+__all__ = ["DEFAULT_WAIT", "WriteWait", "driver_cursor", "holds_write_lock", "install_sqlite"]
+
+_WRITER: Final = "revpact_sqlite_writer"  # in Connection.info: this transaction began IMMEDIATE
 
 
 @dataclass(frozen=True)
@@ -81,14 +83,37 @@ def install_sqlite(engine: Engine, wait: WriteWait | None = None) -> None:
 
     def on_begin(connection: Connection) -> None:
         if isinstance(connection, _Connection) and connection.implicit_begin:
+            connection.info[_WRITER] = False
             connection.exec_driver_sql("BEGIN")
         else:
+            connection.info[_WRITER] = False
             _begin_writer(connection, wait)
+            connection.info[_WRITER] = True
 
     engine._connection_cls = _Connection
     event.listen(engine, "connect", on_connect)
     event.listen(engine, "begin", on_begin)
     event.listen(engine, "handle_error", _busy_as_error)
+
+
+def holds_write_lock(connection: Connection) -> bool:
+    """Whether ``connection``'s transaction began as a writer here (``BEGIN IMMEDIATE``): it
+    holds SQLite's write lock until it ends."""
+    return bool(connection.in_transaction() and connection.info.get(_WRITER, False))
+
+
+def driver_cursor(connection: Connection) -> sqlite3.Cursor | None:
+    """A ``sqlite3`` cursor on ``connection``'s own database connection, inside its writer's
+    transaction (None on another database, or outside a transaction begun here as a writer).
+
+    For the statements a request runs many times (the webhook write path): ``sqlite3`` takes
+    the same ``:name`` parameters as :func:`sqlalchemy.text`, and running them on the driver
+    spares SQLAlchemy's per-statement and per-row processing. Holding the write lock, such a
+    statement never waits; its errors are ``sqlite3``'s own."""
+    if connection.dialect.name != "sqlite" or not holds_write_lock(connection):
+        return None
+    driver = connection.connection.driver_connection
+    return driver.cursor() if isinstance(driver, sqlite3.Connection) else None
 
 
 def _configure(dbapi_connection: Any, busy_ms: int) -> None:

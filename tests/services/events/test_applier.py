@@ -123,14 +123,17 @@ requests = st.lists(
 
 
 def one_row_at_a_time() -> ExitStack:
-    """Patches that make the applier read each lead when it applies an event to it, write each
-    lead save at once and each audit row with its own statement: the row-by-row path."""
+    """Patches that make the applier read each lead from the store when it applies an event to
+    it (neither the request's first read nor its own saves are reused, so a touch of a lead
+    the request saved writes only the touch columns), write each lead save at once and each
+    audit row with its own statement: the row-by-row path."""
     stack = ExitStack()
     read_one = applier_module.Applier._stored_lead
     add = LeadWrites._add
 
     def stored_lead(self: Any, lead_id: str) -> dict[str, Any] | None:
         self._read.pop(lead_id, None)
+        self._saved.pop(lead_id, None)
         return read_one(self, lead_id)
 
     def add_and_write(self: LeadWrites, statement: Any, params: dict[str, Any]) -> None:

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Final, NoReturn
 
-from fastapi import APIRouter, Depends, Header, Query, Request, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from revpact.domain.roles import Permission
 from revpact.server.api.responses import SIGNED_IN, problems
-from revpact.server.deps import StateDep, allowed
+from revpact.server.deps import StateDep, allowed, get_state
 from revpact.server.errors import ProblemEntry, ProblemException
 from revpact.services import webhook_intake as intake
 from revpact.services.events import EventStatus, ReceiveReport, list_events
@@ -35,6 +35,7 @@ __all__ = ["router"]
 router = APIRouter(tags=["webhooks"])
 
 MAX_BODY_BYTES: Final = 10 << 20
+_JSON: Final = "application/json"
 
 
 _REFUSED: Final[dict[int | str, dict[str, Any]]] = problems(
@@ -115,11 +116,13 @@ _REFUSAL_STATUS: Final[dict[RefusedStep, int]] = {
 }
 
 
-def _answer(outcome: ReceiveReport | IntakeRefusal) -> Any:
-    """The report, else the refusal as its problem response."""
+def _answer(outcome: ReceiveReport | IntakeRefusal) -> Response:
+    """The report (serialised here: the route's ``response_model`` only documents it, and a
+    response returned whole is not validated again), else the refusal as its problem
+    response."""
     if isinstance(outcome, IntakeRefusal):
         _problem(_REFUSAL_STATUS[outcome.step], outcome.detail, outcome.problems)
-    return ReceiveReportPublic.of(outcome)
+    return Response(ReceiveReportPublic.of(outcome).model_dump_json(), media_type=_JSON)
 
 
 async def _read(request: Request) -> bytes:
@@ -143,7 +146,6 @@ async def _read(request: Request) -> bytes:
 )
 async def receive_events(
     request: Request,
-    state: StateDep,
     revpact_signature: Annotated[
         str | None,
         Header(
@@ -154,6 +156,9 @@ async def receive_events(
     ] = None,
 ) -> Any:
     body = await _read(request)
+    # The state read here, not as a dependency: FastAPI runs a plain function dependency in
+    # the thread pool, a hop per request this route does not need.
+    state = get_state(request)
     hooks = state.settings.webhooks
     outcome = await run_in_threadpool(
         intake.receive_revpact,
@@ -185,7 +190,6 @@ async def receive_events(
 )
 async def receive_hubspot(
     request: Request,
-    state: StateDep,
     signature: Annotated[
         str | None,
         Header(
@@ -199,6 +203,7 @@ async def receive_hubspot(
     ] = None,
 ) -> Any:
     body = await _read(request)
+    state = get_state(request)  # as in receive_events
     hooks = state.settings.webhooks
     outcome = await run_in_threadpool(
         intake.receive_hubspot,

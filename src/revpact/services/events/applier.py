@@ -18,6 +18,7 @@ from revpact.ingest.webhooks.events import (
     EventType,
     event_from_payload,
 )
+from revpact.services.agreement_versions import sla_fingerprint
 from revpact.services.events.lead_values import (
     facts,
     lead_values,
@@ -100,11 +101,12 @@ class Applier:
         self._conn = conn
         self._repo = repo
         self._leads = LeadWrites(conn)
+        self._whole_touches = conn.dialect.name == "sqlite"
         self._deals = DealRepository(conn)
         self._agreement = agreement
         self._spec = agreement.sales.follow_up
         self._rule = agreement.follow_up_rule()
-        self._fingerprint = agreement.sla_fingerprint()
+        self._fingerprint = sla_fingerprint(agreement)
         self._calendar = SharedCalendar.of(agreement, self._fingerprint)
         self._now_us = now_us
         self.outcomes = outcomes
@@ -204,6 +206,12 @@ class Applier:
         if lead == before:
             return Outcome.UNCHANGED
         lead["recorded_us"], lead["recorded_by"] = recorded_us, actor
+        if self._whole_touches and event.lead_id in self._saved:
+            # Saved by this request already, whole: saved whole again, so that the request's
+            # saves stay one statement (a run of one kind) instead of alternating kinds. Not on
+            # PostgreSQL, where an upsert that updates still takes a value of the id sequence.
+            self._save(event.lead_id, lead)
+            return Outcome.APPLIED
         # A touch changes only the touch columns and the record: write just those.
         self._leads.save_touch(event.lead_id, lead)
         self._remember(event.lead_id, lead, None)

@@ -13,13 +13,14 @@ from sqlalchemy import Connection, Engine
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import to_us
 from revpact.ingest.webhooks.events import Event, EventType, event_from_payload, event_payload
+from revpact.services.agreement_versions import governing_in, sla_fingerprint
 from revpact.services.deadlines import recompute_deadlines
 from revpact.services.events.applier import Applier
 from revpact.services.events.model import IGNORED_OUTCOMES, Outcome, ReceiveReport
 from revpact.store.audit import AuditWrite, record_writes
 from revpact.store.events import EventRepository, StoredEvent, source_actor
 from revpact.store.leads import LeadRepository
-from revpact.store.revision import bump_revision
+from revpact.store.revision import bump_revision, write_marks
 
 __all__ = ["apply_pending", "receive", "receive_in", "request_audit_write"]
 
@@ -48,8 +49,23 @@ def receive(
     """
     if not events:
         return ReceiveReport(0, 0, 0, 0, 0)
-    recompute_deadlines(engine, agreement)
     who = actor or source_actor(source)
+    with engine.begin() as conn:
+        # Usually the stored deadlines are current: checked in the writing transaction itself,
+        # by one read (the governing timeline is cached while the versions' log stands still).
+        marks = write_marks(conn)
+        governing = governing_in(conn, agreement, marks.versions_log)
+        if marks.deadlines_fingerprint == governing.fingerprint:
+            return receive_in(
+                conn,
+                agreement,
+                source,
+                events,
+                to_us(now),
+                who,
+                deadlines_under=governing.fingerprint,
+            )
+    recompute_deadlines(engine, agreement, governing.timeline)
     with engine.begin() as conn:
         return receive_in(conn, agreement, source, events, to_us(now), who)
 
@@ -65,13 +81,16 @@ def receive_in(
     request_audit: bool = True,
     stored_as: dict[str, int] | None = None,
     payloads: Sequence[str] | None = None,
+    deadlines_under: str | None = None,
 ) -> ReceiveReport:
     """:func:`receive`'s work inside the caller's transaction (whose deadlines are current).
 
     ``request_audit`` False leaves out the request's ``webhook.event`` audit row (a large
     request writes one for all its chunks); ``stored_as`` receives the ``event_id`` each new
     event was stored as, by its key; ``payloads`` are the events' stored forms, when the
-    caller has them (:func:`~revpact.ingest.webhooks.events.event_payload` of each)."""
+    caller has them (:func:`~revpact.ingest.webhooks.events.event_payload` of each);
+    ``deadlines_under`` the SLA fingerprint the store's deadlines are under, when the caller
+    read it in this transaction (else it is read again here, when a lead was saved)."""
     outcomes: dict[int, Outcome] = {}
     repo = EventRepository(conn)
     repo.claim(_subjects(events))
@@ -118,8 +137,10 @@ def receive_in(
         if event_id not in outcomes:
             applier.apply(event_id, event, recorded_us=now_us, actor=who)
     applier.flush()
-    if applier.saved_leads:
-        LeadRepository(conn).settle_fingerprint(agreement.sla_fingerprint())
+    written = sla_fingerprint(agreement)
+    if applier.saved_leads and deadlines_under != written:
+        # Saved under the file's SLA while the store's deadlines are (or may be) under another.
+        LeadRepository(conn).settle_fingerprint(written)
     mine = [outcomes[event_id] for event_id, _ in new]
     ignored = sum(outcome in IGNORED_OUTCOMES for outcome in mine)
     pending = sum(outcome is Outcome.PENDING for outcome in mine)
