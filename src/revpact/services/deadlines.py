@@ -12,10 +12,10 @@ every unapproved late touch is decided again (:func:`settle_late_touches`).
 
 from __future__ import annotations
 
-import itertools
 import json
 import time
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -32,12 +32,13 @@ from revpact.domain.late_entries import settle_touches
 from revpact.domain.versions import AgreementTimeline
 from revpact.ingest.leads.canonical import AppliesCache, Factor
 from revpact.services.agreement_versions import governing_timeline
-from revpact.store.leads import LeadRepository, StaleLead
+from revpact.store.bulk import ByIdColumns
+from revpact.store.leads import LeadRepository
 from revpact.store.revision import bump_revision
 
 __all__ = ["recompute_deadlines", "settle_late_touches"]
 
-_RECOMPUTE_CHUNK = 50_000
+_TIMES: Final = ("notified_us",)  # the times a lead's stored deadline columns derive from
 _ATTEMPTS = 5
 
 
@@ -77,36 +78,18 @@ def _recompute(engine: Engine, timeline: AgreementTimeline) -> int:
         total = 0
         for index, span in enumerate(timeline.spans):
             fingerprint = span.agreement.sla_fingerprint()
-            after = None
-            while batch := repo.stale(
-                fingerprint,
-                after=after,
-                limit=_RECOMPUTE_CHUNK,
-                notified_from=bounds[index],
-                notified_until=bounds[index + 1],
-            ):
-                notified = np.array(
-                    [NO_TIME if b.notified_us is None else b.notified_us for b in batch], np.int64
-                )
-                due, applies = _deadlines(span.agreement, batch, notified)
-                repo.refresh_deadlines(
-                    zip(
-                        due.tolist(),
-                        applies.astype(np.int8).tolist(),
-                        itertools.repeat(fingerprint),
-                        [b.lead_id for b in batch],
-                        strict=False,
-                    )
-                )
-                total += len(batch)
-                after = batch[-1].lead_id
-            # A late touch awaiting approval is judged against the due time: decide again.
-            settle_late_touches(
-                repo,
-                span.agreement.sales.follow_up.late_entry_after,
-                notified_from=bounds[index],
-                notified_until=bounds[index + 1],
+            within = {"notified_from": bounds[index], "notified_until": bounds[index + 1]}
+            applies_of = AppliesCache(span.agreement.sales.follow_up)
+            stale = repo.stale(fingerprint, times=_TIMES, fields=_fields(applies_of), **within)
+            if not len(stale):
+                continue  # the span's due times and its late-entry rule are as they were
+            repo.refresh_deadlines(
+                stale.id, _deadlines(span.agreement, applies_of, stale), fingerprint=fingerprint
             )
+            total += len(stale)
+            # A late touch awaiting approval is judged against the due time: decide again.
+            late_after = span.agreement.sales.follow_up.late_entry_after
+            settle_late_touches(repo, late_after, **within)
         repo.set_deadlines_fingerprint(marker)
         bump_revision(conn)
     return total
@@ -149,28 +132,34 @@ def settle_late_touches(
     ]
 
 
+def _fields(applies_of: AppliesCache) -> list[str]:
+    """The lead columns ``applies_of`` reads: its canonical fields, and ``attributes`` when it
+    reads a field of the lead file's own."""
+    own = [f for f in applies_of.fields if f not in CANONICAL_LEAD_FIELDS]
+    return [f for f in applies_of.fields if f in CANONICAL_LEAD_FIELDS] + (
+        ["attributes"] if own else []
+    )
+
+
 def _deadlines(
-    agreement: Agreement, batch: Sequence[StaleLead], notified: npt.NDArray[np.int64]
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
-    """Due times and whether the SLA applies, for leads governed by ``agreement``."""
-    calendar, rule = agreement.business_calendar(), agreement.follow_up_rule()
-    applies_of = AppliesCache(agreement.sales.follow_up)
-    extra = [f for f in applies_of.fields if f not in CANONICAL_LEAD_FIELDS]
-    values: dict[str, Sequence[Hashable]] = {
-        "lead_type": [b.lead_type for b in batch],
-        "stage": [b.stage for b in batch],
-        "requested_follow_up": [b.requested_follow_up for b in batch],
-        "owner": [b.owner for b in batch],
-    }
-    if extra:
-        decoded = [json.loads(b.attributes) for b in batch]
-        for name in extra:
-            values[name] = [_hashable(attrs.get(name)) for attrs in decoded]
-    names = list(dict.fromkeys(["lead_type", *applies_of.fields]))
-    combos = Factor.of(list(zip(*(values[name] for name in names), strict=True)))
+    agreement: Agreement, applies_of: AppliesCache, stale: ByIdColumns
+) -> dict[str, npt.NDArray[Any]]:
+    """What the leads governed by ``agreement`` store of their deadline, by column: due times
+    and whether the SLA applies (decided once per combination of the fields it reads)."""
+    fields = _fields(applies_of)
+    values: list[tuple[Hashable, ...]] = []
+    for kind in stale.kinds:
+        known: dict[str, Hashable] = dict(zip(fields, kind, strict=True))
+        if "attributes" in known:
+            attrs = json.loads(str(known.pop("attributes")))
+            known |= {f: _hashable(attrs.get(f)) for f in applies_of.fields if f not in known}
+        values.append(tuple(known[f] for f in applies_of.fields))
+    notified = stale.ints["notified_us"]
     # A lead never notified cannot be measured: it stays out of the SLA.
-    applies = applies_of.column(combos, names) & (notified != NO_TIME)
-    return due_many(calendar, rule, notified, applies), applies
+    applies = applies_of.column(Factor(stale.kind, values), applies_of.fields)
+    applies &= notified != NO_TIME
+    due = due_many(agreement.business_calendar(), agreement.follow_up_rule(), notified, applies)
+    return {"due_us": due, "applies": applies}
 
 
 def _hashable(value: object) -> Hashable:
