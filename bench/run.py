@@ -17,7 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("clock", "import_leads", "scoreboard", "api", "dashboard", "versions", "webhook_lock")
+BENCHMARKS = (
+    "clock",
+    "import_leads",
+    "scoreboard",
+    "api",
+    "webhooks",
+    "dashboard",
+    "versions",
+    "webhook_lock",
+    "startup",
+)
 _VERDICT = re.compile(r"\b(PASS|FAIL)\b")
 
 

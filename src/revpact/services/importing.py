@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from revpact.domain.agreement.model import Agreement
 from revpact.domain.clock.calendar import from_us
@@ -37,6 +37,7 @@ from revpact.services.clock import now_or_system, recorded_at_us
 from revpact.services.deadlines import recompute_deadlines, settle_late_touches
 from revpact.services.events import apply_pending
 from revpact.store.audit import record_write
+from revpact.store.column_writes import Column, rollback_journal
 from revpact.store.events import EventRepository
 from revpact.store.leads import LeadRepository
 from revpact.store.revision import bump_revision
@@ -124,7 +125,7 @@ def import_leads(
         at_us = recorded_at_us(now)
         early = _EarlyTouches()
         try:
-            with _gc_paused(), engine.begin() as conn:
+            with _gc_paused(), _load_transaction(engine) as conn:
                 repo = LeadRepository(conn)
                 stamp: dict[str, str | int] = {"recorded_us": at_us, "recorded_by": by or ""}
                 counts = _store(repo, agreement, reader, rejects, progress, stamp, early)
@@ -255,10 +256,10 @@ def _store(
         if not problems and len(chunk.leads):
             leads = chunk.leads
             due = due_many(calendar, rule, leads.notified_us, leads.applies)
-            rows, same = _lead_rows(leads, due), {**_same(leads, fingerprint), **stamp}
+            columns, same = _lead_columns(leads, due), {**_same(leads, fingerprint), **stamp}
             early.add(leads)
             # Into an empty table every lead is new (ids are unique within a file).
-            changed += repo.insert(rows, same) if bulk else repo.upsert(rows, same)
+            changed += repo.insert(columns, same) if bulk else repo.upsert(columns, same)
             stored += len(leads)
         if progress is not None:
             progress(reader.rows_read, reader.estimated_rows())
@@ -282,29 +283,27 @@ def _store(
     }
 
 
-def _lead_rows(leads: LeadColumns, due: Int64Array) -> Iterator[tuple[str | int, ...]]:
-    """Rows for :meth:`LeadRepository.insert`; attributes (when none) and the fingerprint are
-    left out, see :func:`_same`."""
-    columns: list[Sequence[str | int]] = [
-        leads.lead_id,
-        leads.lead_type,
-        leads.stage,
-        leads.requested_follow_up.astype(np.int8).tolist(),
-        leads.owner,
-    ]
+def _lead_columns(leads: LeadColumns, due: Int64Array) -> dict[str, Column]:
+    """The columns :meth:`LeadRepository.insert` writes, by name, as lists of ``str`` and
+    ``int``; attributes (when none) and the fingerprint are left out, see :func:`_same`."""
+    first_touch = leads.first_touch_us.tolist()
+    columns: dict[str, Column] = {
+        "lead_id": leads.lead_id,
+        "lead_type": leads.lead_type,
+        "stage": leads.stage,
+        "requested_follow_up": leads.requested_follow_up.astype(np.int8).tolist(),
+        "owner": leads.owner,
+        "created_us": leads.created_us.tolist(),
+        "notified_us": leads.notified_us.tolist(),
+        "first_touch_us": first_touch,
+        "due_us": due.tolist(),
+        "applies": leads.applies.astype(np.int8).tolist(),
+        "touch_claimed_us": first_touch,  # the claimed first touch is the file's, again
+    }
     if leads.attributes is not None:
-        columns.append(leads.attributes)
-    columns += [
-        leads.created_us.tolist(),
-        leads.notified_us.tolist(),
-        leads.first_touch_us.tolist(),
-        due.tolist(),
-        leads.applies.astype(np.int8).tolist(),
-    ]
-    # sla_fingerprint, recorded_us and recorded_by are constants of the statement; the claimed
-    # first touch is the file's first touch again.
-    columns.append(columns[-3])
-    return zip(*columns, strict=True)
+        columns["attributes"] = leads.attributes
+    # sla_fingerprint, recorded_us and recorded_by are constants of the statement.
+    return columns
 
 
 def _same(leads: LeadColumns, fingerprint: str) -> dict[str, str | int]:
@@ -313,6 +312,18 @@ def _same(leads: LeadColumns, fingerprint: str) -> dict[str, str | int]:
     if leads.attributes is None:
         same["attributes"] = "{}"
     return same
+
+
+@contextmanager
+def _load_transaction(engine: Engine) -> Iterator[Connection]:
+    """``engine.begin()``; when the store holds no lead yet (a first, bulk load), a SQLite
+    file takes the import through a rollback journal, which writes each new page once
+    (:func:`~revpact.store.column_writes.rollback_journal`) — still all or nothing."""
+    with engine.connect() as conn:
+        empty = LeadRepository(conn).count() == 0
+        conn.rollback()  # end the read, so the journal may change
+        with rollback_journal(conn) if empty else nullcontext(), conn.begin():
+            yield conn
 
 
 @contextmanager

@@ -9,7 +9,8 @@ the shape the SLA engine computes on.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Final
 
 import numpy as np
@@ -17,6 +18,8 @@ import numpy.typing as npt
 from sqlalchemy import Connection, delete, insert, select, text
 
 from revpact.domain.clock.sla import NO_TIME
+from revpact.store.bulk import ByIdColumns, read_by_id, update_by_id
+from revpact.store.column_writes import Column, InsertSql, write_columns
 from revpact.store.dialect import driver_sql
 from revpact.store.tables import imports, leads, store_state
 
@@ -29,7 +32,6 @@ __all__ = [
     "LeadArrays",
     "LeadRepository",
     "SlaArrays",
-    "StaleLead",
 ]
 
 LEAD_COLUMNS: Final = (
@@ -49,9 +51,9 @@ LEAD_COLUMNS: Final = (
     "recorded_us",
     "recorded_by",
 )
-"""The order of the values in each tuple :meth:`LeadRepository.upsert` takes.
+"""The columns :meth:`LeadRepository.upsert` writes: one list of values per column, by name.
 
-The tuples hold only ``str`` and ``int``, which drivers bind fastest (``sqlite3`` looks for an
+The values are only ``str`` and ``int``, which drivers bind fastest (``sqlite3`` looks for an
 adapter for anything else, ``None`` and ``bool`` included): flags are 0/1, an owner or a
 ``recorded_by`` of ``""`` is stored as NULL and so is a time of
 :data:`~revpact.domain.clock.sla.NO_TIME`. An import gives its file's first touch twice (as
@@ -74,6 +76,10 @@ _COMPARED: Final = tuple(
 """What makes an imported row a change: every fact, the first touch as claimed (the counted one
 may differ while a late entry awaits approval), not who recorded it or when."""
 _FLAGS = frozenset({"requested_follow_up", "applies"})
+_COPY_NULL: Final[dict[str, str | int]] = {
+    c: NO_TIME if mark == _NO_TIME_SQL else "" for c, mark in _NULL_WHEN.items()
+}
+"""The value each column of :data:`_NULL_WHEN` writes as NULL, for COPY."""
 
 Int64Array = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -131,19 +137,6 @@ class EntryTimes:
     touch_approved_by: str | None
 
 
-@dataclass(frozen=True)
-class StaleLead:
-    """What deciding a lead's deadline again needs."""
-
-    lead_id: str
-    lead_type: str
-    stage: str
-    requested_follow_up: bool
-    owner: str | None
-    attributes: str
-    notified_us: int | None
-
-
 class LeadRepository:
     """Leads in the database reached through ``conn`` (within the caller's transaction)."""
 
@@ -152,30 +145,13 @@ class LeadRepository:
         style = driver_sql(conn)
         mark, dialect_name = style.mark, style.name
         self._mark, self._distinct, self._dialect = mark, style.distinct, dialect_name
-        self._statements: dict[tuple[tuple[str, str | int], ...], tuple[str, str]] = {}
-        self._refresh_sql = (
-            f"UPDATE leads SET due_us = {_value_sql('due_us', mark, dialect_name)}, "
-            f"applies = {_value_sql('applies', mark, dialect_name)}, sla_fingerprint = {mark} "
-            f"WHERE lead_id = {mark}"
-        )
 
-    def _sql(self, same: Mapping[str, str | int]) -> tuple[str, str]:
-        """The INSERT and the upsert statement when the columns in ``same`` are constants."""
-        key = tuple(sorted(same.items()))
-        if key not in self._statements:
-            mark, dialect = self._mark, self._dialect
-            values = ", ".join(
-                _value_sql(c, _literal(same[c], mark) if c in same else mark, dialect)
-                for c in LEAD_COLUMNS
-            )
-            changed = " OR ".join(f"leads.{c} {self._distinct} excluded.{c}" for c in _COMPARED)
-            insert_sql = f"INSERT INTO leads ({', '.join(LEAD_COLUMNS)}) VALUES ({values})"
-            upsert_sql = (
-                f"{insert_sql} ON CONFLICT (lead_id) DO UPDATE SET "
-                f"{_import_assignments(self._distinct)} WHERE {changed}"
-            )
-            self._statements[key] = (insert_sql, upsert_sql)
-        return self._statements[key]
+    def _upsert_sql(self) -> str:
+        changed = " OR ".join(f"leads.{c} {self._distinct} excluded.{c}" for c in _COMPARED)
+        return (
+            f" ON CONFLICT (lead_id) DO UPDATE SET {_import_assignments(self._distinct)} "
+            f"WHERE {changed}"
+        )
 
     # ------------------------------------------------------------------ writing
 
@@ -183,21 +159,33 @@ class LeadRepository:
         return int(self._conn.execute(text("SELECT COUNT(*) FROM leads")).scalar_one())
 
     def upsert(
-        self, rows: Iterable[tuple[str | int, ...]], same: Mapping[str, str | int] | None = None
+        self, columns: Mapping[str, Column], same: Mapping[str, str | int] | None = None
     ) -> int:
         """Insert new leads and update changed ones; returns how many rows changed.
 
-        Each row holds the values of :data:`LEAD_COLUMNS` in that order, leaving out the
-        columns in ``same``: values every row shares, written once into the statement instead
+        ``columns`` maps each of :data:`LEAD_COLUMNS` to its values, one per lead, except the
+        columns in ``same``: values every lead shares, written once into the statement instead
         of bound for each row. A row equal to the stored one is left alone and not counted.
         """
-        return self._execute_many(self._sql(same or {})[1], rows)
+        return self._write(columns, same or {}, upsert=True)
 
     def insert(
-        self, rows: Iterable[tuple[str | int, ...]], same: Mapping[str, str | int] | None = None
+        self, columns: Mapping[str, Column], same: Mapping[str, str | int] | None = None
     ) -> int:
         """Insert leads known to be new (a bulk load into an empty table); returns how many."""
-        return self._execute_many(self._sql(same or {})[0], rows)
+        return self._write(columns, same or {}, upsert=False)
+
+    def _write(
+        self, columns: Mapping[str, Column], same: Mapping[str, str | int], *, upsert: bool
+    ) -> int:
+        mark, dialect = self._mark, self._dialect
+        row = ", ".join(
+            _value_sql(c, _literal(same[c], mark) if c in same else mark, dialect)
+            for c in LEAD_COLUMNS
+        )
+        conflict = self._upsert_sql() if upsert else ""
+        statement = InsertSql("leads", LEAD_COLUMNS, f"({row})", conflict, _COPY_NULL)
+        return write_columns(self._conn, statement, columns, same)
 
     def _execute_many(self, sql: str, rows: Iterable[tuple[str | int, ...]]) -> int:
         # The driver's own executemany, fed an iterator: with zip() feeding it, no list of a
@@ -308,6 +296,8 @@ class LeadRepository:
             index.drop(self._conn)
 
     def create_indexes(self) -> None:
+        if self._dialect == "postgresql":  # sort a million keys in memory, for this transaction
+            self._conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
         for index in leads.indexes:
             index.create(self._conn)
 
@@ -368,32 +358,40 @@ class LeadRepository:
         self,
         fingerprint: str,
         *,
-        after: str | None,
-        limit: int,
+        times: Sequence[str],
+        fields: Sequence[str],
         notified_from: int | None = None,
         notified_until: int | None = None,
-    ) -> list[StaleLead]:
-        """Up to ``limit`` leads (ids after ``after``) with a deadline not under ``fingerprint``,
-        among those notified in ``[notified_from, notified_until)`` (None: unbounded; leads never
-        notified count as notified before any moment)."""
-        where = ["sla_fingerprint <> :fp"]
-        params: dict[str, object] = {"fp": fingerprint, "limit": limit}
-        _notified_within(where, params, notified_from, notified_until)
-        if after is not None:
-            where.append("lead_id > :after")
-            params["after"] = after
-        sql = (
-            "SELECT lead_id, lead_type, stage, requested_follow_up, owner, attributes, notified_us "
-            f"FROM leads WHERE {' AND '.join(where)} ORDER BY lead_id LIMIT :limit"
-        )
-        return [
-            StaleLead(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6])
-            for r in self._conn.execute(text(sql), params)
+    ) -> ByIdColumns:
+        """The leads with a deadline not under ``fingerprint`` notified in ``[notified_from,
+        notified_until)`` (None: unbounded; never notified counts as before any moment): the
+        columns ``times`` (NO_TIME for none) and the combinations of the columns ``fields``."""
+        where, params = [f"sla_fingerprint <> {self._mark}"], list[object]([fingerprint])
+        if notified_from is not None:
+            where.append(f"notified_us >= {self._mark}")
+            params.append(notified_from)
+        if notified_until is not None:
+            where.append(f"(notified_us IS NULL OR notified_us < {self._mark})")
+            params.append(notified_until)
+        if unknown := [c for c in times if c not in leads.c]:
+            raise ValueError(f"leads has no column {', '.join(unknown)}")
+        ints = {c: f"COALESCE({c}, {_NO_TIME_SQL})" for c in times}
+        found = read_by_id(self._conn, leads, ints, fields, where, params)
+        flag = [c in _FLAGS for c in fields]  # 0/1 on SQLite
+        kinds = [
+            tuple(bool(v) if f else v for v, f in zip(k, flag, strict=True)) for k in found.kinds
         ]
+        return replace(found, kinds=kinds)
 
-    def refresh_deadlines(self, rows: Iterable[tuple[int, int, str, str]]) -> None:
-        """Set ``(due_us, applies, sla_fingerprint)`` of each ``lead_id`` (the tuple's last)."""
-        self._execute_many(self._refresh_sql, rows)
+    def refresh_deadlines(
+        self, ids: Int64Array, columns: Mapping[str, npt.NDArray[Any]], *, fingerprint: str
+    ) -> int:
+        """Write ``columns`` (a lead column's name → one value per id; NO_TIME for no time,
+        flags as bool) to the leads ``ids`` (as :meth:`stale` gives them), now computed under
+        ``fingerprint``, in one bulk statement; returns how many. A recompute's one write."""
+        wrap = partial(_value_sql, dialect=self._dialect)
+        same = {"sla_fingerprint": fingerprint}
+        return update_by_id(self._conn, leads, ids, columns, same=same, value_sql=wrap)
 
     # ------------------------------------------------------------------ reading
 

@@ -28,19 +28,20 @@ import hashlib
 import io
 import itertools
 import json
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any, Final, Protocol
+from typing import IO, Final, Protocol
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
 
 from revpact.domain.agreement.model import Agreement
-from revpact.domain.agreement.sales import FollowUpSpec
+from revpact.domain.text_values import MAX_ID
 from revpact.domain.text_values import shown as _show
 from revpact.errors import InputError
 from revpact.ingest.cells import CsvRows, bad_text
+from revpact.ingest.leads.factors import AppliesCache, Factor
 from revpact.ingest.timestamps import TimeWindow, parse_instants
 
 __all__ = [
@@ -71,7 +72,6 @@ _FLAGS: Final = {"true": True, "yes": True, "1": True, "false": False, "no": Fal
 _EXAMPLE_TIME: Final = "2020-03-02T10:15:00-05:00"
 BLOCK_BYTES = 8 << 20
 """How much of the file :class:`LeadReader` reads at a time (tests shrink it to force chunks)."""
-_UNIT: Final = "\x1f"  # joins a row's fields into one hashable text (ASCII unit separator)
 
 Int64Array = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -120,35 +120,6 @@ class LeadChunk:
     rows: int  # data rows read in this chunk (valid + rejected)
 
 
-@dataclass(frozen=True)
-class Factor:
-    """A column as small integer codes into its distinct values: ``values[codes[i]]``."""
-
-    codes: Int64Array
-    values: list[Any]
-
-    @classmethod
-    def of(cls, column: Sequence[Hashable]) -> Factor:
-        distinct = list(set(column))
-        index = {value: i for i, value in enumerate(distinct)}
-        codes = np.fromiter(map(index.__getitem__, column), dtype=np.int64, count=len(column))
-        return cls(codes, distinct)
-
-    @classmethod
-    def of_text_rows(cls, columns: Sequence[Sequence[str]]) -> Factor:
-        """Rows of text fields, factorised together; ``values`` are tuples of the fields."""
-        joined = cls.of(list(map(_UNIT.join, zip(*columns, strict=True))))
-        values = [tuple(key.split(_UNIT)) for key in joined.values]
-        if all(len(value) == len(columns) for value in values):
-            return cls(joined.codes, values)
-        return cls.of(list(zip(*columns, strict=True)))  # a field holds the separator itself
-
-    def rows_where(self, test: Callable[[Any], bool]) -> list[int]:
-        """The rows whose value passes ``test`` (asked once per distinct value)."""
-        hits = [i for i, value in enumerate(self.values) if test(value)]
-        return np.flatnonzero(np.isin(self.codes, hits)).tolist() if hits else []
-
-
 class ChunkSource(Protocol):
     """What reads a lead file chunk by chunk (:class:`LeadReader`, or one in a helper process)."""
 
@@ -162,40 +133,6 @@ class ChunkSource(Protocol):
     def chunks(self) -> Iterator[LeadChunk]: ...
 
     def estimated_rows(self) -> int: ...
-
-
-class AppliesCache:
-    """``follow_up.applies``, asked once per distinct combination of the values it reads.
-
-    Only the fields ``applies_to`` / ``excludes`` name matter, and a lead file holds few
-    distinct combinations of them, so a million leads cost a handful of calls. ``convert``
-    turns a field's raw value into what ``applies`` should see.
-    """
-
-    def __init__(
-        self, spec: FollowUpSpec, convert: Mapping[str, Callable[[Any], object]] | None = None
-    ) -> None:
-        self._spec = spec
-        self._convert = dict(convert or {})
-        self.fields: tuple[str, ...] = tuple(dict.fromkeys([*spec.applies_to, *spec.excludes]))
-        self._known: dict[tuple[Any, ...], bool] = {}
-
-    def column(self, combos: Factor, names: Sequence[str]) -> BoolArray:
-        """For a factor whose values are tuples of the fields ``names``: each row's answer."""
-        at = [names.index(field) for field in self.fields]
-        answers = [self._answer(tuple(combo[i] for i in at)) for combo in combos.values]
-        result: BoolArray = np.array(answers, dtype=bool)[combos.codes]
-        return result
-
-    def _answer(self, key: tuple[Any, ...]) -> bool:
-        known = self._known.get(key)
-        if known is None:
-            attrs = {
-                name: self._convert[name](raw) if name in self._convert else raw
-                for name, raw in zip(self.fields, key, strict=True)
-            }
-            known = self._known[key] = self._spec.applies(attrs)
-        return known
 
 
 class LeadReader:
@@ -256,8 +193,8 @@ class LeadReader:
                 block += "\n"
             first = self._line
             self._line += block.count("\n")
-            columns, lines, rejected = self._split(block, first)
-            chunk = self._validate(columns, lines, rejected)
+            columns, lines, rejected, clean = self._split(block, first)
+            chunk = self._validate(columns, lines, rejected, clean)
             self.rows_read += chunk.rows
             yield chunk
 
@@ -335,16 +272,19 @@ class LeadReader:
 
     def _split(
         self, block: str, first: int
-    ) -> tuple[dict[str, list[str]], list[int], list[RejectedRow]]:
-        """Fields per column, the line of each row, and rows with the wrong number of fields."""
+    ) -> tuple[dict[str, list[str]], list[int], list[RejectedRow], bool]:
+        """Fields per column, the line of each row, rows with the wrong number of fields, and
+        whether every field is known to keep the text rule (all lines short, no NUL)."""
         width = len(self.header)
         if "\r" in block:
             block = block.replace("\r\n", "\n")
-        if '"' not in block and "\r" not in block and _commas_per_line(block) == width - 1:
+        layout = _line_layout(block) if '"' not in block and "\r" not in block else None
+        if layout is not None and layout[0] == width - 1:
             flat = block.replace("\n", ",").split(",")
             flat.pop()  # the empty text after the last line break
             columns = {name: flat[j::width] for j, name in enumerate(self.header)}
-            return columns, list(range(first, first + len(flat) // width)), []
+            clean = layout[1] <= MAX_ID and "\x00" not in block  # no field is longer than its line
+            return columns, list(range(first, first + len(flat) // width)), [], clean
         rows: list[list[str]] = []
         numbers: list[int] = []
         rejected: list[RejectedRow] = []
@@ -365,12 +305,12 @@ class LeadReader:
             numbers.append(line)
         transposed = list(zip(*rows, strict=True)) if rows else [() for _ in self.header]
         columns = {name: list(transposed[j]) for j, name in enumerate(self.header)}
-        return columns, numbers, rejected
+        return columns, numbers, rejected, False
 
     # ------------------------------------------------------------------ checking
 
     def _validate(
-        self, cols: dict[str, list[str]], lines: list[int], rejected: list[RejectedRow]
+        self, cols: dict[str, list[str]], lines: list[int], rejected: list[RejectedRow], clean: bool
     ) -> LeadChunk:
         n = len(lines)
         problems: dict[int, list[tuple[int, str]]] = {}
@@ -386,8 +326,9 @@ class LeadReader:
             for i in (i for i, v in enumerate(ids) if not v):
                 report(i, "lead_id", "is empty; every lead needs an id")
         self._check_unique(ids, lines, report)
-        for i, column, detail in bad_text(cols, ("lead_id",), ("lead_type", "stage", "owner")):
-            report(i, column, detail)
+        if not clean:
+            for i, column, detail in bad_text(cols, ("lead_id",), ("lead_type", "stage", "owner")):
+                report(i, column, detail)
 
         # The columns of few distinct values, factorised together: every check below is
         # asked once per distinct combination, not once per row.
@@ -484,15 +425,16 @@ class LeadReader:
         self._seen |= fresh
 
 
-def _commas_per_line(block: str) -> int | None:
-    """The number of commas on every line of ``block``, None when lines differ."""
+def _line_layout(block: str) -> tuple[int, int] | None:
+    """The number of commas on every line of ``block`` (None when lines differ) and the
+    longest line's length in UTF-8 bytes (at least its length in characters)."""
     buf = np.frombuffer(block.encode("utf-8"), dtype=np.uint8)
     breaks = np.flatnonzero(buf == ord("\n"))
     commas = np.flatnonzero(buf == ord(","))
     per_line = np.diff(np.searchsorted(commas, breaks), prepend=0)
     if per_line.size == 0 or (per_line != per_line[0]).any():
         return None
-    return int(per_line[0])
+    return int(per_line[0]), int(np.diff(breaks, prepend=-1).max())
 
 
 def _take(leads: LeadColumns, keep: BoolArray) -> LeadColumns:
