@@ -17,12 +17,10 @@ Run with ``.venv/bin/python bench/api.py``. It
 
 from __future__ import annotations
 
-import json
 import platform
 import sqlite3
 import sys
 import time
-from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +29,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scoreboard import DB
-from served import AS_OF, SECRET, served_copy
+from served import AS_OF, deliver, lead_events, served_copy, signed
 
 EVENTS = 2_000
 BATCH = 100
@@ -59,70 +57,13 @@ def measure(url: str, token: str) -> dict[str, Any]:
                 times.append(time.perf_counter() - t0)
                 response.raise_for_status()
             out[name] = (min(times), times, response.json())
-        events = make_events(EVENTS)
-        out["single"] = deliver(client, [[e] for e in events])
-        batched = make_events(EVENTS, prefix="B")
-        out["batch"] = deliver(client, [batched[i : i + BATCH] for i in range(0, EVENTS, BATCH)])
-        out["replay"] = deliver(client, [batched[i : i + BATCH] for i in range(0, EVENTS, BATCH)])
+        events = lead_events(EVENTS, "S", step_ms=500)
+        out["single"] = deliver(client, [signed([e]) for e in events])
+        batched = lead_events(EVENTS, "B", step_ms=500)
+        requests = [signed(batched[i : i + BATCH]) for i in range(0, EVENTS, BATCH)]
+        out["batch"] = deliver(client, requests)
+        out["replay"] = deliver(client, requests)
     return out
-
-
-def make_events(count: int, prefix: str = "S") -> list[dict[str, Any]]:
-    """Half notifications of new leads, half touches of them (a touch follows its lead), each
-    claiming a moment in the twelve minutes before the server's clock: sent as they happen, as
-    the marketing platform and the CRM do (an event recorded more than the agreement's
-    ``late_entry_after`` after the moment it claims would be a late entry)."""
-    start = AS_OF.astimezone(UTC) - timedelta(minutes=12)
-    events: list[dict[str, Any]] = []
-    for i in range(count // 2):
-        lead_id = f"W{prefix}{i:06d}"
-        at = start + timedelta(milliseconds=500 * i)
-        events.append(
-            {
-                "id": f"evt_{prefix}_n{i}",
-                "type": "lead.notified",
-                "occurred_at": at.isoformat(),
-                "lead": {
-                    "lead_id": lead_id,
-                    "lead_type": "content",
-                    "stage": "late",
-                    "requested_follow_up": True,
-                    "owner": f"rep{i % 40:02d}",
-                },
-            }
-        )
-        events.append(
-            {
-                "id": f"evt_{prefix}_t{i}",
-                "type": "lead.touched",
-                "occurred_at": (at + timedelta(minutes=2)).isoformat(),
-                "lead_id": lead_id,
-                "channel": "call",
-                "automated": False,
-            }
-        )
-    return events
-
-
-def deliver(
-    client: httpx.Client, requests: list[list[dict[str, Any]]]
-) -> tuple[float, dict[str, int]]:
-    from revpact.ingest.webhooks.signatures import sign_revpact
-
-    totals: dict[str, int] = {}
-    t0 = time.perf_counter()
-    for batch in requests:
-        body = json.dumps(batch if len(batch) > 1 else batch[0]).encode()
-        signature = sign_revpact(body, SECRET, int(AS_OF.timestamp()))  # the server's clock
-        response = client.post(
-            "/webhooks/events",
-            content=body,
-            headers={"Revpact-Signature": signature, "Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        for key, value in response.json().items():
-            totals[key] = totals.get(key, 0) + int(value)
-    return time.perf_counter() - t0, totals
 
 
 def report(figures: dict[str, Any]) -> int:

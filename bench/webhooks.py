@@ -36,7 +36,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +47,7 @@ from starlette.concurrency import run_in_threadpool
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from served import AS_OF, SECRET
+from served import AS_OF, SECRET, deliver, lead_events, signed
 
 EVENTS = 4_000
 BATCH = 100
@@ -180,65 +179,8 @@ def child(kind: str) -> Iterator[str]:
 
 
 def make_events(count: int, prefix: str) -> list[dict[str, Any]]:
-    """``count`` events: a ``lead.notified`` of a new lead, then a human ``lead.touched`` of
-    it two minutes later, each pair claiming a moment in the ten minutes before the servers'
-    clock (sent as they happen: none is a late entry)."""
-    start = AS_OF.astimezone(UTC) - timedelta(minutes=12)
-    step_ms = 600_000 // max(1, count // 2)
-    events: list[dict[str, Any]] = []
-    for i in range(count // 2):
-        lead_id = f"W{prefix}{i:06d}"
-        at = start + timedelta(milliseconds=step_ms * i)
-        events.append(
-            {
-                "id": f"evt_{prefix}_n{i}",
-                "type": "lead.notified",
-                "occurred_at": at.isoformat(),
-                "lead": {
-                    "lead_id": lead_id,
-                    "lead_type": "content",
-                    "stage": "late",
-                    "requested_follow_up": True,
-                    "owner": f"rep{i % 40:02d}",
-                },
-            }
-        )
-        events.append(
-            {
-                "id": f"evt_{prefix}_t{i}",
-                "type": "lead.touched",
-                "occurred_at": (at + timedelta(minutes=2)).isoformat(),
-                "lead_id": lead_id,
-                "channel": "call",
-                "automated": False,
-            }
-        )
-    return events
-
-
-def signed(batch: list[dict[str, Any]]) -> tuple[bytes, str]:
-    from revpact.ingest.webhooks.signatures import sign_revpact
-
-    body = json.dumps(batch if len(batch) > 1 else batch[0]).encode()
-    return body, sign_revpact(body, SECRET, int(AS_OF.timestamp()))  # the servers' clock
-
-
-def deliver(
-    client: httpx.Client, url: str, requests: list[tuple[bytes, str]]
-) -> tuple[float, dict[str, int]]:
-    totals: dict[str, int] = {}
-    t0 = time.perf_counter()
-    for body, signature in requests:
-        response = client.post(
-            url + "/webhooks/events",
-            content=body,
-            headers={HEADER: signature, "Content-Type": "application/json"},
-        )
-        if response.status_code != 200:
-            raise RuntimeError(f"{url}: {response.status_code} {response.text}")
-        for key, value in response.json().items():
-            totals[key] = totals.get(key, 0) + int(value)
-    return time.perf_counter() - t0, totals
+    """:func:`served.lead_events`, the pairs spread over ten minutes."""
+    return lead_events(count, prefix, step_ms=600_000 // max(1, count // 2))
 
 
 def measure(events: int) -> dict[str, dict[str, tuple[float, dict[str, int]]]]:
@@ -250,14 +192,14 @@ def measure(events: int) -> dict[str, dict[str, tuple[float, dict[str, int]]]]:
     with child("bare") as bare, child("revpact") as revpact, httpx.Client(timeout=120) as client:
         urls = {"bare": bare, "revpact": revpact}
         for url in urls.values():
-            deliver(client, url, warm)
+            deliver(client, warm, url)
         for round_ in range(ROUNDS):
             order = ["bare", "revpact"] if round_ % 2 == 0 else ["revpact", "bare"]
             for shape, requests in (("single", single), ("batch", batched)):
                 size = len(requests) // ROUNDS
                 part = requests[round_ * size : (round_ + 1) * size]
                 for name in order:
-                    seconds, totals = deliver(client, urls[name], part)
+                    seconds, totals = deliver(client, part, urls[name])
                     before_s, before = out[name].get(shape, (0.0, {}))
                     merged = {k: before.get(k, 0) + totals.get(k, 0) for k in {*before, *totals}}
                     out[name][shape] = (before_s + seconds, merged)
