@@ -9,7 +9,6 @@ in force at the lead's notification. Runs on SQLite and, when configured, Postgr
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -25,7 +24,6 @@ from revpact.domain.clock.sla import NO_TIME, evaluate_lead
 from revpact.domain.versions import AgreementTimeline, InForce
 from revpact.ingest.agreement_file import company_a_template, parse_agreement
 from revpact.services.deadlines import recompute_deadlines
-from revpact.store import open_store
 from revpact.store.bulk import read_by_id, update_by_id
 from revpact.store.leads import LEAD_COLUMNS, LeadRepository
 from revpact.store.tables import leads
@@ -141,25 +139,16 @@ def _scalar(lead: Lead) -> tuple[int | None, bool]:
     return to_us(result.due_at), True
 
 
-@pytest.fixture
-def store(database_url: str) -> Iterator[Engine]:
-    engine = open_store(database_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
 @settings(
     max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(found=lead_sets())
-def test_the_bulk_recompute_equals_the_scalar_path(store: Engine, found: list[Lead]) -> None:
-    _store(store, found)
-    assert recompute_deadlines(store, TIMELINE.current.agreement, TIMELINE) == len(found)
-    with store.connect() as conn:
+def test_the_bulk_recompute_equals_the_scalar_path(engine: Engine, found: list[Lead]) -> None:
+    _store(engine, found)
+    assert recompute_deadlines(engine, TIMELINE.current.agreement, TIMELINE) == len(found)
+    with engine.connect() as conn:
         rows = conn.execute(
             text("SELECT lead_id, due_us, applies, sla_fingerprint FROM leads ORDER BY lead_id")
         ).all()
@@ -170,7 +159,7 @@ def test_the_bulk_recompute_equals_the_scalar_path(store: Engine, found: list[Le
         span = TIMELINE.at_us(NO_TIME if lead.notified_us is None else lead.notified_us)
         assert fingerprint == span.agreement.sla_fingerprint()
     # Under the timeline now: nothing left to do.
-    assert recompute_deadlines(store, TIMELINE.current.agreement, TIMELINE) == 0
+    assert recompute_deadlines(engine, TIMELINE.current.agreement, TIMELINE) == 0
 
 
 def test_the_generated_leads_reach_both_versions_and_both_answers() -> None:
